@@ -1,0 +1,54 @@
+"""Modules report their commitments' live figures here; the scorecard reads them.
+
+A module registers a provider in its AppConfig.ready(). A commitment whose module is not
+installed is shown as not built yet, plainly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.apps import apps
+
+from safercity.accountability.commitments import COMMITMENTS, Commitment
+
+
+@dataclass(frozen=True)
+class Figure:
+    label: str
+    value: str
+    meets_target: bool | None  # None: no verdict (too little data, or no target for it)
+    period: str = ""
+
+
+Provider = Callable[[], list[Figure]]
+_providers: dict[int, list[Provider]] = {}
+
+
+def register(commitment: int, provider: Provider) -> None:
+    _providers.setdefault(commitment, []).append(provider)
+
+
+@dataclass(frozen=True)
+class ScorecardRow:
+    commitment: Commitment
+    built: bool
+    figures: list[Figure]
+
+
+def module_installed(label: str) -> bool:
+    return any(config.label == label for config in apps.get_app_configs())
+
+
+def scorecard() -> list[ScorecardRow]:
+    rows = []
+    for commitment in COMMITMENTS:
+        built = module_installed(commitment.module)
+        figures = (
+            [f for provider in _providers.get(commitment.number, []) for f in provider()]
+            if built
+            else []
+        )
+        rows.append(ScorecardRow(commitment, built, figures))
+    return rows

@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from django.db import transaction
+
+from safercity.accountability.models import Parameter
+from safercity.core.actors import Actor
+from safercity.core.audit import audit_write
+from safercity.core.roles import Role, require_role
+
+
+@transaction.atomic
+def parameter_set(
+    *, actor: Actor, key: str, value: Decimal, source: str, as_of: date, source_url: str = ""
+) -> Parameter:
+    """Change a sourced parameter. The source is required: no number without a citation."""
+    require_role(actor, Role.ADMINISTRATOR)
+    if not source.strip():
+        raise ValueError("a parameter needs its source")
+    parameter = Parameter.objects.select_for_update().get(key=key)
+    before = parameter.value
+    parameter.value, parameter.source, parameter.as_of = value, source, as_of
+    parameter.source_url = source_url or parameter.source_url
+    parameter.save()
+    audit_write(
+        actor=actor,
+        action="accountability.parameter.set",
+        obj=parameter,
+        detail={"key": key, "before": before, "after": value, "source": source},
+    )
+    return parameter

@@ -1,0 +1,53 @@
+from django.contrib import admin
+from django.http import HttpRequest
+
+from safercity.core.models import Address, AuditEntry, City, Neighborhood, PoliceDistrict, Ward
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """Geography changes go through the import commands (the one write path), never here."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(City)
+class CityAdmin(ReadOnlyAdmin):
+    list_display = ["name", "state", "population", "ward_plan", "district_plan", "is_demo"]
+    exclude = ["geometry"]
+
+
+@admin.register(Neighborhood)
+class NeighborhoodAdmin(ReadOnlyAdmin):
+    list_display = ["number", "name", "is_park", "population"]
+    search_fields = ["name"]
+    exclude = ["geometry"]
+
+
+@admin.register(Ward, PoliceDistrict)
+class PlanBoundaryAdmin(ReadOnlyAdmin):
+    list_display = ["plan", "number", "name", "population"]
+    list_filter = ["plan"]
+    exclude = ["geometry"]
+
+
+@admin.register(Address)
+class AddressAdmin(ReadOnlyAdmin):
+    list_display = ["__str__", "zip_code", "neighborhood", "ward", "district"]
+    search_fields = ["street"]
+    list_select_related = ["neighborhood", "ward", "district"]
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(ReadOnlyAdmin):
+    """The log can be searched here but never changed."""
+
+    list_display = ["id", "at", "kind", "actor", "action", "object_type", "object_id"]
+    list_filter = ["kind", "action"]
+    search_fields = ["actor", "action", "object_id"]

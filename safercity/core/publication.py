@@ -1,0 +1,130 @@
+"""Publication rules for every public output: small-count suppression and location generalisation.
+
+Plain Python. Counts from 1 to 10 are never published. Complementary suppression then hides
+enough other cells that no hidden count can be worked out from a published total.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from safercity.core.geo import MISSOURI_EAST_METRES, WGS84, project_points
+
+SMALL_MIN = 1
+SMALL_MAX = 10
+GENERALIZE_METRES = 250.0
+SENSITIVE_CATEGORIES = frozenset({"sexual", "family", "juvenile"})
+
+PRIMARY = "small count"
+COMPLEMENTARY = "complementary"
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A published count: `value` is None when suppressed, and `reason` says why."""
+
+    value: int | None
+    reason: str = ""
+
+    @property
+    def suppressed(self) -> bool:
+        return self.value is None
+
+    def __str__(self) -> str:
+        return "*" if self.value is None else str(self.value)
+
+
+def is_small(count: int) -> bool:
+    return SMALL_MIN <= count <= SMALL_MAX
+
+
+def _lines(shape: tuple[int, int]) -> list[list[tuple[int, int]]]:
+    """Each row and each column of a grid whose last row and column are totals."""
+    rows, cols = shape
+    return [[(r, c) for c in range(cols)] for r in range(rows)] + [
+        [(r, c) for r in range(rows)] for c in range(cols)
+    ]
+
+
+def _suppress(grid: np.ndarray, with_totals: bool) -> dict[tuple[int, int], str]:
+    hidden = {(r, c): PRIMARY for (r, c), v in np.ndenumerate(grid) if is_small(int(v))}
+    # Without published totals nothing hidden can be derived: primary suppression suffices.
+    lines = _lines(grid.shape) if with_totals else []
+    changed = True
+    while changed:
+        changed = False
+        for line in lines:
+            if sum(cell in hidden for cell in line) != 1:
+                continue
+            # Hide the smallest other count in this line: it protects the first at least cost.
+            candidates = sorted(
+                (cell for cell in line if cell not in hidden),
+                key=lambda cell: (int(grid[cell]) == 0, int(grid[cell]), cell),
+            )
+            if candidates:
+                hidden[candidates[0]] = COMPLEMENTARY
+                changed = True
+    return hidden
+
+
+def suppress_series(counts: Sequence[int], *, with_total: bool = True) -> tuple[list[Cell], Cell]:
+    """A one-way table (e.g. counts by month) and its total."""
+    table, _, _, grand = suppress_table([list(counts)], with_totals=with_total)
+    return table[0], grand
+
+
+def suppress_table(
+    counts: Sequence[Sequence[int]], *, with_totals: bool = True
+) -> tuple[list[list[Cell]], list[Cell], list[Cell], Cell]:
+    """A two-way table. Returns cells, row totals, column totals and the grand total.
+
+    With totals published, each row and column (its total included) must never hold exactly
+    one hidden cell, or that cell is the total minus the rest.
+    """
+    body = np.asarray(counts, dtype=np.int64).reshape(len(counts), -1)
+    if (body < 0).any():
+        raise ValueError("counts cannot be negative")
+    rows, cols = body.shape
+    grid = np.zeros((rows + 1, cols + 1), dtype=np.int64)
+    grid[:rows, :cols] = body
+    grid[:rows, cols] = body.sum(axis=1)
+    grid[rows, :cols] = body.sum(axis=0)
+    grid[rows, cols] = body.sum()
+    hidden = _suppress(grid if with_totals else body, with_totals)
+
+    def cell(r: int, c: int) -> Cell:
+        reason = hidden.get((r, c), "")
+        return Cell(None if reason else int(grid[r, c]), reason)
+
+    table = [[cell(r, c) for c in range(cols)] for r in range(rows)]
+    if not with_totals:
+        return table, [], [], Cell(None, "not published")
+    row_totals = [cell(r, cols) for r in range(rows)]
+    col_totals = [cell(rows, c) for c in range(cols)]
+    return table, row_totals, col_totals, cell(rows, cols)
+
+
+def is_sensitive(category: str) -> bool:
+    return category.strip().lower() in SENSITIVE_CATEGORIES
+
+
+def generalize_points(
+    lons: Sequence[float], lats: Sequence[float], *, metres: float = GENERALIZE_METRES
+) -> tuple[list[float], list[float]]:
+    """Move each point to the centre of its `metres`-wide grid square (Missouri East plane)."""
+    x, y = project_points(lons, lats, WGS84, MISSOURI_EAST_METRES)
+    cx = (np.floor(x / metres) + 0.5) * metres
+    cy = (np.floor(y / metres) + 0.5) * metres
+    lon, lat = project_points(cx, cy, MISSOURI_EAST_METRES, WGS84)
+    return [float(v) for v in lon], [float(v) for v in lat]
+
+
+def public_location(lon: float, lat: float, category: str) -> tuple[float, float]:
+    """Where a record may be shown publicly: generalised to ~250 m when its category is sensitive."""
+    if not is_sensitive(category):
+        return lon, lat
+    glon, glat = generalize_points([lon], [lat])
+    return glon[0], glat[0]

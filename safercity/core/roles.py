@@ -1,0 +1,62 @@
+"""Staff roles. Each role is a Django group of the same name; public pages need no role."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.http import HttpRequest, HttpResponse
+
+from safercity.core.actors import Actor, SystemActor
+
+
+class Role(models.TextChoices):
+    CALL_TAKER = "call_taker", "911 call-taker"
+    DISPATCHER = "dispatcher", "Dispatcher"
+    SUPERVISOR_911 = "supervisor_911", "911 supervisor"
+    AGENT_311 = "agent_311", "311 agent"
+    INSPECTOR = "inspector", "Building inspector"
+    ANALYST = "analyst", "Analyst"
+    PROGRAM_STAFF = "program_staff", "Violence-reduction program staff"
+    ADMINISTRATOR = "administrator", "Administrator"
+
+
+def roles_of(actor: Actor) -> frozenset[Role]:
+    if isinstance(actor, SystemActor) or not actor.is_authenticated or not actor.is_active:
+        return frozenset()
+    names = actor.groups.values_list("name", flat=True)  # type: ignore[union-attr]
+    return frozenset(Role(name) for name in names if name in Role.values)
+
+
+def has_role(actor: Actor, *roles: Role) -> bool:
+    """System actors (operator commands, tasks) may do what their command does."""
+    if isinstance(actor, SystemActor):
+        return True
+    return bool(roles_of(actor) & set(roles))
+
+
+def require_role(actor: Actor, *roles: Role) -> None:
+    if not has_role(actor, *roles):
+        wanted = ", ".join(role.label for role in roles)
+        raise PermissionDenied(f"This needs one of these roles: {wanted}.")
+
+
+ViewFunc = Callable[..., HttpResponse]
+
+
+def role_required(*roles: Role) -> Callable[[ViewFunc], ViewFunc]:
+    """A view for signed-in staff holding one of `roles` (others get 403)."""
+
+    def decorate(view: ViewFunc) -> ViewFunc:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            require_role(request.user, *roles)
+            return view(request, *args, **kwargs)
+
+        return login_required(wrapped)
+
+    return decorate

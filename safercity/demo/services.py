@@ -1,0 +1,142 @@
+"""Load the demo city through the same write paths the real importers use."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.db import transaction
+
+from safercity.core import geo
+from safercity.core.actors import Actor
+from safercity.core.audit import audit_write
+from safercity.core.models import Address, Neighborhood
+from safercity.core.roles import Role, require_role
+from safercity.core.selectors import city_index
+from safercity.core.services import boundaries_import, city_current
+from safercity.demo.engine import Area, DemoCity, annual_volumes, build_city, load_calibration
+
+WARD_PLAN = "demo-14"
+DISTRICT_PLAN = "demo-6"
+
+
+@dataclass
+class DemoReport:
+    neighborhoods: int
+    wards: int
+    districts: int
+    addresses: int
+    volumes: dict[str, int]
+    credentials_path: Path | None
+
+
+def demo_city_exists() -> bool:
+    return Neighborhood.objects.exists()
+
+
+def _features(areas: list[Area]) -> list[geo.Feature]:
+    return [
+        geo.Feature({"number": a.number, "name": a.name, "population": a.population}, a.shape)
+        for a in areas
+    ]
+
+
+def _load_geography(actor: Actor, city: DemoCity) -> None:
+    source = "SaferCity synthetic demo city"
+    for layer, areas, plan in (
+        ("neighborhoods", city.neighborhoods, ""),
+        ("wards", city.wards, WARD_PLAN),
+        ("districts", city.districts, DISTRICT_PLAN),
+    ):
+        boundaries_import(
+            actor=actor,
+            layer=layer,  # type: ignore[arg-type]
+            features=_features(areas),
+            plan=plan,
+            source=source,
+            park_numbers=[a.number for a in city.neighborhoods if a.is_park],
+        )
+    boundaries_import(
+        actor=actor, layer="city", features=[geo.Feature({}, city.outline)], source=source
+    )
+
+
+def _load_addresses(actor: Actor, city: DemoCity, batch_size: int = 5000) -> int:
+    index = city_index()
+    rows = city.addresses
+    for start in range(0, len(rows), batch_size):
+        batch = rows[start : start + batch_size]
+        located = index.locate([a.lon for a in batch], [a.lat for a in batch])
+        Address.objects.bulk_create(
+            Address(
+                house_number=a.house_number,
+                street=a.street,
+                zip_code=a.zip_code,
+                lon=a.lon,
+                lat=a.lat,
+                neighborhood_id=where.neighborhood_id,
+                ward_id=where.ward_id,
+                district_id=where.district_id,
+            )
+            for a, where in zip(batch, located, strict=True)
+        )
+    audit_write(actor=actor, action="demo.addresses.create", detail={"addresses": len(rows)})
+    return len(rows)
+
+
+def demo_staff_create(*, actor: Actor, path: Path) -> Path:
+    """One demo account per role with a random password, written to a file only the server reads."""
+    require_role(actor, Role.ADMINISTRATOR)
+    user_model = get_user_model()
+    lines = ["# SaferCity demo staff accounts (username  password  role)"]
+    for role in Role:
+        password = secrets.token_urlsafe(12)
+        user, _ = user_model.objects.get_or_create(username=f"demo_{role.value}")
+        user.set_password(password)
+        user.is_staff = role == Role.ADMINISTRATOR
+        user.save()
+        user.groups.add(Group.objects.get(name=role.value))
+        audit_write(actor=actor, action="demo.staff.create", obj=user, detail={"role": role.value})
+        lines.append(f"{user.get_username()}  {password}  {role.label}")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    path.chmod(0o600)
+    return path
+
+
+def demo_load(
+    *, actor: Actor, seed: int = 2026, scale: float = 1.0, with_staff: bool = True
+) -> DemoReport:
+    """Generate the demo city and store it. Refuses to mix with an existing geography."""
+    require_role(actor, Role.ADMINISTRATOR)
+    if demo_city_exists():
+        raise ValueError("the database already has a geography; the demo loads into an empty one")
+    calibration = load_calibration()
+    city = build_city(seed=seed, scale=scale, calibration=calibration)
+    with transaction.atomic():
+        current = city_current()
+        current.is_demo = True
+        current.population = city.population
+        current.save(update_fields=["is_demo", "population"])
+        _load_geography(actor, city)
+        addresses = _load_addresses(actor, city)
+        audit_write(
+            actor=actor, action="demo.load", obj=current, detail={"seed": seed, "scale": scale}
+        )
+    credentials = (
+        demo_staff_create(actor=actor, path=settings.VAR_DIR / "demo-credentials.txt")
+        if with_staff
+        else None
+    )
+    return DemoReport(
+        neighborhoods=len(city.neighborhoods),
+        wards=len(city.wards),
+        districts=len(city.districts),
+        addresses=addresses,
+        volumes=annual_volumes(calibration, scale),
+        credentials_path=credentials,
+    )
