@@ -1,15 +1,18 @@
 """Publication rules for every public output: small-count suppression and location generalisation.
 
 Plain Python. Counts from 1 to 10 are never published. Complementary suppression then hides
-enough other cells that no hidden count can be worked out from a published total.
+enough other cells that no hidden count can be worked out from the published ones: first no
+row or column may hold a single hidden cell, then an exact audit (one linear programme per
+hidden cell) adds cells until every hidden count has more than one possible value.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from scipy.optimize import linprog
 
 from safercity.core.geo import MISSOURI_EAST_METRES, WGS84, project_points
 
@@ -49,25 +52,76 @@ def _lines(shape: tuple[int, int]) -> list[list[tuple[int, int]]]:
     ]
 
 
-def _suppress(grid: np.ndarray, with_totals: bool) -> dict[tuple[int, int], str]:
-    hidden = {(r, c): PRIMARY for (r, c), v in np.ndenumerate(grid) if is_small(int(v))}
-    # Without published totals nothing hidden can be derived: primary suppression suffices.
-    lines = _lines(grid.shape) if with_totals else []
+def _cheapest(grid: np.ndarray, cells: Iterable[tuple[int, int]]) -> tuple[int, int] | None:
+    """The smallest count among `cells`, preferring non-zero ones: it protects at least cost."""
+    ordered = sorted(cells, key=lambda cell: (int(grid[cell]) == 0, int(grid[cell]), cell))
+    return ordered[0] if ordered else None
+
+
+def _complete_lines(grid: np.ndarray, hidden: dict[tuple[int, int], str]) -> None:
+    """No row or column may hold exactly one hidden cell: it would be its total minus the rest."""
+    lines = _lines(grid.shape)
     changed = True
     while changed:
         changed = False
         for line in lines:
-            if sum(cell in hidden for cell in line) != 1:
-                continue
-            # Hide the smallest other count in this line: it protects the first at least cost.
-            candidates = sorted(
-                (cell for cell in line if cell not in hidden),
-                key=lambda cell: (int(grid[cell]) == 0, int(grid[cell]), cell),
-            )
-            if candidates:
-                hidden[candidates[0]] = COMPLEMENTARY
-                changed = True
-    return hidden
+            if sum(cell in hidden for cell in line) == 1:
+                extra = _cheapest(grid, (cell for cell in line if cell not in hidden))
+                if extra is not None:
+                    hidden[extra] = COMPLEMENTARY
+                    changed = True
+
+
+def _first_exposed(grid: np.ndarray, hidden: dict[tuple[int, int], str]) -> tuple[int, int] | None:
+    """A hidden non-zero count that the published cells pin to one value, found by solving for
+    each hidden cell's smallest and largest possible value (linear programmes, HiGHS)."""
+    variables = sorted(hidden)
+    position = {cell: i for i, cell in enumerate(variables)}
+    equations, constants = [], []
+    for line in _lines(grid.shape):
+        *parts, total = line
+        row = np.zeros(len(variables))
+        constant = 0.0
+        for cell, sign in [*((p, 1.0) for p in parts), (total, -1.0)]:
+            if cell in position:
+                row[position[cell]] += sign
+            else:
+                constant += sign * float(grid[cell])
+        if row.any():
+            equations.append(row)
+            constants.append(-constant)
+    if not equations:
+        return None
+    for cell in variables:
+        if grid[cell] == 0:
+            continue  # a hidden zero, if worked out, says nothing about anyone
+        goal = np.zeros(len(variables))
+        goal[position[cell]] = 1.0
+        low = linprog(goal, A_eq=equations, b_eq=constants, bounds=(0, None), method="highs")
+        high = linprog(-goal, A_eq=equations, b_eq=constants, bounds=(0, None), method="highs")
+        if high.status != 3 and (-high.fun) - low.fun < 1 - 1e-9:
+            return cell
+    return None
+
+
+def _suppress(grid: np.ndarray, with_totals: bool) -> dict[tuple[int, int], str]:
+    hidden = {(r, c): PRIMARY for (r, c), v in np.ndenumerate(grid) if is_small(int(v))}
+    # Without published totals nothing hidden can be derived: primary suppression suffices.
+    if not with_totals:
+        return hidden
+    while True:
+        _complete_lines(grid, hidden)
+        exposed = _first_exposed(grid, hidden)
+        if exposed is None:
+            return hidden
+        r, c = exposed
+        through = [cell for cell in np.ndindex(grid.shape) if cell[0] == r or cell[1] == c]
+        extra = _cheapest(grid, (cell for cell in through if cell not in hidden))
+        if extra is None:
+            extra = _cheapest(grid, (cell for cell in np.ndindex(grid.shape) if cell not in hidden))
+        if extra is None:
+            return hidden  # everything is hidden already
+        hidden[extra] = COMPLEMENTARY
 
 
 def suppress_series(counts: Sequence[int], *, with_total: bool = True) -> tuple[list[Cell], Cell]:

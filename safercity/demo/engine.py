@@ -142,6 +142,8 @@ def _sample_in(
     shape: BaseGeometry, count: int, rng: np.random.Generator
 ) -> tuple[FloatArray, FloatArray]:
     """`count` uniform random points inside `shape` (rejection sampling, vectorised)."""
+    if count == 0:
+        return np.empty(0), np.empty(0)
     minx, miny, maxx, maxy = shape.bounds
     xs: list[FloatArray] = []
     ys: list[FloatArray] = []

@@ -1,0 +1,82 @@
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.contrib.auth.models import Group, User
+
+from safercity.core import selectors
+from safercity.core.actors import SystemActor
+from safercity.core.roles import Role
+
+SHARED_DATA = Path(
+    os.environ.get(
+        "SAFERCITY_SHARED_DATA", Path(__file__).resolve().parents[2] / "shared" / "data"
+    )
+)
+
+
+def shared_data(*parts: str) -> Path:
+    """A file from ../shared/data, or skip the test cleanly when it is absent."""
+    path = SHARED_DATA.joinpath(*parts)
+    if not path.exists():
+        pytest.skip(f"real data not available: {path}")
+    return path
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings() -> Iterator[None]:
+    """With SAFERCITY_TEST_DB=postgres, run the suite on a real server started here."""
+    if os.environ.get("SAFERCITY_TEST_DB") != "postgres":
+        yield
+        return
+    from tests.pgserver import PostgresServer
+
+    server = PostgresServer.start()
+    database = settings.DATABASES["default"]
+    database.update(
+        ENGINE="django.db.backends.postgresql",
+        NAME="safercity",
+        USER="postgres",
+        PASSWORD="",
+        HOST="127.0.0.1",
+        PORT=str(server.port),
+        OPTIONS={},
+    )
+    try:
+        yield
+    finally:
+        server.stop()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_city_index() -> Iterator[None]:
+    # Test transactions roll back, so a cached index could outlive the rows it was built from.
+    selectors._cache.clear()
+    yield
+    selectors._cache.clear()
+
+
+@pytest.fixture
+def system() -> SystemActor:
+    return SystemActor("tests")
+
+
+def make_user(username: str, *roles: Role) -> User:
+    user = User.objects.create_user(username=username, password="correct horse battery 1")
+    for role in roles:
+        user.groups.add(Group.objects.get(name=role.value))
+    return user
+
+
+@pytest.fixture
+def alice_admin(db: None) -> User:
+    return make_user("alice", Role.ADMINISTRATOR)
+
+
+@pytest.fixture
+def carl_call_taker(db: None) -> User:
+    return make_user("carl", Role.CALL_TAKER)
