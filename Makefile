@@ -27,7 +27,8 @@ test-sqlite: install
 
 # The suite starts its own throwaway PostgreSQL server (initdb + pg_ctl) and stops it after.
 test-postgres: install
-	SAFERCITY_TESTING=1 SAFERCITY_TEST_DB=postgres $(BIN)/pytest
+	SAFERCITY_TESTING=1 SAFERCITY_TEST_DB=postgres \
+	  DATABASE_URL=postgres://postgres@127.0.0.1/safercity $(BIN)/pytest
 
 lint: install
 	$(BIN)/ruff check .

@@ -31,6 +31,8 @@ def sqlite_database(path: Path) -> dict[str, Any]:
     return {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": str(path),
+        # Tests use a file too: an in-memory database locks differently from the real one.
+        "TEST": {"NAME": str(path.with_name(f"test_{path.name}"))},
         "OPTIONS": {
             "init_command": (
                 "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
@@ -45,7 +47,8 @@ def database_from_url(url: str) -> dict[str, Any]:
     """Turn `postgres://user:pass@host:port/name` or `sqlite:///path` into Django settings."""
     parts = urlsplit(url)
     if parts.scheme == "sqlite":
-        return sqlite_database(Path(unquote(parts.path)))
+        # sqlite:///relative.db and sqlite:////absolute/path.db, as SQLAlchemy spells them
+        return sqlite_database(Path(unquote(parts.path)[1:]))
     if parts.scheme not in {"postgres", "postgresql"}:
         raise ValueError(f"DATABASE_URL scheme {parts.scheme!r} is not supported")
     options = {key: values[-1] for key, values in parse_qs(parts.query).items()}

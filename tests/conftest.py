@@ -29,27 +29,47 @@ def shared_data(*parts: str) -> Path:
 
 @pytest.fixture(scope="session")
 def django_db_modify_db_settings() -> Iterator[None]:
-    """With SAFERCITY_TEST_DB=postgres, run the suite on a real server started here."""
-    if os.environ.get("SAFERCITY_TEST_DB") != "postgres":
+    """With SAFERCITY_TEST_DB=postgres (and a postgres DATABASE_URL, so Django loads the
+    PostgreSQL backend), run the suite on a real server started here and stopped after."""
+    wanted = os.environ.get("SAFERCITY_TEST_DB", "sqlite")
+    database = settings.DATABASES["default"]
+    engine = database["ENGINE"].rsplit(".", 1)[-1]
+    if wanted == "postgres" and engine != "postgresql":
+        raise RuntimeError("SAFERCITY_TEST_DB=postgres needs DATABASE_URL=postgres://... too")
+    if wanted != "postgres":
         yield
         return
     from tests.pgserver import PostgresServer
 
     server = PostgresServer.start()
-    database = settings.DATABASES["default"]
-    database.update(
-        ENGINE="django.db.backends.postgresql",
-        NAME="safercity",
-        USER="postgres",
-        PASSWORD="",
-        HOST="127.0.0.1",
-        PORT=str(server.port),
-        OPTIONS={},
-    )
+    # Update in place: the connection objects share this very dict.
+    database.update(USER="postgres", PASSWORD="", HOST="127.0.0.1", PORT=str(server.port))
     try:
         yield
     finally:
         server.stop()
+
+
+@pytest.fixture(autouse=True)
+def _audit_guard(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Every database test runs with the append-only triggers in place. After a transactional
+    test Django empties every table, which the triggers rightly refuse: lift them just for that."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = "transactional_db" in request.fixturenames or bool(
+        marker and marker.kwargs.get("transaction")
+    )
+    if not (marker or {"db", "transactional_db"} & set(request.fixturenames)):
+        yield
+        return
+    from django.db import connection
+
+    from safercity.core.guards import install_audit_guard, remove_audit_guard
+
+    request.getfixturevalue("transactional_db" if transactional else "db")
+    install_audit_guard(connection)
+    yield
+    if transactional:
+        remove_audit_guard(connection)
 
 
 @pytest.fixture(autouse=True)

@@ -2,6 +2,8 @@
 
 from django.db import migrations
 
+from safercity.core.guards import install_audit_guard, remove_audit_guard
+
 ROLES = [
     "call_taker",
     "dispatcher",
@@ -13,7 +15,6 @@ ROLES = [
     "administrator",
 ]
 GENESIS = "0" * 64
-TABLE = "core_auditentry"
 
 
 def create_roles(apps, schema_editor):
@@ -29,31 +30,12 @@ def remove_roles(apps, schema_editor):
 
 
 def add_triggers(apps, schema_editor):
-    vendor = schema_editor.connection.vendor
-    if vendor == "sqlite":
-        for event in ("UPDATE", "DELETE"):
-            schema_editor.execute(
-                f"CREATE TRIGGER {TABLE}_no_{event.lower()} BEFORE {event} ON {TABLE} "
-                f"BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;"
-            )
-    elif vendor == "postgresql":
-        schema_editor.execute(
-            "CREATE OR REPLACE FUNCTION safercity_audit_append_only() RETURNS trigger AS $$ "
-            "BEGIN RAISE EXCEPTION 'the audit log is append-only'; END; $$ LANGUAGE plpgsql;"
-        )
-        schema_editor.execute(
-            f"CREATE TRIGGER {TABLE}_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON {TABLE} "
-            f"FOR EACH STATEMENT EXECUTE FUNCTION safercity_audit_append_only();"
-        )
+    install_audit_guard(schema_editor.connection)
 
 
 def remove_triggers(apps, schema_editor):
-    vendor = schema_editor.connection.vendor
-    if vendor == "sqlite":
-        for event in ("update", "delete"):
-            schema_editor.execute(f"DROP TRIGGER IF EXISTS {TABLE}_no_{event}")
-    elif vendor == "postgresql":
-        schema_editor.execute(f"DROP TRIGGER IF EXISTS {TABLE}_append_only ON {TABLE}")
+    remove_audit_guard(schema_editor.connection)
+    if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute("DROP FUNCTION IF EXISTS safercity_audit_append_only()")
 
 
