@@ -115,7 +115,7 @@ def test_the_verify_command_exits_non_zero_and_names_the_entry(capsys):
     assert error.value.returncode == 1
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_writers_keep_one_unbroken_chain():
     errors = []
 

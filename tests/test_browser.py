@@ -1,0 +1,86 @@
+"""Pages in a real headless Chromium (Debian's /usr/bin/chromium, driven by Playwright)."""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import make_user
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+SCREENSHOTS = Path(__file__).resolve().parent.parent / "var" / "screenshots"
+
+
+@pytest.fixture
+def page(live_server):
+    """A browser page, started after the database is ready.
+
+    Playwright's sync API runs an event loop in this thread, and Django's connection handle is
+    context-local: set up test data in fixtures listed before `page`, not in the test body.
+    """
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):
+            pytest.fail("CI must install Debian's chromium (see .ci/run)")
+        pytest.skip("chromium is not installed (apt-get install chromium)")
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        yield page
+        browser.close()
+
+
+@pytest.fixture
+def ines_inspector():
+    from safercity.core.roles import Role
+
+    return make_user("ines", Role.INSPECTOR)
+
+
+def test_the_home_page_shows_ten_commitments_in_a_real_browser(live_server, page):
+    page.goto(live_server.url + "/")
+    assert page.title().startswith("Public scorecard")
+    cards = page.get_by_test_id("commitment")
+    assert cards.count() == 10
+    assert "Answer all 911 calls" in cards.nth(3).inner_text()
+    assert cards.nth(3).get_by_test_id("status").inner_text().startswith("Not built yet")
+    assert page.get_by_test_id("homicide-target").inner_text() == "184 or fewer a year"
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "home.png"), full_page=True)
+
+
+def test_a_commitment_page_opens_from_the_home_page(live_server, page):
+    page.goto(live_server.url + "/")
+    page.get_by_role("link", name="Use-of-force transparency").click()
+    page.wait_for_url("**/commitments/use-of-force/")
+    assert page.get_by_role("heading", level=1).inner_text() == (
+        "Commitment 9: Use-of-force transparency"
+    )
+
+
+def test_staff_sign_in_through_the_form(live_server, ines_inspector, page):
+    page.goto(live_server.url + "/staff/")
+    assert "/staff/login/" in page.url
+    page.get_by_label("Username").fill("ines")
+    page.get_by_label("Password").fill("correct horse battery 1")
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/staff/")
+    assert "Building inspector" in page.get_by_test_id("roles").inner_text()
+    page.get_by_role("button", name="Sign out ines").click()
+    page.wait_for_url(live_server.url + "/")
+    assert page.get_by_role("link", name="Staff sign-in").is_visible()

@@ -1,0 +1,166 @@
+import csv
+import io
+import stat
+from collections import Counter
+
+import pytest
+import shapely
+from django.contrib.auth.models import User
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from safercity.core.actors import SystemActor
+from safercity.core.audit import audit_verify
+from safercity.core.geo import area_square_metres
+from safercity.core.models import Address, City, Neighborhood, PoliceDistrict, Ward
+from safercity.core.roles import Role, roles_of
+from safercity.demo.engine import annual_volumes, build_city, load_calibration
+from safercity.demo.services import demo_load
+from tests.conftest import shared_data
+
+SQ_MI = 2_589_988.11
+
+
+@pytest.fixture(scope="module")
+def city():
+    return build_city(seed=2026, scale=0.05)
+
+
+def test_the_same_seed_builds_the_same_city_and_another_seed_another(city):
+    again = build_city(seed=2026, scale=0.05)
+    assert again.addresses == city.addresses
+    assert [a.name for a in again.neighborhoods] == [a.name for a in city.neighborhoods]
+    other = build_city(seed=7, scale=0.05)
+    assert other.addresses != city.addresses
+
+
+def test_the_city_has_st_louis_divisions_population_and_area(city):
+    calibration = load_calibration()
+    residents = [a for a in city.neighborhoods if not a.is_park]
+    parks = [a for a in city.neighborhoods if a.is_park]
+    assert (len(residents), len(parks)) == (79, 9)
+    assert [a.number for a in city.neighborhoods] == list(range(1, 89))
+    assert all(a.number >= 80 for a in parks)
+    assert city.population == calibration["population"] == 301_578
+    assert sum(p.population for p in parks) == 0
+    assert len(city.wards) == 14 and sum(w.population for w in city.wards) == 301_578
+    assert len(city.districts) == 6 and sum(d.population for d in city.districts) == 301_578
+    assert area_square_metres(city.outline) / SQ_MI == pytest.approx(62.11, rel=0.01)
+
+
+def test_neighborhoods_tile_the_city_and_districts_are_whole_neighborhoods(city):
+    hoods = shapely.union_all([a.shape for a in city.neighborhoods])
+    assert hoods.symmetric_difference(city.outline).area / city.outline.area < 1e-6
+    for hood in city.neighborhoods:
+        inside = [d for d in city.districts if d.shape.buffer(1e-7).contains(hood.shape)]
+        assert len(inside) == 1, hood.name
+
+
+def test_scale_multiplies_the_addresses_and_volumes():
+    calibration = load_calibration()
+    assert len(build_city(scale=0.01).addresses) == 1_350
+    assert len(build_city(scale=0.02).addresses) == 2_700
+    assert annual_volumes(calibration, 2.0) == {
+        "calls_911": 1_400_000,
+        "requests_311": 220_000,
+        "crimes": 95_502,
+    }
+    with pytest.raises(ValueError, match="positive"):
+        build_city(scale=0)
+
+
+def test_addresses_are_unique_and_follow_population(city):
+    labels = Counter((a.house_number, a.street) for a in city.addresses)
+    assert max(labels.values()) == 1
+    per_hood = Counter(a.neighborhood for a in city.addresses)
+    populations = {a.number: a.population for a in city.neighborhoods}
+    assert not any(populations[n] == 0 for n in per_hood), "nobody's address is in a park"
+    biggest = max(populations, key=lambda n: populations[n])
+    smallest = min((n for n in populations if populations[n]), key=lambda n: populations[n])
+    assert per_hood[biggest] > per_hood[smallest]
+
+
+def test_the_crime_mix_adds_up_and_homicide_is_a_small_share():
+    mix = load_calibration().crime_mix()
+    assert sum(mix.values()) == pytest.approx(1.0)
+    assert mix["01"] == pytest.approx(194 / 47_751)
+    assert max(mix, key=lambda code: mix[code]) == "06"  # larceny-theft is the commonest
+
+
+def test_every_calibration_value_cites_a_source():
+    for row in load_calibration().rows:
+        assert row.source.strip(), row.key
+
+
+@pytest.mark.django_db
+def test_loading_the_demo_stores_the_city_through_the_audited_write_path(settings, tmp_path):
+    settings.VAR_DIR = tmp_path
+    report = demo_load(actor=SystemActor("tests"), scale=0.01)
+    assert report.addresses == Address.objects.count() == 1_350
+    assert Neighborhood.objects.count() == 88
+    assert Ward.objects.filter(plan="demo-14").count() == 14
+    assert PoliceDistrict.objects.filter(plan="demo-6").count() == 6
+    city = City.objects.get()
+    assert city.is_demo and city.population == 301_578
+    placed = Address.objects.exclude(neighborhood=None).exclude(ward=None).exclude(district=None)
+    assert placed.count() / report.addresses > 0.999
+    assert audit_verify().ok
+
+
+@pytest.mark.django_db
+def test_demo_staff_get_one_account_per_role_and_a_private_password_file(settings, tmp_path):
+    settings.VAR_DIR = tmp_path
+    report = demo_load(actor=SystemActor("tests"), scale=0.001)
+    assert report.credentials_path is not None
+    assert stat.S_IMODE(report.credentials_path.stat().st_mode) == 0o600
+    lines = report.credentials_path.read_text().splitlines()[1:]
+    assert len(lines) == len(Role)
+    username, password, *_ = lines[0].split()
+    user = User.objects.get(username=username)
+    assert user.check_password(password)
+    assert roles_of(user) == {Role.CALL_TAKER}
+
+
+@pytest.mark.django_db
+def test_the_demo_refuses_to_load_over_an_existing_geography(settings, tmp_path, capsys):
+    settings.VAR_DIR = tmp_path
+    call_command("demo_load", "--scale", "0.001", "--no-staff")
+    with pytest.raises(CommandError, match="already has a geography"):
+        call_command("demo_load", "--scale", "0.001")
+    call_command("demo_load", "--if-empty")
+    assert "was not loaded" in capsys.readouterr().out
+    assert Address.objects.count() == 135
+    assert not User.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_non_positive_scale_is_refused_with_a_clear_message():
+    with pytest.raises(CommandError, match="positive"):
+        call_command("demo_load", "--scale", "-1")
+
+
+@pytest.mark.realdata
+def test_the_calibrated_crime_mix_is_what_slmpd_published_for_2019():
+    counts: Counter[str] = Counter()
+    for path in sorted(shared_data("slmpd", "legacy", "2019").glob("*.csv")):
+        raw = path.read_bytes()
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            text = raw.decode("cp1252")
+        for row in csv.DictReader(io.StringIO(text)):
+            counts[row["Crime"].strip().zfill(6)[:2]] += int(row["Count"])
+    calibration = load_calibration()
+    for code, count in counts.items():
+        if count:
+            assert calibration[f"crimes_2019_ucr_{code}"] == count, code
+    assert calibration["crimes_2019"] == sum(counts.values())
+
+
+@pytest.mark.realdata
+def test_the_calibrated_population_is_the_census_count_of_the_real_wards():
+    import json
+
+    wards = json.loads(shared_data("boundaries", "geocrime_stl_pkg", "stl_wards.geojson").read_text())
+    assert load_calibration()["population"] == sum(f["properties"]["TOT_POP"] for f in wards["features"])
+    assert load_calibration()["wards"] == len(wards["features"])
