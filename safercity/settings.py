@@ -8,7 +8,7 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("SAFERCITY_VAR", str(BASE_DIR / "var")))
 
 DEBUG = env_bool("DEBUG", False)
-_DEV_KEY = "insecure-development-key-do-not-use-in-production"  # noqa: S105
+_DEV_KEY = "insecure-development-key-do-not-use-in-production"
 SECRET_KEY = env_str("SECRET_KEY", _DEV_KEY)
 if SECRET_KEY == _DEV_KEY and not DEBUG and not env_bool("SAFERCITY_TESTING", False):
     raise RuntimeError("Set SECRET_KEY (or DEBUG=1 for development).")

@@ -13,9 +13,7 @@ from safercity.core.actors import SystemActor
 from safercity.core.roles import Role
 
 SHARED_DATA = Path(
-    os.environ.get(
-        "SAFERCITY_SHARED_DATA", Path(__file__).resolve().parents[2] / "shared" / "data"
-    )
+    os.environ.get("SAFERCITY_SHARED_DATA", Path(__file__).resolve().parents[2] / "shared" / "data")
 )
 
 

@@ -15,7 +15,8 @@ from safercity.core.models import AppendOnlyError, AuditEntry, AuditHead, City
 pytestmark = pytest.mark.django_db
 
 
-def _entries(count, actor=SystemActor("tests")):
+def _entries(count, actor=None):
+    actor = actor or SystemActor("tests")
     return [audit_write(actor=actor, action="test.write", detail={"n": n}) for n in range(count)]
 
 
@@ -41,7 +42,9 @@ def test_details_with_dates_and_decimals_verify_after_a_round_trip():
     from datetime import date
     from decimal import Decimal
 
-    audit_write(actor=SystemActor("t"), action="x", detail={"d": date(2020, 1, 2), "v": Decimal("263.5")})
+    audit_write(
+        actor=SystemActor("t"), action="x", detail={"d": date(2020, 1, 2), "v": Decimal("263.5")}
+    )
     assert audit_verify().ok
 
 

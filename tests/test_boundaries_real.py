@@ -1,4 +1,4 @@
-"""The geography importer on the city's real boundary files (skipped when ../shared/data is absent)."""
+"""The geography importer on the city's real boundary files (skipped without ../shared/data)."""
 
 import csv
 import io
@@ -74,7 +74,9 @@ def test_state_plane_and_wgs84_sources_agree_point_by_point():
     """The city's shapefile (State Plane feet, reprojected here) and a third party's WGS84
     GeoJSON of the same neighborhoods put random points in the same neighborhood."""
     plane = geo.read_boundaries(shared_data("boundaries", "city_nbrhds_wards", "BND_Nhd88_cw.shp"))
-    wgs = geo.read_boundaries(shared_data("boundaries", "geocrime_stl_pkg", "stl_neighborhoods.geojson"))
+    wgs = geo.read_boundaries(
+        shared_data("boundaries", "geocrime_stl_pkg", "stl_neighborhoods.geojson")
+    )
     plane_numbers = np.array([int(f.properties["NHD_NUM"]) for f in plane.features])
     wgs_numbers = np.array([int(f.properties["neighborhood_id"]) for f in wgs.features])
     rng = np.random.default_rng(7)
@@ -103,10 +105,13 @@ def _slmpd_rows(*months):
 
 def test_slmpd_crime_coordinates_land_in_the_neighborhood_the_police_recorded(city_neighborhoods):
     rows = [
-        r for r in _slmpd_rows("january", "june")
+        r
+        for r in _slmpd_rows("january", "june")
         if float(r["XCoord"] or 0) and int(r["Neighborhood"] or 0) > 0
     ]
-    lon, lat = geo.state_plane_to_wgs84([float(r["XCoord"]) for r in rows], [float(r["YCoord"]) for r in rows])
+    lon, lat = geo.state_plane_to_wgs84(
+        [float(r["XCoord"]) for r in rows], [float(r["YCoord"]) for r in rows]
+    )
     found = city_index().locate(lon, lat)
     numbers = dict(Neighborhood.objects.values_list("pk", "number"))
     in_feet = {
@@ -118,7 +123,10 @@ def test_slmpd_crime_coordinates_land_in_the_neighborhood_the_police_recorded(ci
         recorded = int(row["Neighborhood"])
         if numbers.get(where.neighborhood_id) == recorded:
             exact += 1
-        elif in_feet[recorded].distance(shapely.Point(float(row["XCoord"]), float(row["YCoord"]))) < 500:
+        elif (
+            in_feet[recorded].distance(shapely.Point(float(row["XCoord"]), float(row["YCoord"])))
+            < 500
+        ):
             near += 1  # geocoded onto a boundary street: the recorded side is across the street
     assert len(rows) > 5_000
     assert exact / len(rows) > 0.94
@@ -134,7 +142,12 @@ def test_districts_built_from_neighborhoods_match_the_districts_on_later_records
     # Checked on another year's records than the ones the districts were built from.
     votes_2019 = district_votes(sorted(shared_data("slmpd", "legacy", "2019").glob("*.csv")))
     assignment = majority_assignment(district_votes(paths_2018))
-    agree = sum(c for hood, counts in votes_2019.items() for d, c in counts.items() if assignment.get(hood) == d)
+    agree = sum(
+        c
+        for hood, counts in votes_2019.items()
+        for d, c in counts.items()
+        if assignment.get(hood) == d
+    )
     total = sum(sum(counts.values()) for counts in votes_2019.values())
     # SLMPD's districts mostly follow neighborhood lines, but a few neighborhoods are split.
     assert agree / total > 0.95
@@ -151,9 +164,15 @@ def test_rejected_features_are_reported_by_the_import_command(capsys):
 
 
 def test_re_importing_the_same_file_changes_nothing(city_neighborhoods):
-    before = list(Neighborhood.objects.order_by("number").values_list("number", "name", "area_sq_m"))
+    before = list(
+        Neighborhood.objects.order_by("number").values_list("number", "name", "area_sq_m")
+    )
     Address.objects.create(house_number=4700, street="Oakland Ave", lon=-90.2944, lat=38.6393)
-    call_command("geo_import", "neighborhoods", str(shared_data("boundaries", "city_nbrhds_wards", "BND_Nhd88_cw.shp")))
+    call_command(
+        "geo_import",
+        "neighborhoods",
+        str(shared_data("boundaries", "city_nbrhds_wards", "BND_Nhd88_cw.shp")),
+    )
     after = list(Neighborhood.objects.order_by("number").values_list("number", "name", "area_sq_m"))
     assert before == after
     assert Address.objects.get().neighborhood.name == "Forest Park"

@@ -161,6 +161,10 @@ def test_the_calibrated_crime_mix_is_what_slmpd_published_for_2019():
 def test_the_calibrated_population_is_the_census_count_of_the_real_wards():
     import json
 
-    wards = json.loads(shared_data("boundaries", "geocrime_stl_pkg", "stl_wards.geojson").read_text())
-    assert load_calibration()["population"] == sum(f["properties"]["TOT_POP"] for f in wards["features"])
+    wards = json.loads(
+        shared_data("boundaries", "geocrime_stl_pkg", "stl_wards.geojson").read_text()
+    )
+    assert load_calibration()["population"] == sum(
+        f["properties"]["TOT_POP"] for f in wards["features"]
+    )
     assert load_calibration()["wards"] == len(wards["features"])

@@ -75,9 +75,17 @@ def test_geojson_reading_reports_each_feature_it_cannot_use(tmp_path):
         [
             {"type": "Feature", "properties": {"n": 1}, "geometry": square},
             {"type": "Feature", "properties": {"n": 2}, "geometry": None},
-            {"type": "Feature", "properties": {"n": 3}, "geometry": {"type": "Point", "coordinates": [0, 0]}},
+            {
+                "type": "Feature",
+                "properties": {"n": 3},
+                "geometry": {"type": "Point", "coordinates": [0, 0]},
+            },
             {"type": "Feature", "properties": {"n": 4}, "geometry": bowtie},
-            {"type": "Feature", "properties": {"n": 5}, "geometry": {"type": "Polygon", "coordinates": "x"}},
+            {
+                "type": "Feature",
+                "properties": {"n": 5},
+                "geometry": {"type": "Polygon", "coordinates": "x"},
+            },
         ],
     )
     result = geo.read_geojson(path)
@@ -108,7 +116,17 @@ def test_a_shapefile_is_read_with_its_projection_and_encoding(tmp_path):
     with shapefile.Writer(str(path), shapeType=shapefile.POLYGON, encoding="utf-8") as writer:
         writer.field("NHD_NUM", "N", 10)
         writer.field("NHD_NAME", "C", 50)
-        writer.poly([[[888_000, 1_017_000], [888_000, 1_018_000], [889_000, 1_018_000], [889_000, 1_017_000], [888_000, 1_017_000]]])
+        writer.poly(
+            [
+                [
+                    [888_000, 1_017_000],
+                    [888_000, 1_018_000],
+                    [889_000, 1_018_000],
+                    [889_000, 1_017_000],
+                    [888_000, 1_017_000],
+                ]
+            ]
+        )
         writer.record(7, "Cañon Heights")
     path.with_suffix(".prj").write_text(geo.MISSOURI_EAST_FEET.to_wkt("WKT1_ESRI"))
     path.with_suffix(".cpg").write_text("UTF-8")
@@ -125,12 +143,12 @@ def test_a_shapefile_without_a_projection_is_refused(tmp_path):
         writer.field("N", "N")
         writer.poly([[[0, 0], [0, 1], [1, 1], [0, 0]]])
         writer.record(1)
-    with pytest.raises(ValueError, match="no .prj"):
+    with pytest.raises(ValueError, match=r"no \.prj"):
         geo.read_shapefile(path)
 
 
 def test_unknown_file_types_are_refused(tmp_path):
-    with pytest.raises(ValueError, match="expected a .geojson"):
+    with pytest.raises(ValueError, match=r"expected a \.geojson"):
         geo.read_boundaries(tmp_path / "layer.kml")
 
 

@@ -48,7 +48,9 @@ def test_the_homicide_goal_shows_the_sourced_baseline_and_a_30_percent_cut(clien
 
 
 def test_each_commitment_has_its_own_page_and_unknown_ones_are_404(client):
-    assert client.get(reverse("accountability:commitment", args=["answer-all-911"])).status_code == 200
+    assert (
+        client.get(reverse("accountability:commitment", args=["answer-all-911"])).status_code == 200
+    )
     assert client.get("/commitments/no-such-thing/").status_code == 404
 
 
@@ -122,11 +124,27 @@ def test_changing_a_parameter_needs_an_administrator_a_source_and_is_audited(
 ):
     when = datetime.date(2020, 12, 31)
     with pytest.raises(PermissionDenied):
-        parameter_set(actor=carl_call_taker, key="homicides_baseline_2020", value=Decimal(1), source="x", as_of=when)
+        parameter_set(
+            actor=carl_call_taker,
+            key="homicides_baseline_2020",
+            value=Decimal(1),
+            source="x",
+            as_of=when,
+        )
     with pytest.raises(ValueError, match="source"):
-        parameter_set(actor=alice_admin, key="homicides_baseline_2020", value=Decimal(262), source=" ", as_of=when)
+        parameter_set(
+            actor=alice_admin,
+            key="homicides_baseline_2020",
+            value=Decimal(262),
+            source=" ",
+            as_of=when,
+        )
     parameter_set(
-        actor=alice_admin, key="homicides_baseline_2020", value=Decimal(262), source="FBI revised", as_of=when
+        actor=alice_admin,
+        key="homicides_baseline_2020",
+        value=Decimal(262),
+        source="FBI revised",
+        as_of=when,
     )
     assert Parameter.objects.get().value == 262
     entry = AuditEntry.objects.get(action="accountability.parameter.set")
@@ -134,6 +152,8 @@ def test_changing_a_parameter_needs_an_administrator_a_source_and_is_audited(
     assert entry.detail["before"] == "263.0000" and entry.detail["after"] == "262"
 
 
-@pytest.mark.parametrize("path", ["/nowhere/", "/commitments/%00/", "/staff/login/?next=//evil.example"])
+@pytest.mark.parametrize(
+    "path", ["/nowhere/", "/commitments/%00/", "/staff/login/?next=//evil.example"]
+)
 def test_odd_urls_never_cause_a_server_error(client, path):
     assert client.get(path).status_code < 500

@@ -58,7 +58,14 @@ def _bounds_of_hidden_cell(grid, hidden, target):
     for c in range(cols - 1):
         line = [(r, c) for r in range(rows - 1)]
         _constraint(grid, line, (rows - 1, c), position, equalities, rhs)
-    _constraint(grid, [(r, cols - 1) for r in range(rows - 1)], (rows - 1, cols - 1), position, equalities, rhs)
+    _constraint(
+        grid,
+        [(r, cols - 1) for r in range(rows - 1)],
+        (rows - 1, cols - 1),
+        position,
+        equalities,
+        rhs,
+    )
     objective = np.zeros(len(variables))
     objective[position[target]] = 1
     low = linprog(objective, A_eq=equalities, b_eq=rhs, bounds=(0, None))
@@ -87,7 +94,9 @@ def _constraint(grid, parts, total, position, equalities, rhs):
 tables = st.integers(1, 4).flatmap(
     lambda rows: st.integers(1, 4).flatmap(
         lambda cols: st.lists(
-            st.lists(st.sampled_from([0, 1, 3, 7, 10, 11, 14, 25, 60]), min_size=cols, max_size=cols),
+            st.lists(
+                st.sampled_from([0, 1, 3, 7, 10, 11, 14, 25, 60]), min_size=cols, max_size=cols
+            ),
             min_size=rows,
             max_size=rows,
         )

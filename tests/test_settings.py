@@ -17,10 +17,16 @@ def test_the_suite_runs_on_the_database_it_was_asked_for():
 
 
 def test_a_postgres_url_becomes_django_settings():
-    settings = database_from_url("postgres://city:s%40fe@db.internal:6543/safercity?sslmode=require")
+    settings = database_from_url(
+        "postgres://city:s%40fe@db.internal:6543/safercity?sslmode=require"
+    )
     assert settings["ENGINE"] == "django.db.backends.postgresql"
     assert (settings["USER"], settings["PASSWORD"]) == ("city", "s@fe")
-    assert (settings["HOST"], settings["PORT"], settings["NAME"]) == ("db.internal", "6543", "safercity")
+    assert (settings["HOST"], settings["PORT"], settings["NAME"]) == (
+        "db.internal",
+        "6543",
+        "safercity",
+    )
     assert settings["OPTIONS"] == {"sslmode": "require"}
 
 

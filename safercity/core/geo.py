@@ -72,7 +72,7 @@ def project_points(
 def state_plane_to_wgs84(
     xs: Sequence[float] | FloatArray, ys: Sequence[float] | FloatArray
 ) -> tuple[FloatArray, FloatArray]:
-    """Missouri East State Plane (US feet) to longitude/latitude. (0, 0) means not geocoded → NaN."""
+    """Missouri East State Plane (US feet) to lon/lat. (0, 0) means not geocoded: NaN."""
     x = np.asarray(xs, dtype=np.float64)
     y = np.asarray(ys, dtype=np.float64)
     lon, lat = project_points(x, y, MISSOURI_EAST_FEET)
@@ -117,7 +117,9 @@ def _accept(
         result.rejected.append(Rejected(index, "feature has no geometry"))
         return
     if geometry.geom_type not in {"Polygon", "MultiPolygon"}:
-        result.rejected.append(Rejected(index, f"geometry is a {geometry.geom_type}, not a polygon"))
+        result.rejected.append(
+            Rejected(index, f"geometry is a {geometry.geom_type}, not a polygon")
+        )
         return
     if not geometry.is_valid:
         geometry = shapely.make_valid(geometry)
@@ -134,10 +136,8 @@ def read_geojson(path: Path) -> ReadResult:
     document = json.loads(path.read_text(encoding="utf-8"))
     source = crs_from_geojson(document)
     result = ReadResult(source_crs=source.to_string())
-    if document.get("type") == "Feature":
-        items = [document]
-    else:
-        items = document.get("features") or []
+    single = document.get("type") == "Feature"
+    items = [document] if single else document.get("features") or []
     for index, item in enumerate(items):
         try:
             geometry = shape(item["geometry"]) if item.get("geometry") else None
@@ -249,4 +249,3 @@ def to_geojson(geometry: BaseGeometry, precision: int = 6) -> dict[str, Any]:
 
 def from_geojson(mapping: dict[str, Any]) -> BaseGeometry:
     return shape(mapping)
-

@@ -57,7 +57,7 @@ class City(models.Model):
 
 class Neighborhood(Boundary):
     is_park = models.BooleanField(
-        default=False, help_text="Parks and other non-residential areas (St. Louis: 80–88)"
+        default=False, help_text="Parks and other non-residential areas (St. Louis: 80 to 88)"
     )
 
     class Meta(Boundary.Meta):
@@ -155,6 +155,14 @@ class AuditEntry(models.Model):
     def __str__(self) -> str:
         return f"#{self.pk} {self.at:%Y-%m-%d %H:%M:%S} {self.actor} {self.action}"
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise AppendOnlyError("the audit log is append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError("the audit log is append-only")
+
     def content(self) -> dict[str, Any]:
         """What the hash covers."""
         return {
@@ -167,17 +175,12 @@ class AuditEntry(models.Model):
             "detail": self.detail,
         }
 
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
-            raise AppendOnlyError("the audit log is append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise AppendOnlyError("the audit log is append-only")
-
 
 class AuditHead(models.Model):
     """The last entry's hash: lets verification notice entries removed from the end."""
 
     last_id = models.BigIntegerField(default=0)
     last_hash = models.CharField(max_length=64)
+
+    def __str__(self) -> str:
+        return f"audit head at #{self.last_id}"

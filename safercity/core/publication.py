@@ -177,7 +177,7 @@ def generalize_points(
 
 
 def public_location(lon: float, lat: float, category: str) -> tuple[float, float]:
-    """Where a record may be shown publicly: generalised to ~250 m when its category is sensitive."""
+    """Where a record may be shown publicly: generalised to ~250 m if its category is sensitive."""
     if not is_sensitive(category):
         return lon, lat
     glon, glat = generalize_points([lon], [lat])

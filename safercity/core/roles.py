@@ -28,7 +28,7 @@ class Role(models.TextChoices):
 def roles_of(actor: Actor) -> frozenset[Role]:
     if isinstance(actor, SystemActor) or not actor.is_authenticated or not actor.is_active:
         return frozenset()
-    names = actor.groups.values_list("name", flat=True)  # type: ignore[union-attr]
+    names = actor.groups.values_list("name", flat=True)  # type: ignore[attr-defined]
     return frozenset(Role(name) for name in names if name in Role.values)
 
 

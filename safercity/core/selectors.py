@@ -6,6 +6,8 @@ import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from shapely.geometry.base import BaseGeometry
+
 from safercity.core import geo
 from safercity.core.models import City, Neighborhood, PoliceDistrict, Ward
 
@@ -18,7 +20,7 @@ class Location:
 
 
 class _LayerIndex:
-    def __init__(self, ids: list[int], shapes: list[geo.BaseGeometry]) -> None:
+    def __init__(self, ids: list[int], shapes: list[BaseGeometry]) -> None:
         self.ids = ids
         self.index = geo.PolygonIndex(shapes)
 
@@ -54,7 +56,7 @@ _lock = threading.Lock()
 
 
 def city_index() -> CityIndex:
-    """The index for the current geography, rebuilt only when a boundary import bumps the version."""
+    """The index for the current geography, rebuilt only when an import bumps the version."""
     city = City.objects.order_by("pk").first()
     key = (
         (city.pk, city.geography_version, city.ward_plan, city.district_plan)

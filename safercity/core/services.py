@@ -88,9 +88,9 @@ def _rows(
             report.rejected.append(geo.Rejected(index, f"no usable number (got {raw!r})"))
             continue
         if number in by_number and not dissolve:
-            first = by_number[number][0][0]
+            seen = by_number[number][0][0]
             report.rejected.append(
-                geo.Rejected(index, f"duplicate number {number} (first seen at feature {first})")
+                geo.Rejected(index, f"duplicate number {number} (first seen at feature {seen})")
             )
             continue
         by_number.setdefault(number, []).append((index, feature))

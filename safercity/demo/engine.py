@@ -29,15 +29,65 @@ SQ_MI_TO_SQ_M = 2_589_988.110336
 BLOCK_M, STREET_SPACING_M = 110.0, 90.0
 
 PREFIXES = (
-    "Oak", "Maple", "Cedar", "Elm", "Willow", "Aspen", "Birch", "Linden", "Hickory", "Walnut",
-    "Chestnut", "Sycamore", "Magnolia", "Laurel", "Juniper", "Poplar", "Spruce", "Hawthorn",
-    "Mulberry", "Dogwood", "Redbud", "Catalpa", "Pecan", "Cypress", "Alder", "Holly", "Ivy",
-    "Clover", "Meadow", "River", "Bluff", "Prairie", "Lantern", "Market", "Union", "Harbor",
-    "Founders", "Garden", "Mill", "Quarry", "Brewery", "Arsenal", "Gravois", "Carondel",
+    "Oak",
+    "Maple",
+    "Cedar",
+    "Elm",
+    "Willow",
+    "Aspen",
+    "Birch",
+    "Linden",
+    "Hickory",
+    "Walnut",
+    "Chestnut",
+    "Sycamore",
+    "Magnolia",
+    "Laurel",
+    "Juniper",
+    "Poplar",
+    "Spruce",
+    "Hawthorn",
+    "Mulberry",
+    "Dogwood",
+    "Redbud",
+    "Catalpa",
+    "Pecan",
+    "Cypress",
+    "Alder",
+    "Holly",
+    "Ivy",
+    "Clover",
+    "Meadow",
+    "River",
+    "Bluff",
+    "Prairie",
+    "Lantern",
+    "Market",
+    "Union",
+    "Harbor",
+    "Founders",
+    "Garden",
+    "Mill",
+    "Quarry",
+    "Brewery",
+    "Arsenal",
+    "Gravois",
+    "Carondel",
 )
 SUFFIXES = (
-    "Heights", "Hill", "Place", "Square", "Grove", "Gardens", "Row", "Commons", "Village",
-    "Terrace", "Point", "Crossing", "Landing",
+    "Heights",
+    "Hill",
+    "Place",
+    "Square",
+    "Grove",
+    "Gardens",
+    "Row",
+    "Commons",
+    "Village",
+    "Terrace",
+    "Point",
+    "Crossing",
+    "Landing",
 )
 STREET_TYPES = ("St", "Ave", "Blvd", "Pl", "Dr")
 
@@ -169,7 +219,9 @@ def _cells(outline: Polygon, count: int, rng: np.random.Generator, relax: int = 
         cells = [cell.intersection(outline) for cell in diagram.geoms]
         seeds = np.array([[c.centroid.x, c.centroid.y] for c in cells])
     # Order north to south, then west to east, as St. Louis numbers run roughly south to north.
-    order = sorted(range(count), key=lambda i: (round(cells[i].centroid.y, -2), cells[i].centroid.x))
+    order = sorted(
+        range(count), key=lambda i: (round(cells[i].centroid.y, -2), cells[i].centroid.x)
+    )
     return [cells[i] for i in order]
 
 

@@ -4,27 +4,30 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Parameter',
+            name="Parameter",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.SlugField(max_length=80, unique=True)),
-                ('label', models.CharField(max_length=200)),
-                ('value', models.DecimalField(decimal_places=4, max_digits=14)),
-                ('unit', models.CharField(blank=True, max_length=40)),
-                ('source', models.CharField(max_length=300)),
-                ('source_url', models.URLField(blank=True)),
-                ('as_of', models.DateField(help_text='The period the value describes')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key", models.SlugField(max_length=80, unique=True)),
+                ("label", models.CharField(max_length=200)),
+                ("value", models.DecimalField(decimal_places=4, max_digits=14)),
+                ("unit", models.CharField(blank=True, max_length=40)),
+                ("source", models.CharField(max_length=300)),
+                ("source_url", models.URLField(blank=True)),
+                ("as_of", models.DateField(help_text="The period the value describes")),
             ],
             options={
-                'ordering': ['key'],
+                "ordering": ["key"],
             },
         ),
     ]

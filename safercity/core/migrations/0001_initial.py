@@ -5,129 +5,253 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='AuditEntry',
+            name="AuditEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField()),
-                ('kind', models.CharField(choices=[('write', 'write'), ('read', 'read of a sensitive record')], max_length=5)),
-                ('actor', models.CharField(help_text='username, or system:<command>', max_length=150)),
-                ('action', models.CharField(max_length=100)),
-                ('object_type', models.CharField(blank=True, max_length=100)),
-                ('object_id', models.CharField(blank=True, max_length=100)),
-                ('detail', models.JSONField(blank=True, default=dict)),
-                ('prev_hash', models.CharField(max_length=64)),
-                ('hash', models.CharField(max_length=64, unique=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("at", models.DateTimeField()),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("write", "write"), ("read", "read of a sensitive record")],
+                        max_length=5,
+                    ),
+                ),
+                (
+                    "actor",
+                    models.CharField(help_text="username, or system:<command>", max_length=150),
+                ),
+                ("action", models.CharField(max_length=100)),
+                ("object_type", models.CharField(blank=True, max_length=100)),
+                ("object_id", models.CharField(blank=True, max_length=100)),
+                ("detail", models.JSONField(blank=True, default=dict)),
+                ("prev_hash", models.CharField(max_length=64)),
+                ("hash", models.CharField(max_length=64, unique=True)),
             ],
             options={
-                'verbose_name_plural': 'audit entries',
-                'ordering': ['id'],
+                "verbose_name_plural": "audit entries",
+                "ordering": ["id"],
             },
         ),
         migrations.CreateModel(
-            name='AuditHead',
+            name="AuditHead",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('last_id', models.BigIntegerField(default=0)),
-                ('last_hash', models.CharField(max_length=64)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("last_id", models.BigIntegerField(default=0)),
+                ("last_hash", models.CharField(max_length=64)),
             ],
         ),
         migrations.CreateModel(
-            name='City',
+            name="City",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120, unique=True)),
-                ('state', models.CharField(max_length=2)),
-                ('geometry', models.JSONField(blank=True, null=True)),
-                ('population', models.PositiveIntegerField(blank=True, null=True)),
-                ('is_demo', models.BooleanField(default=False, help_text='True when the geography is the synthetic demo city')),
-                ('ward_plan', models.CharField(blank=True, help_text='The ward map in force', max_length=20)),
-                ('district_plan', models.CharField(blank=True, help_text='The police district map in force', max_length=20)),
-                ('geography_version', models.PositiveIntegerField(default=0, help_text='Bumped on every boundary change so cached indexes rebuild')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=120, unique=True)),
+                ("state", models.CharField(max_length=2)),
+                ("geometry", models.JSONField(blank=True, null=True)),
+                ("population", models.PositiveIntegerField(blank=True, null=True)),
+                (
+                    "is_demo",
+                    models.BooleanField(
+                        default=False,
+                        help_text="True when the geography is the synthetic demo city",
+                    ),
+                ),
+                (
+                    "ward_plan",
+                    models.CharField(blank=True, help_text="The ward map in force", max_length=20),
+                ),
+                (
+                    "district_plan",
+                    models.CharField(
+                        blank=True, help_text="The police district map in force", max_length=20
+                    ),
+                ),
+                (
+                    "geography_version",
+                    models.PositiveIntegerField(
+                        default=0,
+                        help_text="Bumped on every boundary change so cached indexes rebuild",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'cities',
+                "verbose_name_plural": "cities",
             },
         ),
         migrations.CreateModel(
-            name='Neighborhood',
+            name="Neighborhood",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveIntegerField()),
-                ('name', models.CharField(max_length=120)),
-                ('geometry', models.JSONField(help_text='GeoJSON geometry, WGS84 longitude/latitude')),
-                ('area_sq_m', models.FloatField(default=0)),
-                ('population', models.PositiveIntegerField(blank=True, null=True)),
-                ('source', models.CharField(blank=True, max_length=300)),
-                ('is_park', models.BooleanField(default=False, help_text='Parks and other non-residential areas (St. Louis: 80–88)')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.PositiveIntegerField()),
+                ("name", models.CharField(max_length=120)),
+                (
+                    "geometry",
+                    models.JSONField(help_text="GeoJSON geometry, WGS84 longitude/latitude"),
+                ),
+                ("area_sq_m", models.FloatField(default=0)),
+                ("population", models.PositiveIntegerField(blank=True, null=True)),
+                ("source", models.CharField(blank=True, max_length=300)),
+                (
+                    "is_park",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Parks and other non-residential areas (St. Louis: 80–88)",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['number'],
-                'abstract': False,
-                'constraints': [models.UniqueConstraint(fields=('number',), name='neighborhood_number')],
+                "ordering": ["number"],
+                "abstract": False,
+                "constraints": [
+                    models.UniqueConstraint(fields=("number",), name="neighborhood_number")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='PoliceDistrict',
+            name="PoliceDistrict",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveIntegerField()),
-                ('name', models.CharField(max_length=120)),
-                ('geometry', models.JSONField(help_text='GeoJSON geometry, WGS84 longitude/latitude')),
-                ('area_sq_m', models.FloatField(default=0)),
-                ('population', models.PositiveIntegerField(blank=True, null=True)),
-                ('source', models.CharField(blank=True, max_length=300)),
-                ('plan', models.CharField(help_text='e.g. 2014 (six districts)', max_length=20)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.PositiveIntegerField()),
+                ("name", models.CharField(max_length=120)),
+                (
+                    "geometry",
+                    models.JSONField(help_text="GeoJSON geometry, WGS84 longitude/latitude"),
+                ),
+                ("area_sq_m", models.FloatField(default=0)),
+                ("population", models.PositiveIntegerField(blank=True, null=True)),
+                ("source", models.CharField(blank=True, max_length=300)),
+                ("plan", models.CharField(help_text="e.g. 2014 (six districts)", max_length=20)),
             ],
             options={
-                'ordering': ['plan', 'number'],
-                'abstract': False,
-                'constraints': [models.UniqueConstraint(fields=('plan', 'number'), name='district_plan_number')],
+                "ordering": ["plan", "number"],
+                "abstract": False,
+                "constraints": [
+                    models.UniqueConstraint(fields=("plan", "number"), name="district_plan_number")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Ward',
+            name="Ward",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveIntegerField()),
-                ('name', models.CharField(max_length=120)),
-                ('geometry', models.JSONField(help_text='GeoJSON geometry, WGS84 longitude/latitude')),
-                ('area_sq_m', models.FloatField(default=0)),
-                ('population', models.PositiveIntegerField(blank=True, null=True)),
-                ('source', models.CharField(blank=True, max_length=300)),
-                ('plan', models.CharField(help_text='The ward map this ward belongs to, e.g. 2023 (14 wards)', max_length=20)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.PositiveIntegerField()),
+                ("name", models.CharField(max_length=120)),
+                (
+                    "geometry",
+                    models.JSONField(help_text="GeoJSON geometry, WGS84 longitude/latitude"),
+                ),
+                ("area_sq_m", models.FloatField(default=0)),
+                ("population", models.PositiveIntegerField(blank=True, null=True)),
+                ("source", models.CharField(blank=True, max_length=300)),
+                (
+                    "plan",
+                    models.CharField(
+                        help_text="The ward map this ward belongs to, e.g. 2023 (14 wards)",
+                        max_length=20,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['plan', 'number'],
-                'abstract': False,
-                'constraints': [models.UniqueConstraint(fields=('plan', 'number'), name='ward_plan_number')],
+                "ordering": ["plan", "number"],
+                "abstract": False,
+                "constraints": [
+                    models.UniqueConstraint(fields=("plan", "number"), name="ward_plan_number")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Address',
+            name="Address",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('house_number', models.PositiveIntegerField()),
-                ('street', models.CharField(max_length=120)),
-                ('unit', models.CharField(blank=True, max_length=20)),
-                ('zip_code', models.CharField(blank=True, max_length=10)),
-                ('lon', models.FloatField()),
-                ('lat', models.FloatField()),
-                ('neighborhood', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='addresses', to='core.neighborhood')),
-                ('district', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='addresses', to='core.policedistrict')),
-                ('ward', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='addresses', to='core.ward')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("house_number", models.PositiveIntegerField()),
+                ("street", models.CharField(max_length=120)),
+                ("unit", models.CharField(blank=True, max_length=20)),
+                ("zip_code", models.CharField(blank=True, max_length=10)),
+                ("lon", models.FloatField()),
+                ("lat", models.FloatField()),
+                (
+                    "neighborhood",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="addresses",
+                        to="core.neighborhood",
+                    ),
+                ),
+                (
+                    "district",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="addresses",
+                        to="core.policedistrict",
+                    ),
+                ),
+                (
+                    "ward",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="addresses",
+                        to="core.ward",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'addresses',
-                'indexes': [models.Index(fields=['street', 'house_number'], name='core_addres_street_ba515d_idx')],
-                'constraints': [models.UniqueConstraint(fields=('house_number', 'street', 'unit'), name='address_unique_label')],
+                "verbose_name_plural": "addresses",
+                "indexes": [
+                    models.Index(
+                        fields=["street", "house_number"], name="core_addres_street_ba515d_idx"
+                    )
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("house_number", "street", "unit"), name="address_unique_label"
+                    )
+                ],
             },
         ),
     ]

@@ -12,7 +12,7 @@ from safercity.core.services import LAYERS, addresses_assign_areas, boundaries_i
 
 
 def number_range(text: str) -> list[int]:
-    """"80-88,99" → [80, ..., 88, 99]"""
+    """ "80-88,99" → [80, ..., 88, 99]"""
     numbers: list[int] = []
     for part in filter(None, (p.strip() for p in text.split(","))):
         low, _, high = part.partition("-")
@@ -21,7 +21,10 @@ def number_range(text: str) -> list[int]:
 
 
 class Command(BaseCommand):
-    help = "Import boundaries (neighborhoods, wards, police districts or the city limit) from GeoJSON or a shapefile."
+    help = (
+        "Import boundaries (neighborhoods, wards, police districts or the city limit) "
+        "from GeoJSON or a shapefile."
+    )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("layer", choices=LAYERS)
