@@ -20,10 +20,11 @@ import shapely
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from safercity.core import geo  # noqa: E402
-from safercity.demo.engine import build_city  # noqa: E402
+from safercity.core import geo
+from safercity.demo.engine import build_city
 
-REAL = Path(__file__).resolve().parents[2] / "shared/data/boundaries/city_nbrhds_wards/BND_Nhd88_cw.shp"
+SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
+REAL = SHARED / "boundaries" / "city_nbrhds_wards" / "BND_Nhd88_cw.shp"
 
 
 def measure(name: str, polygons: list, points: int, naive_points: int) -> None:
@@ -60,8 +61,12 @@ def main() -> None:
     parser.add_argument("--points", type=int, default=1_000_000)
     parser.add_argument("--naive-points", type=int, default=20_000)
     args = parser.parse_args()
-    print(f"python {platform.python_version()}, shapely {shapely.__version__}, {platform.machine()}")
-    print("| polygons | count | points | index build | index locate | obvious loop | speed-up | inside |")
+    print(f"python {platform.python_version()}, shapely {shapely.__version__}")
+    print(
+        "| polygons | count | points | index build | index locate | obvious loop | speed-up |",
+        end="",
+    )
+    print(" inside |")
     print("|---|---|---|---|---|---|---|---|")
     demo = [a.shape for a in build_city(scale=0.001).neighborhoods]
     measure("demo neighborhoods", demo, args.points, args.naive_points)

@@ -157,3 +157,46 @@ def test_changing_a_parameter_needs_an_administrator_a_source_and_is_audited(
 )
 def test_odd_urls_never_cause_a_server_error(client, path):
     assert client.get(path).status_code < 500
+
+
+def test_the_calibration_page_hides_small_crime_counts_and_their_complement(client):
+    page = client.get("/demo/calibration/").content.decode()
+    row_16 = page.split("crimes_2019_ucr_16")[1].split("</tr>")[0]
+    row_20 = page.split("crimes_2019_ucr_20")[1].split("</tr>")[0]
+    row_06 = page.split("crimes_2019_ucr_06")[1].split("</tr>")[0]
+    assert ">*</abbr>" in row_16 and "small count" in row_16  # 3 offenses
+    assert ">*</abbr>" in row_20 and "complementary" in row_20  # 75, the next smallest
+    assert "12540" in row_06.replace(",", "")
+
+
+def test_role_changes_in_the_admin_are_audited(client):
+    from django.contrib.auth.models import Group, User
+
+    boss = User.objects.create_superuser("boss", password="correct horse battery 1")
+    worker = make_user("wes")
+    client.force_login(boss)
+    analyst = Group.objects.get(name=Role.ANALYST.value)
+    response = client.post(
+        f"/admin/auth/user/{worker.pk}/change/",
+        {
+            "username": "wes",
+            "is_active": "on",
+            "groups": [analyst.pk],
+            "date_joined_0": "2026-01-01",
+            "date_joined_1": "00:00:00",
+            "initial-date_joined_0": "2026-01-01",
+            "initial-date_joined_1": "00:00:00",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    entry = AuditEntry.objects.get(action="staff.roles.change")
+    assert entry.actor == "boss"
+    assert entry.detail == {"added": ["analyst"], "removed": []}
+
+
+def test_a_superuser_counts_as_an_administrator():
+    from django.contrib.auth.models import User
+
+    from safercity.core.roles import roles_of
+
+    assert Role.ADMINISTRATOR in roles_of(User.objects.create_superuser("root2", password="x" * 12))

@@ -1,6 +1,11 @@
+from typing import Any
+
 from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.models import User
 from django.http import HttpRequest
 
+from safercity.core.audit import audit_write
 from safercity.core.models import Address, AuditEntry, City, Neighborhood, PoliceDistrict, Ward
 
 
@@ -51,3 +56,33 @@ class AuditEntryAdmin(ReadOnlyAdmin):
     list_display = ["id", "at", "kind", "actor", "action", "object_type", "object_id"]
     list_filter = ["kind", "action"]
     search_fields = ["actor", "action", "object_id"]
+
+
+class AuditedUserAdmin(UserAdmin):
+    """Users and their roles change here; every change is written to the audit log."""
+
+    def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        changed = sorted(set(form.changed_data) - {"password", "groups"})
+        audit_write(
+            actor=request.user,
+            action="staff.user.change" if change else "staff.user.create",
+            obj=obj,
+            detail={"fields": changed},
+        )
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        before = set(form.instance.groups.values_list("name", flat=True)) if change else set()
+        super().save_related(request, form, formsets, change)
+        after = set(form.instance.groups.values_list("name", flat=True))
+        if before != after:
+            audit_write(
+                actor=request.user,
+                action="staff.roles.change",
+                obj=form.instance,
+                detail={"added": sorted(after - before), "removed": sorted(before - after)},
+            )
+
+
+admin.site.unregister(User)
+admin.site.register(User, AuditedUserAdmin)

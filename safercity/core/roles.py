@@ -29,7 +29,10 @@ def roles_of(actor: Actor) -> frozenset[Role]:
     if isinstance(actor, SystemActor) or not actor.is_authenticated or not actor.is_active:
         return frozenset()
     names = actor.groups.values_list("name", flat=True)  # type: ignore[attr-defined]
-    return frozenset(Role(name) for name in names if name in Role.values)
+    roles = {Role(name) for name in names if name in Role.values}
+    if getattr(actor, "is_superuser", False):
+        roles.add(Role.ADMINISTRATOR)  # `createsuperuser` makes the first administrator
+    return frozenset(roles)
 
 
 def has_role(actor: Actor, *roles: Role) -> bool:
