@@ -58,7 +58,7 @@ class AuditEntryAdmin(ReadOnlyAdmin):
     search_fields = ["actor", "action", "object_id"]
 
 
-class AuditedUserAdmin(UserAdmin):
+class AuditedUserAdmin(UserAdmin[User]):
     """Users and their roles change here; every change is written to the audit log."""
 
     def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:
