@@ -2,7 +2,12 @@
 
 from pathlib import Path
 
+import django_stubs_ext
+
 from safercity.env import database_from_url, env_bool, env_list, env_str, sqlite_database
+
+# Lets generic Django classes be subscripted at run time (ModelAdmin[Model]), for mypy.
+django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("SAFERCITY_VAR", str(BASE_DIR / "var")))

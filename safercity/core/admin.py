@@ -9,7 +9,7 @@ from safercity.core.audit import audit_write
 from safercity.core.models import Address, AuditEntry, City, Neighborhood, PoliceDistrict, Ward
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class ReadOnlyAdmin(admin.ModelAdmin[Any]):
     """Geography changes go through the import commands (the one write path), never here."""
 
     def has_add_permission(self, request: HttpRequest) -> bool:
