@@ -13,6 +13,7 @@ from safercity.core.audit import audit_verify
 from safercity.core.districts import district_votes, majority_assignment
 from safercity.core.models import Address, City, Neighborhood, PoliceDistrict, Ward
 from safercity.core.selectors import city_index
+from safercity.core.textfiles import read_text_any
 from tests.conftest import shared_data
 
 pytestmark = [pytest.mark.realdata, pytest.mark.django_db]
@@ -94,11 +95,7 @@ def test_state_plane_and_wgs84_sources_agree_point_by_point():
 def _slmpd_rows(*months):
     rows = []
     for month in months:
-        raw = shared_data("slmpd", "legacy", "2019", f"{month}2019.csv").read_bytes()
-        try:
-            text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            text = raw.decode("cp1252")
+        text = read_text_any(shared_data("slmpd", "legacy", "2019", f"{month}2019.csv"))
         rows.extend(csv.DictReader(io.StringIO(text)))
     return rows
 

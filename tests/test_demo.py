@@ -14,6 +14,7 @@ from safercity.core.audit import audit_verify
 from safercity.core.geo import area_square_metres
 from safercity.core.models import Address, City, Neighborhood, PoliceDistrict, Ward
 from safercity.core.roles import Role, roles_of
+from safercity.core.textfiles import read_text_any
 from safercity.demo.engine import annual_volumes, build_city, load_calibration
 from safercity.demo.services import demo_load
 from tests.conftest import shared_data
@@ -143,12 +144,7 @@ def test_a_non_positive_scale_is_refused_with_a_clear_message():
 def test_the_calibrated_crime_mix_is_what_slmpd_published_for_2019():
     counts: Counter[str] = Counter()
     for path in sorted(shared_data("slmpd", "legacy", "2019").glob("*.csv")):
-        raw = path.read_bytes()
-        try:
-            text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            text = raw.decode("cp1252")
-        for row in csv.DictReader(io.StringIO(text)):
+        for row in csv.DictReader(io.StringIO(read_text_any(path))):
             counts[row["Crime"].strip().zfill(6)[:2]] += int(row["Count"])
     calibration = load_calibration()
     for code, count in counts.items():

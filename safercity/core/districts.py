@@ -10,20 +10,14 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from pathlib import Path
 
-
-def _text(path: Path) -> str:
-    raw = path.read_bytes()
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return raw.decode("cp1252", errors="replace")
+from safercity.core.textfiles import read_text_any
 
 
 def district_votes(paths: Iterable[Path]) -> dict[int, Counter[int]]:
     """Count records per (neighborhood, district), skipping unknown (0) and unreadable values."""
     votes: dict[int, Counter[int]] = defaultdict(Counter)
     for path in paths:
-        for row in csv.DictReader(io.StringIO(_text(path))):
+        for row in csv.DictReader(io.StringIO(read_text_any(path))):
             try:
                 hood = int(str(row.get("Neighborhood", "")).strip())
                 district = int(str(row.get("District", "")).strip())
