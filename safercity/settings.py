@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "safercity.core",
     "safercity.accountability",
+    "safercity.staffing",
     "safercity.demo",
 ]
 

@@ -1,0 +1,229 @@
+"""Erlang C (M/M/n) and Erlang A (M/M/n+M, callers who hang up) for call-taker staffing.
+
+Times are in seconds. `load` is the offered load in erlangs: calls per second times the
+average handle time. Erlang C accepts fractional servers through the incomplete gamma
+function, B(n, a) = a^n e^-a / Gamma(n + 1, a).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+from scipy.linalg import expm
+from scipy.optimize import brentq
+from scipy.special import gammaincc, gammaln
+
+MAX_AGENTS = 100_000
+
+
+def offered_load(calls: float, period_s: float, aht_s: float) -> float:
+    """Erlangs: the number of call-takers that would be busy all the time."""
+    if period_s <= 0 or aht_s < 0 or calls < 0:
+        raise ValueError("calls and handle time must be non-negative and the period positive")
+    return calls * aht_s / period_s
+
+
+def erlang_b(servers: float, load: float) -> float:
+    """Probability that all servers are busy in a loss system (Erlang B)."""
+    if servers < 0 or load < 0:
+        raise ValueError("servers and load must be non-negative")
+    if load == 0:
+        return 0.0
+    if float(servers).is_integer():
+        blocking = 1.0  # the stable recursion B(k) = a B(k-1) / (k + a B(k-1))
+        for k in range(1, int(servers) + 1):
+            blocking = load * blocking / (k + load * blocking)
+        return blocking
+    upper = gammaincc(servers + 1, load)
+    if upper == 0:
+        return 1.0
+    log_b = servers * math.log(load) - load - gammaln(servers + 1) - math.log(upper)
+    return min(1.0, math.exp(log_b))
+
+
+def erlang_c(servers: float, load: float) -> float:
+    """Probability that a caller waits at all (Erlang C); 1 when the load meets the servers."""
+    if servers <= load:
+        return 1.0
+    blocking = erlang_b(servers, load)
+    return servers * blocking / (servers - load * (1 - blocking))
+
+
+@dataclass(frozen=True)
+class QueueMeasures:
+    servers: float
+    load: float
+    p_wait: float
+    service_level: float  # share answered by a person within the target time
+    asa_s: float  # average speed of answer (inf when the queue grows without end)
+    occupancy: float
+    p_abandon: float = 0.0
+
+    @property
+    def answered_immediately(self) -> float:
+        return 1.0 - self.p_wait
+
+
+def erlang_c_measures(servers: float, load: float, aht_s: float, target_s: float) -> QueueMeasures:
+    if aht_s <= 0:
+        raise ValueError("average handle time must be positive")
+    p_wait = erlang_c(servers, load)
+    if servers <= load:
+        return QueueMeasures(servers, load, 1.0, 0.0, math.inf, 1.0)
+    spare = servers - load
+    service_level = 1.0 - p_wait * math.exp(-spare * target_s / aht_s)
+    return QueueMeasures(
+        servers=servers,
+        load=load,
+        p_wait=p_wait,
+        service_level=service_level,
+        asa_s=p_wait * aht_s / spare,
+        occupancy=load / servers,
+    )
+
+
+def servers_for_asa(load: float, aht_s: float, target_asa_s: float) -> float:
+    """Fractional servers whose average speed of answer equals the target (continuous Erlang C)."""
+    if target_asa_s <= 0:
+        raise ValueError("target average speed of answer must be positive")
+
+    def gap(servers: float) -> float:
+        return erlang_c_measures(servers, load, aht_s, 0).asa_s - target_asa_s
+
+    low = load + 1e-9
+    high = max(load + 1.0, 2 * load)
+    while gap(high) > 0:
+        high *= 2
+    return float(brentq(gap, low, high, xtol=1e-10))
+
+
+@dataclass(frozen=True)
+class Target:
+    """A service goal: `share` of calls answered within `seconds` (NENA: 90% in 15 s)."""
+
+    seconds: float
+    share: float
+
+
+NENA_TARGETS = (Target(15, 0.90), Target(20, 0.95))
+
+
+def agents_required_c(
+    load: float,
+    aht_s: float,
+    targets: tuple[Target, ...] = NENA_TARGETS,
+    max_occupancy: float = 1.0,
+) -> int:
+    """Fewest whole call-takers meeting every target (Erlang C) and the occupancy cap."""
+    if load <= 0:
+        return 0
+    servers = max(1, math.floor(load) + 1, math.ceil(load / max_occupancy))
+    while servers < MAX_AGENTS:
+        if all(
+            erlang_c_measures(servers, load, aht_s, t.seconds).service_level >= t.share
+            for t in targets
+        ):
+            return servers
+        servers += 1
+    raise ValueError("no staffing level meets the targets")
+
+
+def _erlang_a_state(
+    servers: int, arrival_rate: float, service_rate: float, abandon_rate: float
+) -> np.ndarray:
+    """Stationary distribution of the number of callers in an M/M/n+M system."""
+    log_p = [0.0]
+    k = 0
+    while True:
+        k += 1
+        death = min(k, servers) * service_rate + max(k - servers, 0) * abandon_rate
+        log_p.append(log_p[-1] + math.log(arrival_rate) - math.log(death))
+        # Stop once the queue drains faster than it fills and the rest is negligible.
+        if death > arrival_rate and log_p[-1] - max(log_p) < -40 and k > servers:
+            break
+    p: np.ndarray = np.exp(np.array(log_p) - max(log_p))
+    return p / float(p.sum())
+
+
+@lru_cache(maxsize=4096)
+def _answered_by(
+    servers: int, service_rate: float, abandon_rate: float, depth: int, t: float
+) -> np.ndarray:
+    """For a caller who finds j callers queued ahead: the chance a person answers within t.
+
+    Each position ahead clears at rate n*mu + i*theta (served or hung up); meanwhile the caller
+    may hang up too (rate theta). One matrix exponential answers every j at once.
+    """
+    answered, abandoned = depth + 1, depth + 2  # after states 0..depth (callers ahead)
+    q = np.zeros((depth + 3, depth + 3))
+    for ahead in range(depth + 1):
+        clear = servers * service_rate + ahead * abandon_rate
+        q[ahead, answered if ahead == 0 else ahead - 1] = clear
+        q[ahead, abandoned] = abandon_rate
+        q[ahead, ahead] = -(clear + abandon_rate)
+    return np.asarray(expm(q * t)[: depth + 1, answered])
+
+
+def erlang_a_measures(
+    servers: int, load: float, aht_s: float, patience_s: float, target_s: float
+) -> QueueMeasures:
+    """Erlang A: callers hang up after an exponential patience with mean `patience_s`."""
+    if servers < 0 or aht_s <= 0 or patience_s <= 0:
+        raise ValueError("servers, handle time and patience must be positive")
+    service_rate = 1.0 / aht_s
+    abandon_rate = 1.0 / patience_s
+    arrival_rate = load * service_rate
+    if arrival_rate == 0:
+        return QueueMeasures(servers, load, 0.0, 1.0, 0.0, 0.0, 0.0)
+    if servers == 0:
+        return QueueMeasures(0, load, 1.0, 0.0, math.inf, 1.0, 1.0)
+    p = _erlang_a_state(servers, arrival_rate, service_rate, abandon_rate)
+    queued = p[servers:]
+    depth = len(queued) - 1
+    ahead = np.arange(depth + 1)
+    p_wait = float(queued.sum())
+    p_abandon = float(abandon_rate * (ahead * queued).sum() / arrival_rate)
+    answered = _answered_by(servers, service_rate, abandon_rate, depth, float(target_s))
+    service_level = float(p[:servers].sum() + (queued * answered).sum())
+    busy = float((np.minimum(np.arange(len(p)), servers) * p).sum())
+    # Little's law on the queue: mean queue length / arrival rate = mean wait of all callers.
+    mean_queue = float((ahead * queued).sum())
+    return QueueMeasures(
+        servers=servers,
+        load=load,
+        p_wait=p_wait,
+        service_level=service_level,
+        asa_s=mean_queue / arrival_rate,
+        occupancy=busy / servers,
+        p_abandon=p_abandon,
+    )
+
+
+def agents_required_a(
+    load: float,
+    aht_s: float,
+    patience_s: float,
+    targets: tuple[Target, ...] = NENA_TARGETS,
+) -> int:
+    """Fewest call-takers meeting every target when callers may hang up (Erlang A)."""
+    if load <= 0:
+        return 0
+    servers = max(1, math.floor(load * 0.8))
+    while servers < MAX_AGENTS:
+        if all(
+            erlang_a_measures(servers, load, aht_s, patience_s, t.seconds).service_level >= t.share
+            for t in targets
+        ):
+            return servers
+        servers += 1
+    raise ValueError("no staffing level meets the targets")
+
+
+def with_shrinkage(agents: int, shrinkage: float) -> int:
+    """Heads to schedule so that `agents` are on the phones after breaks, training, leave."""
+    if not 0 <= shrinkage < 1:
+        raise ValueError("shrinkage must be at least 0 and below 1")
+    return math.ceil(agents / (1 - shrinkage) - 1e-9)
