@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import math
 from dataclasses import dataclass
+from datetime import date, timedelta
 from functools import cached_property
 from pathlib import Path
 
@@ -384,3 +385,50 @@ def _districts(hoods: list[tuple[int, Polygon, int, bool, str]], count: int) -> 
         for number, group in enumerate(groups, start=1)
         if group
     ]
+
+
+# The shape of 911 demand over the day, week and year. ASSUMPTIONS, not St. Louis data: a
+# typical public-safety answering point pattern (quiet before dawn, busiest in the evening,
+# more calls on Fridays, Saturdays and in summer). Replace with the ECC's own counts.
+HOURLY_SHAPE_911 = (
+    0.75, 0.62, 0.52, 0.45, 0.40, 0.42, 0.55, 0.72, 0.88, 0.98, 1.04, 1.08,
+    1.10, 1.12, 1.15, 1.20, 1.26, 1.32, 1.35, 1.34, 1.30, 1.22, 1.08, 0.92,
+)  # fmt: skip
+WEEKDAY_SHAPE_911 = (0.97, 0.95, 0.96, 0.98, 1.05, 1.08, 1.01)  # Monday first
+MONTH_SHAPE_911 = (0.88, 0.86, 0.95, 0.98, 1.05, 1.09, 1.12, 1.11, 1.03, 1.00, 0.95, 0.98)
+
+
+def expected_911_per_slot(first_day: date, days: int, calls_per_year: float) -> FloatArray:
+    """Expected 911 calls in each 30-minute slot of each day: shape (days, 48)."""
+    hourly = np.repeat(np.array(HOURLY_SHAPE_911), 2)
+    hourly = hourly / hourly.sum()
+    weekday = np.array(WEEKDAY_SHAPE_911) / np.mean(WEEKDAY_SHAPE_911)
+    month = np.array(MONTH_SHAPE_911) / np.mean(MONTH_SHAPE_911)
+    per_day = calls_per_year / 365.25
+    rows = []
+    for offset in range(days):
+        day = first_day + timedelta(days=offset)
+        rows.append(per_day * weekday[day.weekday()] * month[day.month - 1] * hourly)
+    return np.array(rows)
+
+
+def calls_911(
+    *,
+    seed: int,
+    first_day: date,
+    days: int,
+    scale: float = 1.0,
+    calibration: Calibration | None = None,
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Synthetic 911 calls: arrival (seconds from midnight of `first_day`, local time), handle
+    and patience in seconds. Poisson arrivals in each slot at the expected rate."""
+    cal = calibration or load_calibration()
+    rng = np.random.default_rng(seed)
+    expected = expected_911_per_slot(first_day, days, cal["calls_911_per_year"] * scale)
+    counts = rng.poisson(expected).ravel()
+    slot_starts = np.arange(counts.size) * 1800.0
+    arrival = np.sort(np.repeat(slot_starts, counts) + rng.uniform(0, 1800, counts.sum()))
+    size = arrival.size
+    handle = rng.exponential(cal["aht_911_s"], size)
+    patience = rng.exponential(cal["patience_911_s"], size)
+    return arrival, handle, patience
