@@ -87,3 +87,27 @@ def test_staff_sign_in_through_the_form(live_server, ines_inspector, page):
     page.get_by_role("button", name="Sign out ines").click()
     page.wait_for_url(live_server.url + "/")
     assert page.get_by_role("link", name="Staff sign-in").is_visible()
+
+
+@pytest.fixture
+def sue_supervisor():
+    from safercity.core.roles import Role
+
+    return make_user("sue", Role.SUPERVISOR_911)
+
+
+def test_a_supervisor_makes_a_staffing_plan_in_the_browser(live_server, sue_supervisor, page):
+    page.goto(live_server.url + "/staff/login/?next=/staff/staffing/")
+    page.get_by_label("Username").fill("sue")
+    page.get_by_label("Password").fill("correct horse battery 1")
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/staff/staffing/")
+    page.get_by_label("Use the demo city's 911 history").check()
+    page.get_by_role("button", name="Make the plan").click()
+    hours = page.get_by_test_id("staff-hours")
+    hours.wait_for(timeout=60_000)
+    assert int(hours.inner_text()) > 0
+    assert page.locator("#result svg").count() == 3
+    assert page.url.endswith("/staff/staffing/"), "HTMX swapped the result in place"
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "staffing.png"), full_page=True)

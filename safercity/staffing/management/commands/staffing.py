@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+from argparse import ArgumentParser
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from rich.progress import Progress
+
+from safercity.staffing.planning import plan_from_csv
+from safercity.staffing.report import render_report, shifts_csv
+
+
+class Command(BaseCommand):
+    help = "Call-taker staffing. `staffing plan CALLS.csv` writes a weekly plan and its report."
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        actions = parser.add_subparsers(dest="action", required=True)
+        plan = actions.add_parser("plan", help="plan next week's shifts from call history")
+        plan.add_argument("calls", type=Path, help="CSV: arrived_at, handle_s[, wait_s, abandoned]")
+        plan.add_argument("--out", type=Path, help="folder for shifts.csv and report.html")
+        plan.add_argument("--aht", type=float, help="average handle time, s (default: the file's)")
+        plan.add_argument("--patience", type=float, help="callers' mean patience, s")
+        plan.add_argument("--shrinkage", type=float, default=0.3)
+        plan.add_argument("--week-start", type=date.fromisoformat, help="a Monday, YYYY-MM-DD")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        path: Path = options["calls"]
+        if not path.exists():
+            raise CommandError(f"{path} does not exist")
+        with Progress(transient=True, disable=options["verbosity"] == 0) as bar:
+            task = bar.add_task("reading calls", total=6)
+
+            def step(message: str) -> None:
+                bar.update(task, advance=1, description=message)
+
+            try:
+                outcome = plan_from_csv(
+                    path.read_bytes(),
+                    aht_s=options["aht"],
+                    patience_s=options["patience"],
+                    shrinkage=options["shrinkage"],
+                    week_start=options["week_start"],
+                    progress=step,
+                )
+            except ValueError as error:
+                raise CommandError(str(error)) from error
+            bar.update(task, completed=6)
+        for row in outcome.history.rejected:
+            self.stderr.write(f"rejected line {row.line}: {row.reason}")
+        plan = outcome.plan
+        out: Path = options["out"] or settings.VAR_DIR / "staffing" / f"plan-{plan.week_start}"
+        out.mkdir(parents=True, exist_ok=True)
+        (out / "shifts.csv").write_text(shifts_csv(plan), encoding="utf-8")
+        report = render_report(
+            plan,
+            source=path.name,
+            rejected=outcome.history.rejected,
+            patience_note=outcome.patience_note,
+        )
+        (out / "report.html").write_text(report, encoding="utf-8")
+        checked = plan.verification
+        self.stdout.write(
+            f"week of {plan.week_start}: {len(plan.plan.shifts)} shifts, "
+            f"{plan.plan.staff_hours:.0f} staff-hours (lower bound "
+            f"{plan.plan.lower_bound_hours:.1f}); simulated {checked.service_level[15]:.1%} "
+            f"within 15 s, {checked.service_level[20]:.1%} within 20 s"
+        )
+        self.stdout.write(f"wrote {out / 'shifts.csv'} and {out / 'report.html'}")

@@ -1,0 +1,6 @@
+from django.urls import path
+
+from safercity.staffing import views
+
+app_name = "staffing"
+urlpatterns = [path("", views.plan_page, name="plan")]

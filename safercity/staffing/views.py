@@ -1,0 +1,45 @@
+from django.http import HttpResponse
+from django.shortcuts import render
+
+from safercity.core.http import HtmxHttpRequest
+from safercity.core.roles import Role, role_required
+from safercity.staffing.forms import PlanForm
+from safercity.staffing.planning import plan_from_csv, plan_from_demo
+from safercity.staffing.report import context, shifts_csv
+
+PLANNERS = (Role.SUPERVISOR_911, Role.ANALYST, Role.ADMINISTRATOR)
+
+
+@role_required(*PLANNERS)
+def plan_page(request: HtmxHttpRequest) -> HttpResponse:
+    form = PlanForm(request.POST or None, request.FILES or None)
+    result: dict[str, object] = {}
+    error = ""
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if data["calls"]:
+                outcome = plan_from_csv(
+                    data["calls"].read(),
+                    aht_s=data["aht_s"],
+                    patience_s=data["patience_s"],
+                    shrinkage=data["shrinkage"],
+                    week_start=data["week_start"],
+                )
+                source = data["calls"].name
+            else:
+                outcome = plan_from_demo(shrinkage=data["shrinkage"])
+                source = "the demo city's synthetic 911 history"
+        except ValueError as problem:
+            error = str(problem)
+        else:
+            result = context(
+                outcome.plan,
+                source=source,
+                rejected=outcome.history.rejected,
+                patience_note=outcome.patience_note,
+            )
+            result["shifts_csv"] = shifts_csv(outcome.plan)
+    template = "staffing/_result.html" if request.htmx else "staffing/plan.html"
+    status = 400 if request.method == "POST" and (error or form.errors) else 200
+    return render(request, template, {"form": form, "error": error, **result}, status=status)
