@@ -9,12 +9,24 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from rich.progress import Progress
 
+from safercity.staffing.anonbank import read_anonbank
+from safercity.staffing.engine.replay import (
+    STAFFING_RULES,
+    average_outcomes,
+    observed_outcomes,
+    replay_inputs,
+    simulated_outcomes,
+)
+from safercity.staffing.engine.simulate import simulate
 from safercity.staffing.planning import plan_from_csv
 from safercity.staffing.report import render_report, shifts_csv
 
 
 class Command(BaseCommand):
-    help = "Call-taker staffing. `staffing plan CALLS.csv` writes a weekly plan and its report."
+    help = (
+        "Call-taker staffing: `staffing plan CALLS.csv` writes a weekly plan and its report; "
+        "`staffing replay TRACE.csv` compares a simulated day with the real one."
+    )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         actions = parser.add_subparsers(dest="action", required=True)
@@ -25,8 +37,41 @@ class Command(BaseCommand):
         plan.add_argument("--patience", type=float, help="callers' mean patience, s")
         plan.add_argument("--shrinkage", type=float, default=0.3)
         plan.add_argument("--week-start", type=date.fromisoformat, help="a Monday, YYYY-MM-DD")
+        replay = actions.add_parser(
+            "replay", help="replay a real day through the simulator and compare"
+        )
+        replay.add_argument("trace", type=Path, help="Anonymous Bank format call trace (CSV)")
+        replay.add_argument("--seeds", type=int, default=3, help="replays per staffing rule")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["action"] == "replay":
+            self.replay(options["trace"], options["seeds"])
+        else:
+            self.plan(**options)
+
+    def replay(self, path: Path, seeds: int) -> None:
+        if not path.exists():
+            raise CommandError(f"{path} does not exist")
+        calls, rejected = read_anonbank(path.read_bytes())
+        if not calls:
+            raise CommandError("the trace has no calls that reached the queue")
+        for row in rejected:
+            self.stderr.write(f"not replayed, line {row.line}: {row.reason}")
+        rows = [("observed", observed_outcomes(calls))]
+        for rule in STAFFING_RULES:
+            runs = [
+                simulated_outcomes(simulate(*replay_inputs(calls, staffing_rule=rule, seed=seed)))
+                for seed in range(1, seeds + 1)
+            ]
+            rows.append((f"simulated, {rule}", average_outcomes(runs)))
+        self.stdout.write(f"{'':38} {'hung up':>8} {'mean wait':>10} {'in 20 s':>8} {'in 60 s':>8}")
+        for label, outcome in rows:
+            self.stdout.write(
+                f"{label:38} {outcome.abandonment:8.1%} {outcome.mean_wait_answered_s:9.0f}s "
+                f"{outcome.answered_within[20]:8.1%} {outcome.answered_within[60]:8.1%}"
+            )
+
+    def plan(self, **options: Any) -> None:
         path: Path = options["calls"]
         if not path.exists():
             raise CommandError(f"{path} does not exist")

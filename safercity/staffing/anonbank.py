@@ -1,0 +1,42 @@
+"""The Technion "Anonymous Bank" call-centre trace (one row per call, times of day as H:MM:SS)."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from safercity.staffing.calls_csv import RejectedRow
+from safercity.staffing.engine.replay import ObservedCall
+
+
+def _seconds(text: str) -> int:
+    hours, minutes, seconds = (int(part) for part in text.strip().split(":"))
+    return hours * 3600 + minutes * 60 + seconds
+
+
+def read_anonbank(data: str | bytes) -> tuple[list[ObservedCall], list[RejectedRow]]:
+    """Calls that reached the agents' queue. Hang-ups inside the voice menu never reached an
+    agent, and PHANTOM rows are the trace's own errors: both are reported, not replayed."""
+    text = data.decode("utf-8-sig", errors="replace") if isinstance(data, bytes) else data
+    calls: list[ObservedCall] = []
+    rejected: list[RejectedRow] = []
+    for line, row in enumerate(csv.DictReader(io.StringIO(text)), start=2):
+        try:
+            outcome = row["outcome"].strip()
+            queued = int(row["q_time"])
+            if outcome == "PHANTOM":
+                raise ValueError("PHANTOM call (an error in the trace)")
+            if outcome == "HANG" and queued == 0:
+                raise ValueError("hung up in the voice menu, before reaching the queue")
+            if outcome == "AGENT":
+                start = _seconds(row["q_start"]) if queued else _seconds(row["ser_start"])
+                calls.append(
+                    ObservedCall(start, queued, False, float(row["ser_time"]), row["server"])
+                )
+            elif outcome == "HANG":
+                calls.append(ObservedCall(_seconds(row["q_start"]), queued, True))
+            else:
+                raise ValueError(f"unknown outcome {outcome!r}")
+        except (KeyError, ValueError) as error:
+            rejected.append(RejectedRow(line, str(error)))
+    return calls, rejected
