@@ -117,17 +117,25 @@ def agents_required_c(
     targets: tuple[Target, ...] = NENA_TARGETS,
     max_occupancy: float = 1.0,
 ) -> int:
-    """Fewest whole call-takers meeting every target (Erlang C) and the occupancy cap."""
+    """Fewest whole call-takers meeting every target (Erlang C) and the occupancy cap.
+
+    Erlang B is carried from one head count to the next (B(n) from B(n - 1)), so the search
+    costs one step per head count instead of recomputing from zero each time.
+    """
     if load <= 0:
         return 0
-    servers = max(1, math.floor(load) + 1, math.ceil(load / max_occupancy))
-    while servers < MAX_AGENTS:
-        if all(
-            erlang_c_measures(servers, load, aht_s, t.seconds).service_level >= t.share
-            for t in targets
-        ):
+    if aht_s <= 0:
+        raise ValueError("average handle time must be positive")
+    first = max(1, math.floor(load) + 1, math.ceil(load / max_occupancy))
+    blocking = 1.0
+    for k in range(1, first):
+        blocking = load * blocking / (k + load * blocking)
+    for servers in range(first, MAX_AGENTS):
+        blocking = load * blocking / (servers + load * blocking)
+        spare = servers - load
+        p_wait = servers * blocking / (servers - load * (1 - blocking))
+        if all(1.0 - p_wait * math.exp(-spare * t.seconds / aht_s) >= t.share for t in targets):
             return servers
-        servers += 1
     raise ValueError("no staffing level meets the targets")
 
 
