@@ -37,8 +37,8 @@ COMMITMENTS: tuple[Commitment, ...] = (
         "Patrol staffing set by workload (calls for service, time on scene) instead of ratios.",
         "Share of patrol hours where staffed units meet the workload model's need.",
         "At least 95% of patrol hours staffed to the workload model.",
-        "staffing",
-        "staffing",
+        "patrol",
+        "patrol workload staffing",
     ),
     Commitment(
         3,
