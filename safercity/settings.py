@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "safercity.core",
     "safercity.accountability",
     "safercity.staffing",
+    "safercity.service311",
     "safercity.demo",
 ]
 
@@ -96,6 +97,21 @@ SAFERCITY_CITY_NAME = env_str("SAFERCITY_CITY_NAME", "St. Louis")
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "safercity" / "static"]
+
+MEDIA_URL = "media/"
+MEDIA_ROOT = Path(env_str("SAFERCITY_MEDIA_ROOT", str(VAR_DIR / "media")))
+# Requests are small; media uploads are checked again (10 MB, images only) by the 311 service.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_500_000
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_500_000
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 200
+
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Open311 GeoReport v2
+OPEN311_JURISDICTION = env_str("OPEN311_JURISDICTION", "stlouis-mo.gov")
+OPEN311_CONTACT = env_str("OPEN311_CONTACT", "Citizens' Service Bureau, 311, 314-622-4800")
+OPEN311_KEY_SERVICE = env_str("OPEN311_KEY_SERVICE", "Ask the Citizens' Service Bureau for a key")
+OPEN311_POSTS_PER_MINUTE = int(env_str("OPEN311_POSTS_PER_MINUTE", "30"))
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)

@@ -1,10 +1,19 @@
+from django.conf import settings
+from django.conf.urls.static import static
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
+
+from safercity.service311.api import api as open311_api
+from safercity.service311.api import not_found as open311_not_found
 
 urlpatterns = [
     path("", include("safercity.accountability.urls")),
     path("staff/staffing/", include("safercity.staffing.urls")),
     path("staff/", include("safercity.core.urls")),
     path("demo/", include("safercity.demo.urls")),
+    path("open311/v2/", open311_api.urls),
+    re_path(r"^open311/v2/(?P<rest>.*)$", open311_not_found),
     path("admin/", admin.site.urls),
 ]
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -114,8 +114,10 @@ def test_demo_staff_get_one_account_per_role_and_a_private_password_file(setting
     report = demo_load(actor=SystemActor("tests"), scale=0.001)
     assert report.credentials_path is not None
     assert stat.S_IMODE(report.credentials_path.stat().st_mode) == 0o600
-    lines = report.credentials_path.read_text().splitlines()[1:]
+    text = report.credentials_path.read_text()
+    lines = [line for line in text.splitlines() if not line.startswith("#")]
     assert len(lines) == len(Role)
+    assert "Open311 api_key" in text
     username, password, *_ = lines[0].split()
     user = User.objects.get(username=username)
     assert user.check_password(password)

@@ -88,6 +88,12 @@ def _load_addresses(actor: Actor, city: DemoCity, batch_size: int = 5000) -> int
     return len(rows)
 
 
+def _load_catalog(actor: Actor) -> None:
+    from safercity.service311.catalog import DEMO_CATALOG, catalog_load
+
+    catalog_load(actor=actor, specs=DEMO_CATALOG, source="SaferCity demo catalog")
+
+
 def demo_staff_create(*, actor: Actor, path: Path) -> Path:
     """One demo account per role with a random password, written to a file only the server reads."""
     require_role(actor, Role.ADMINISTRATOR)
@@ -102,6 +108,10 @@ def demo_staff_create(*, actor: Actor, path: Path) -> Path:
         user.groups.add(Group.objects.get(name=role.value))
         audit_write(actor=actor, action="demo.staff.create", obj=user, detail={"role": role.value})
         lines.append(f"{user.get_username()}  {password}  {role.label}")
+    from safercity.service311.services import api_key_create
+
+    api_key = api_key_create(actor=actor, name="demo client")
+    lines.append(f"# Open311 api_key for POST /open311/v2/requests.json: {api_key}")
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     path.chmod(0o600)
@@ -127,6 +137,7 @@ def demo_load(
         audit_write(
             actor=actor, action="demo.load", obj=current, detail={"seed": seed, "scale": scale}
         )
+    _load_catalog(actor)
     credentials = (
         demo_staff_create(actor=actor, path=settings.VAR_DIR / "demo-credentials.txt")
         if with_staff

@@ -1,0 +1,540 @@
+"""Open311 GeoReport v2 at /open311/v2/, in XML and JSON.
+
+Every view returns plain data and names the document it belongs in; one switch in
+`create_response` writes it as JSON or as the spec's XML. Errors use the spec's format
+(<errors><error><code/><description/></error></errors>) in the format that was asked for.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import datetime
+from typing import Any, Literal
+from xml.etree import ElementTree as ET
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from ninja import File, Form, NinjaAPI, Query, Schema, Status
+from ninja.errors import HttpError, ValidationError
+from ninja.files import UploadedFile
+
+from safercity.service311.models import ApiKey, RequestNote, Service, ServiceRequest
+from safercity.service311.selectors import (
+    MAX_PAGE_SIZE,
+    RequestQuery,
+    parse_w3c,
+    request_by_id,
+    requests_search,
+)
+from safercity.service311.services import NewRequest, Open311Error, api_actor, request_create
+
+Format = Literal["json", "xml"]
+SPEC = "http://wiki.open311.org/GeoReport_v2"
+# XML children of lists inside a document: <attributes><attribute>...</attribute></attributes>
+SINGULAR = {
+    "attributes": "attribute",
+    "values": "value",
+    "endpoints": "endpoint",
+    "formats": "format",
+    "notes": "note",
+}
+
+
+def w3c(moment: datetime | None) -> str | None:
+    """W3C datetime in the city's zone, with its offset: 2010-04-14T06:37:38-05:00."""
+    if moment is None:
+        return None
+    return timezone.localtime(moment).isoformat(timespec="seconds")
+
+
+def _xml_value(element: ET.Element, value: Any) -> None:
+    if isinstance(value, dict):
+        for key, child in value.items():
+            _xml_value(ET.SubElement(element, key), child)
+    elif isinstance(value, list):
+        name = SINGULAR.get(element.tag, "item")
+        for child in value:
+            _xml_value(ET.SubElement(element, name), child)
+    elif isinstance(value, bool):
+        element.text = "true" if value else "false"
+    elif value is not None:
+        element.text = str(value)
+
+
+def to_xml(root: str, item: str | None, data: Any) -> bytes:
+    element = ET.Element(root)
+    if item is not None and isinstance(data, list):
+        for entry in data:
+            _xml_value(ET.SubElement(element, item), entry)
+    else:
+        _xml_value(element, data)
+    body: bytes = ET.tostring(element, encoding="utf-8", xml_declaration=False)
+    return b'<?xml version="1.0" encoding="UTF-8"?>\n' + body
+
+
+def asks_for_xml(request: HttpRequest) -> bool:
+    return request.path.rstrip("/").endswith(".xml")
+
+
+class Open311Api(NinjaAPI):
+    def create_response(
+        self,
+        request: HttpRequest,
+        data: Any,
+        *,
+        status: int | None = None,
+        temporal_response: HttpResponse | None = None,
+    ) -> HttpResponse:
+        status = temporal_response.status_code if temporal_response else status or 200
+        root, item = getattr(request, "open311_document", ("response", None))
+        if asks_for_xml(request):
+            content, kind = to_xml(root, item, data), "text/xml; charset=utf-8"
+        else:
+            content = json.dumps(data, ensure_ascii=False).encode()
+            kind = "application/json; charset=utf-8"
+        response = temporal_response or HttpResponse(status=status)
+        response.content = content
+        response["Content-Type"] = kind
+        return response
+
+
+api = Open311Api(
+    title="SaferCity Open311 GeoReport v2",
+    version="2",
+    description="St. Louis 311 service requests. Errors: a list of {code, description}.",
+    urls_namespace="open311",
+    docs_url="/docs",
+)
+
+
+def document(request: HttpRequest, root: str, item: str | None = None) -> None:
+    request.open311_document = (root, item)  # type: ignore[attr-defined]
+
+
+def errors(request: HttpRequest, status: int, description: str) -> HttpResponse:
+    document(request, "errors", "error")
+    return api.create_response(
+        request, [{"code": status, "description": description}], status=status
+    )
+
+
+@api.exception_handler(Open311Error)
+def on_open311_error(request: HttpRequest, error: Open311Error) -> HttpResponse:
+    return errors(request, error.status, error.description)
+
+
+@api.exception_handler(ValidationError)
+def on_validation_error(request: HttpRequest, error: ValidationError) -> HttpResponse:
+    problems = []
+    for problem in error.errors:
+        where = ".".join(str(part) for part in problem.get("loc", ())[1:]) or "request"
+        problems.append(f"{where}: {problem.get('msg', 'invalid')}")
+    return errors(request, 400, "; ".join(problems) or "invalid request")
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request: HttpRequest, error: HttpError) -> HttpResponse:
+    return errors(request, error.status_code, str(error))
+
+
+def check_jurisdiction(jurisdiction_id: str | None) -> None:
+    if jurisdiction_id and jurisdiction_id != settings.OPEN311_JURISDICTION:
+        raise Open311Error(404, f"jurisdiction_id {jurisdiction_id} not found")
+
+
+class Error(Schema):
+    code: int
+    description: str
+
+
+class ServiceOut(Schema):
+    service_code: str
+    service_name: str
+    description: str
+    metadata: bool
+    type: str
+    keywords: str
+    group: str
+
+
+def service_out(service: Service) -> dict[str, Any]:
+    return {
+        "service_code": service.service_code,
+        "service_name": service.service_name,
+        "description": service.description,
+        "metadata": bool(service.attributes.exists()),
+        "type": service.type,
+        "keywords": service.keywords,
+        "group": service.group,
+    }
+
+
+@api.get("/discovery.{format}", response={200: dict[str, Any]}, summary="Service discovery")
+def discovery(request: HttpRequest, format: Format) -> dict[str, Any]:
+    document(request, "discovery")
+    base = request.build_absolute_uri("/open311/v2/").rstrip("/")
+    changed = Service.objects.order_by("-id").values_list("id", flat=True).first()
+    return {
+        "changeset": w3c(timezone.now().replace(microsecond=0)) if changed else None,
+        "contact": settings.OPEN311_CONTACT,
+        "key_service": settings.OPEN311_KEY_SERVICE,
+        "endpoints": [
+            {
+                "specification": SPEC,
+                "url": base,
+                "changeset": w3c(timezone.now().replace(microsecond=0)),
+                "type": "production",
+                "formats": ["text/xml", "application/json"],
+            }
+        ],
+    }
+
+
+@api.get(
+    "/services.{format}",
+    response={200: list[ServiceOut], 404: list[Error]},
+    summary="GET Service List",
+)
+def services(
+    request: HttpRequest, format: Format, jurisdiction_id: str | None = None
+) -> list[dict[str, Any]]:
+    document(request, "services", "service")
+    check_jurisdiction(jurisdiction_id)
+    found = Service.objects.filter(active=True).prefetch_related("attributes")
+    return [service_out(s) for s in found]
+
+
+class ValueOut(Schema):
+    key: str
+    name: str
+
+
+class AttributeOut(Schema):
+    variable: bool
+    code: str
+    datatype: str
+    required: bool
+    datatype_description: str
+    order: int
+    description: str
+    values: list[ValueOut]
+
+
+class ServiceDefinitionOut(Schema):
+    service_code: str
+    attributes: list[AttributeOut]
+
+
+@api.get(
+    "/services/{service_code}.{format}",
+    response={200: ServiceDefinitionOut, 400: list[Error], 404: list[Error]},
+    summary="GET Service Definition",
+)
+def service_definition(
+    request: HttpRequest, service_code: str, format: Format, jurisdiction_id: str | None = None
+) -> dict[str, Any]:
+    document(request, "service_definition")
+    check_jurisdiction(jurisdiction_id)
+    service = Service.objects.filter(service_code=service_code, active=True).first()
+    if service is None:
+        raise Open311Error(404, f"service_code {service_code} not found")
+    return {
+        "service_code": service.service_code,
+        "attributes": [
+            {
+                "variable": a.variable,
+                "code": a.code,
+                "datatype": a.datatype,
+                "required": a.required,
+                "datatype_description": a.datatype_description,
+                "order": a.order,
+                "description": a.description,
+                "values": [{"key": str(v["key"]), "name": str(v["name"])} for v in a.values],
+            }
+            for a in service.attributes.all()
+        ],
+    }
+
+
+class RequestIn(Schema):
+    """Form fields of POST Service Request. Attributes come as attribute[CODE]=value
+    (attribute[CODE][]=value for a multivaluelist)."""
+
+    api_key: str = ""
+    service_code: str = ""
+    jurisdiction_id: str | None = None
+    lat: float | None = None
+    long: float | None = None
+    address_string: str = ""
+    address_id: str = ""
+    email: str = ""
+    device_id: str = ""
+    account_id: str = ""
+    first_name: str = ""
+    last_name: str = ""
+    phone: str = ""
+    description: str = ""
+    media_url: str = ""
+
+
+class CreatedOut(Schema):
+    service_request_id: str
+    service_notice: str
+    account_id: str | None
+
+
+def _attributes(request: HttpRequest) -> dict[str, Any]:
+    given: dict[str, Any] = {}
+    for key in request.POST:
+        if not key.startswith("attribute[") or "]" not in key:
+            continue
+        code = key[len("attribute[") : key.index("]")]
+        values = request.POST.getlist(key)
+        given[code] = values if key.endswith("[]") or len(values) > 1 else values[0]
+    return given
+
+
+def _rate_limited(request: HttpRequest, key: str) -> bool:
+    """At most OPEN311_POSTS_PER_MINUTE posts a minute per key and address (fixed window)."""
+    who = f"{ApiKey.hash(key)[:16]}:{request.META.get('REMOTE_ADDR', '')}"
+    bucket = f"open311-post:{who}:{int(timezone.now().timestamp() // 60)}"
+    cache.add(bucket, 0, timeout=120)
+    try:
+        count = cache.incr(bucket)
+    except ValueError:  # the bucket expired between add and incr
+        count = 1
+    return count > settings.OPEN311_POSTS_PER_MINUTE
+
+
+@api.post(
+    "/requests.{format}",
+    response={
+        201: list[CreatedOut],
+        400: list[Error],
+        403: list[Error],
+        404: list[Error],
+        413: list[Error],
+        429: list[Error],
+    },
+    summary="POST Service Request",
+)
+def create_request(
+    request: HttpRequest,
+    format: Format,
+    data: Form[RequestIn],
+    media: UploadedFile | None = File(None),  # type: ignore[type-arg]  # noqa: B008
+) -> Status:  # type: ignore[type-arg]
+    document(request, "service_requests", "request")
+    check_jurisdiction(data.jurisdiction_id)
+    if _rate_limited(request, data.api_key):
+        raise Open311Error(429, "Too many requests from this client; try again in a minute.")
+    actor = api_actor(data.api_key)
+    if not data.service_code:
+        raise Open311Error(400, "service_code is required")
+    created = request_create(
+        actor=actor,
+        new=NewRequest(
+            service_code=data.service_code,
+            lat=data.lat,
+            long=data.long,
+            address_string=data.address_string,
+            address_id=data.address_id,
+            attributes=_attributes(request),
+            description=data.description,
+            email=data.email,
+            device_id=data.device_id,
+            account_id=data.account_id,
+            first_name=data.first_name,
+            last_name=data.last_name,
+            phone=data.phone,
+            media_url=data.media_url,
+        ),
+        media=media,
+    )
+    return Status(
+        201,
+        [
+            {
+                "service_request_id": created.service_request_id,
+                "service_notice": created.service.service_notice,
+                "account_id": created.account_id or None,
+            }
+        ],
+    )
+
+
+class TokenOut(Schema):
+    service_request_id: str
+    token: str
+
+
+@api.get(
+    "/tokens/{token}.{format}",
+    response={200: list[TokenOut], 404: list[Error]},
+    summary="GET service_request_id from a token",
+)
+def token(
+    request: HttpRequest, token: str, format: Format, jurisdiction_id: str | None = None
+) -> list[dict[str, Any]]:
+    document(request, "service_requests", "request")
+    check_jurisdiction(jurisdiction_id)
+    found = (
+        ServiceRequest.objects.filter(token=token).only("id", "token").first()
+        if _is_uuid(token)
+        else None
+    )
+    if found is None:
+        raise Open311Error(404, f"token {token} not found")
+    return [{"service_request_id": str(found.pk), "token": str(found.token)}]
+
+
+def _is_uuid(text: str) -> bool:
+    try:
+        uuid.UUID(text)
+    except ValueError:
+        return False
+    return True
+
+
+class NoteOut(Schema):
+    datetime: str
+    kind: str
+    status: str | None
+    text: str
+
+
+class RequestOut(Schema):
+    service_request_id: str
+    status: str
+    status_notes: str | None
+    service_name: str
+    service_code: str
+    description: str | None
+    agency_responsible: str
+    service_notice: str | None
+    requested_datetime: str
+    updated_datetime: str
+    expected_datetime: str | None
+    address: str | None
+    address_id: str | None
+    zipcode: str | None
+    lat: float | None
+    long: float | None
+    media_url: str | None
+    extended_attributes: dict[str, Any] | None = None
+
+
+def request_out(
+    http: HttpRequest, found: ServiceRequest, *, extensions: bool = False
+) -> dict[str, Any]:
+    media = found.media_url or (http.build_absolute_uri(found.media.url) if found.media else "")
+    out: dict[str, Any] = {
+        "service_request_id": str(found.pk),
+        "status": found.status,
+        "status_notes": found.status_notes or None,
+        "service_name": found.service.service_name,
+        "service_code": found.service.service_code,
+        "description": found.description or None,
+        "agency_responsible": found.service.department.name,
+        "service_notice": found.service.service_notice or None,
+        "requested_datetime": w3c(found.requested_datetime),
+        "updated_datetime": w3c(found.updated_datetime),
+        "expected_datetime": w3c(found.expected_datetime),
+        "address": found.address_string or None,
+        "address_id": str(found.address_id) if found.address_id else None,
+        "zipcode": found.zipcode or None,
+        "lat": found.lat,
+        "long": found.long,
+        "media_url": media or None,
+    }
+    if extensions:
+        notes = [n for n in found.notes.all() if n.public]
+        out["extended_attributes"] = {
+            "parent_service_request_id": str(found.parent_id) if found.parent_id else None,
+            "duplicates": [str(d.pk) for d in found.duplicates.all()],
+            "notes": [_note_out(n) for n in notes],
+        }
+    return out
+
+
+def _note_out(note: RequestNote) -> dict[str, Any]:
+    return {
+        "datetime": w3c(note.at),
+        "kind": note.kind,
+        "status": note.status or None,
+        "text": note.text,
+    }
+
+
+class RequestFilters(Schema):
+    service_request_id: str | None = None
+    service_code: str | None = None
+    start_date: str | None = None
+    end_date: str | None = None
+    status: str | None = None
+    jurisdiction_id: str | None = None
+    updated_after: str | None = None
+    updated_before: str | None = None
+    page: int = 1
+    page_size: int = MAX_PAGE_SIZE
+    extensions: bool = False
+
+
+def _csv(text: str | None) -> list[str]:
+    return [part.strip() for part in (text or "").split(",") if part.strip()]
+
+
+def _when(text: str | None, name: str) -> datetime | None:
+    return parse_w3c(text, name) if text else None
+
+
+@api.get(
+    "/requests.{format}",
+    response={200: list[RequestOut], 400: list[Error], 404: list[Error]},
+    summary="GET Service Requests",
+)
+def list_requests(
+    request: HttpRequest, format: Format, filters: Query[RequestFilters]
+) -> list[dict[str, Any]]:
+    document(request, "service_requests", "request")
+    check_jurisdiction(filters.jurisdiction_id)
+    query = RequestQuery(
+        service_request_ids=_csv(filters.service_request_id),
+        service_codes=_csv(filters.service_code),
+        start=_when(filters.start_date, "start_date"),
+        end=_when(filters.end_date, "end_date"),
+        statuses=_csv(filters.status) or None,
+        updated_after=_when(filters.updated_after, "updated_after"),
+        updated_before=_when(filters.updated_before, "updated_before"),
+        page=filters.page,
+        page_size=filters.page_size,
+    )
+    found = requests_search(query)
+    if filters.extensions:
+        found = found.prefetch_related("notes", "duplicates")
+    return [request_out(request, r, extensions=filters.extensions) for r in found]
+
+
+@api.get(
+    "/requests/{service_request_id}.{format}",
+    response={200: list[RequestOut], 404: list[Error]},
+    summary="GET Service Request",
+)
+def one_request(
+    request: HttpRequest,
+    service_request_id: str,
+    format: Format,
+    jurisdiction_id: str | None = None,
+    extensions: bool = False,
+) -> list[dict[str, Any]]:
+    document(request, "service_requests", "request")
+    check_jurisdiction(jurisdiction_id)
+    return [request_out(request, request_by_id(service_request_id), extensions=extensions)]
+
+
+def not_found(request: HttpRequest, rest: str = "") -> HttpResponse:
+    """Anything else under /open311/v2/ answers in the spec's error format."""
+    return errors(request, 404, f"no such Open311 resource: {request.path}")

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class Service311Config(AppConfig):
+    name = "safercity.service311"
+    label = "service311"
+    verbose_name = "311: service requests (Open311 GeoReport v2)"

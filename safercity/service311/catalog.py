@@ -1,0 +1,243 @@
+"""The service catalog: loading it through one audited path, from the demo's own list or from
+the city's CSB problem codes (see importers)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+
+from safercity.core.actors import Actor
+from safercity.core.audit import audit_write
+from safercity.core.roles import Role, require_role
+from safercity.service311.models import Department, Service, ServiceAttribute
+
+
+@dataclass(frozen=True)
+class AttributeSpec:
+    code: str
+    datatype: str
+    description: str
+    required: bool = False
+    values: tuple[tuple[str, str], ...] = ()
+    datatype_description: str = ""
+
+
+@dataclass(frozen=True)
+class ServiceSpec:
+    code: str
+    name: str
+    department: tuple[str, str]  # (code, name)
+    group: str
+    sla_days: int
+    description: str = ""
+    keywords: str = ""
+    notice: str = ""
+    attributes: tuple[AttributeSpec, ...] = field(default_factory=tuple)
+
+
+STREETS = ("streets", "Street Division")
+REFUSE = ("refuse", "Refuse Division")
+FORESTRY = ("forestry", "Forestry Division")
+BUILDINGS = ("building", "Building Division")
+HEALTH = ("health", "Health Department")
+TRAFFIC = ("traffic", "Traffic and Lighting Division")
+WATER = ("water", "Water Division")
+NUISANCE = ("nuisance", "Neighborhood Improvement Program")
+
+# The demo city's catalog, written for SaferCity (a real city loads its own: see importers).
+DEMO_CATALOG: tuple[ServiceSpec, ...] = (
+    ServiceSpec(
+        "POTHOLE",
+        "Pothole",
+        STREETS,
+        "streets",
+        5,
+        "A hole in the street surface",
+        "pothole, street, road",
+        "Crews fill most potholes within five working days.",
+        (
+            AttributeSpec(
+                "SIZE",
+                "singlevaluelist",
+                "How big is it?",
+                True,
+                (
+                    ("small", "Smaller than a dinner plate"),
+                    ("medium", "About a car tire"),
+                    ("large", "Bigger than a car tire"),
+                ),
+            ),
+            AttributeSpec("LANE", "string", "Which lane or side of the street?"),
+        ),
+    ),
+    ServiceSpec(
+        "MISSED-TRASH",
+        "Missed trash pickup",
+        REFUSE,
+        "waste",
+        2,
+        "Trash or recycling was not picked up on the scheduled day",
+        "trash, refuse, cart",
+        attributes=(
+            AttributeSpec(
+                "CART",
+                "multivaluelist",
+                "Which carts were missed?",
+                True,
+                (("trash", "Trash"), ("recycling", "Recycling"), ("yard", "Yard waste")),
+            ),
+        ),
+    ),
+    ServiceSpec(
+        "DUMPING",
+        "Illegal dumping",
+        REFUSE,
+        "waste",
+        7,
+        "Furniture, tires, debris or trash dumped in an alley or lot",
+        "dumping, debris",
+        attributes=(
+            AttributeSpec(
+                "ITEMS",
+                "number",
+                "About how many items?",
+                False,
+                datatype_description="A whole number",
+            ),
+            AttributeSpec(
+                "SEEN",
+                "datetime",
+                "When did you see it dumped?",
+                False,
+                datatype_description="Date and time, if you know",
+            ),
+        ),
+    ),
+    ServiceSpec(
+        "STREETLIGHT",
+        "Street light out",
+        TRAFFIC,
+        "lighting",
+        10,
+        "A street or alley light is out or flickering",
+        "light, lamp, dark",
+    ),
+    ServiceSpec(
+        "SIGNAL",
+        "Traffic signal problem",
+        TRAFFIC,
+        "traffic",
+        1,
+        "A traffic signal is dark, stuck or damaged",
+        "signal, traffic light",
+        "If a signal is dark at a busy crossing, also call 911.",
+    ),
+    ServiceSpec(
+        "TREE-DOWN",
+        "Tree or limb down",
+        FORESTRY,
+        "trees",
+        3,
+        "A tree or large limb fell on a street, sidewalk or alley",
+        "tree, limb, storm",
+    ),
+    ServiceSpec(
+        "VACANT-OPEN",
+        "Vacant building open to entry",
+        BUILDINGS,
+        "vacant buildings",
+        14,
+        "A vacant building with open doors or windows",
+        "vacant, board up, building",
+        attributes=(AttributeSpec("DETAILS", "text", "What is open, and where?", False),),
+    ),
+    ServiceSpec(
+        "NO-HEAT",
+        "No heat in a rental",
+        BUILDINGS,
+        "housing",
+        2,
+        "A rented home without working heat",
+        "heat, landlord, rental",
+        "From October to April landlords must keep rentals heated.",
+    ),
+    ServiceSpec(
+        "RATS",
+        "Rats or mice",
+        HEALTH,
+        "health",
+        10,
+        "Rodents seen outside",
+        "rats, rodents, baiting",
+    ),
+    ServiceSpec(
+        "WATER-LEAK",
+        "Water leak in the street",
+        WATER,
+        "water",
+        2,
+        "Water coming up through the street or sidewalk",
+        "water, leak, main break",
+    ),
+    ServiceSpec(
+        "OVERGROWN",
+        "Overgrown lot or yard",
+        NUISANCE,
+        "nuisance",
+        21,
+        "Grass or weeds over 7 inches on a lot or yard",
+        "weeds, grass, lot",
+    ),
+    ServiceSpec(
+        "NOISE",
+        "Noise (not an emergency)",
+        NUISANCE,
+        "nuisance",
+        7,
+        "Ongoing loud noise from a business or property",
+        "noise, music, party",
+        "If someone is in danger, call 911.",
+    ),
+)
+
+
+@transaction.atomic
+def catalog_load(
+    *, actor: Actor, specs: tuple[ServiceSpec, ...] | list[ServiceSpec], source: str
+) -> dict[str, int]:
+    """Create or update departments, services and their questions. Re-running changes nothing."""
+    require_role(actor, Role.ADMINISTRATOR)
+    counts = {"departments": 0, "services_created": 0, "services_updated": 0}
+    for spec in specs:
+        department, made = Department.objects.update_or_create(
+            code=spec.department[0], defaults={"name": spec.department[1]}
+        )
+        counts["departments"] += made
+        values: dict[str, Any] = {
+            "service_name": spec.name,
+            "description": spec.description,
+            "keywords": spec.keywords,
+            "group": spec.group,
+            "department": department,
+            "sla_days": spec.sla_days,
+            "service_notice": spec.notice,
+        }
+        service, made = Service.objects.update_or_create(service_code=spec.code, defaults=values)
+        counts["services_created" if made else "services_updated"] += 1
+        for order, attribute in enumerate(spec.attributes, start=1):
+            ServiceAttribute.objects.update_or_create(
+                service=service,
+                code=attribute.code,
+                defaults={
+                    "datatype": attribute.datatype,
+                    "description": attribute.description,
+                    "required": attribute.required,
+                    "order": order,
+                    "datatype_description": attribute.datatype_description,
+                    "values": [{"key": k, "name": n} for k, n in attribute.values],
+                },
+            )
+    audit_write(actor=actor, action="service311.catalog.load", detail={"source": source, **counts})
+    return counts

@@ -1,0 +1,202 @@
+"""311: the service catalog, service requests and their history (Open311 GeoReport v2)."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import uuid
+
+from django.conf import settings
+from django.db import models
+
+from safercity.core.models import Address, Neighborhood
+
+
+class Department(models.Model):
+    """A city division that works requests (St. Louis CSB: "SUBMITTO")."""
+
+    code = models.SlugField(max_length=60, unique=True)
+    name = models.CharField(max_length=120)
+    email = models.EmailField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Service(models.Model):
+    class Type(models.TextChoices):
+        REALTIME = "realtime"
+        BATCH = "batch"
+        BLACKBOX = "blackbox"
+
+    service_code = models.CharField(max_length=60, unique=True)
+    service_name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    type = models.CharField(max_length=10, choices=Type.choices, default=Type.REALTIME)
+    keywords = models.CharField(max_length=300, blank=True)
+    group = models.CharField(max_length=100, blank=True)
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="services")
+    sla_days = models.PositiveIntegerField(
+        default=5, help_text="Days within which a request should be closed"
+    )
+    service_notice = models.CharField(max_length=300, blank=True)
+    duplicate_radius_m = models.PositiveIntegerField(default=50)
+    duplicate_window_days = models.PositiveIntegerField(default=7)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["group", "service_name"]
+
+    def __str__(self) -> str:
+        return f"{self.service_code}: {self.service_name}"
+
+
+class ServiceAttribute(models.Model):
+    """A question a service asks (Open311 service definition attribute)."""
+
+    class Datatype(models.TextChoices):
+        STRING = "string"
+        NUMBER = "number"
+        DATETIME = "datetime"
+        TEXT = "text"
+        SINGLEVALUELIST = "singlevaluelist"
+        MULTIVALUELIST = "multivaluelist"
+
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="attributes")
+    code = models.CharField(max_length=60)
+    variable = models.BooleanField(default=True)
+    datatype = models.CharField(max_length=16, choices=Datatype.choices)
+    required = models.BooleanField(default=False)
+    datatype_description = models.CharField(max_length=200, blank=True)
+    order = models.PositiveIntegerField(default=1)
+    description = models.CharField(max_length=300)
+    values = models.JSONField(default=list, blank=True, help_text='[{"key": ..., "name": ...}]')
+
+    class Meta:
+        ordering = ["service", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["service", "code"], name="attribute_code_per_service")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.service.service_code}/{self.code}"
+
+
+class ApiKey(models.Model):
+    """An Open311 client allowed to create requests. Only a hash of the key is stored."""
+
+    name = models.CharField(max_length=120)
+    key_hash = models.CharField(max_length=64, unique=True)
+    active = models.BooleanField(default=True)
+    created = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+    @staticmethod
+    def hash(key: str) -> str:
+        return hashlib.sha256(key.encode()).hexdigest()
+
+    @staticmethod
+    def new_key() -> str:
+        return secrets.token_urlsafe(24)
+
+
+class ServiceRequest(models.Model):
+    class Status(models.TextChoices):
+        OPEN = "open"
+        CLOSED = "closed"
+
+    class Source(models.TextChoices):
+        API = "api", "Open311 API"
+        WEB = "web", "resident web page"
+        STAFF = "staff", "311 agent"
+        TRANSFER_911 = "911", "transferred from 911"
+        IMPORT = "import", "imported (CSB)"
+
+    token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="requests")
+    status = models.CharField(max_length=6, choices=Status.choices, default=Status.OPEN)
+    status_notes = models.TextField(blank=True)
+    description = models.TextField(blank=True)
+    requested_datetime = models.DateTimeField(db_index=True)
+    updated_datetime = models.DateTimeField(db_index=True)
+    expected_datetime = models.DateTimeField(null=True, blank=True)
+    closed_datetime = models.DateTimeField(null=True, blank=True)
+    address_string = models.CharField(max_length=300, blank=True)
+    address = models.ForeignKey(Address, null=True, blank=True, on_delete=models.SET_NULL)
+    zipcode = models.CharField(max_length=10, blank=True)
+    lat = models.FloatField(null=True, blank=True)
+    long = models.FloatField(null=True, blank=True)
+    neighborhood = models.ForeignKey(
+        Neighborhood, null=True, blank=True, on_delete=models.SET_NULL, related_name="requests311"
+    )
+    media_url = models.URLField(max_length=500, blank=True)
+    media = models.FileField(upload_to="311/%Y/%m/", blank=True)
+    attributes = models.JSONField(default=dict, blank=True)
+    # Who reported it: never published (Open311 GET responses do not include these).
+    email = models.EmailField(blank=True)
+    device_id = models.CharField(max_length=100, blank=True)
+    account_id = models.CharField(max_length=100, blank=True)
+    first_name = models.CharField(max_length=100, blank=True)
+    last_name = models.CharField(max_length=100, blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    language = models.CharField(max_length=8, default="en")
+    wants_email_updates = models.BooleanField(default=False)
+    source = models.CharField(max_length=6, choices=Source.choices, default=Source.API)
+    external_id = models.CharField(
+        max_length=40, blank=True, db_index=True, help_text="Id in the system it came from"
+    )
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="duplicates",
+        help_text="The request this one was merged into",
+    )
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+
+    class Meta:
+        ordering = ["-requested_datetime"]
+        indexes = [
+            models.Index(fields=["service", "requested_datetime"]),
+            models.Index(fields=["status", "requested_datetime"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "external_id"],
+                condition=~models.Q(external_id=""),
+                name="one_request_per_external_id",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.service.service_name}"
+
+    @property
+    def service_request_id(self) -> str:
+        return str(self.pk)
+
+
+class RequestNote(models.Model):
+    """The history of a request: status changes and notes (Open311 extension: notes)."""
+
+    request = models.ForeignKey(ServiceRequest, on_delete=models.CASCADE, related_name="notes")
+    at = models.DateTimeField()
+    author = models.CharField(max_length=150)
+    kind = models.CharField(max_length=20, default="note")  # opened, note, status, merged, assigned
+    status = models.CharField(max_length=6, blank=True)
+    text = models.TextField(blank=True)
+    public = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.request_id} {self.kind} {self.at:%Y-%m-%d}"

@@ -1,0 +1,359 @@
+"""The one write path for 311: the Open311 API, resident pages, the staff console, the 911
+transfer and the CSB importer all create and change requests here."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+
+from safercity.core.actors import Actor, SystemActor, actor_label
+from safercity.core.audit import audit_write
+from safercity.core.models import Address, Neighborhood
+from safercity.core.roles import Role, require_role
+from safercity.core.selectors import city_index
+from safercity.service311.models import (
+    ApiKey,
+    RequestNote,
+    Service,
+    ServiceAttribute,
+    ServiceRequest,
+)
+
+MAX_DESCRIPTION = 4000
+MAX_MEDIA_BYTES = 10 * 1024 * 1024
+IMAGE_SIGNATURES = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n", b"GIF87a", b"GIF89a", b"RIFF")
+STAFF_311 = (Role.AGENT_311, Role.ADMINISTRATOR)
+
+
+class Open311Error(Exception):
+    """A request the API must refuse, with the HTTP status and a description for the client."""
+
+    def __init__(self, status: int, description: str) -> None:
+        super().__init__(description)
+        self.status = status
+        self.description = description
+
+
+def _invalid(description: str) -> Open311Error:
+    return Open311Error(400, description)
+
+
+@dataclass(frozen=True)
+class NewRequest:
+    service_code: str
+    lat: float | None = None
+    long: float | None = None
+    address_string: str = ""
+    address_id: str = ""
+    attributes: dict[str, Any] | None = None
+    description: str = ""
+    email: str = ""
+    device_id: str = ""
+    account_id: str = ""
+    first_name: str = ""
+    last_name: str = ""
+    phone: str = ""
+    media_url: str = ""
+    language: str = "en"
+    wants_email_updates: bool = False
+    requested_datetime: datetime | None = None  # imports keep the original time
+    external_id: str = ""
+
+
+def _number(value: Any, name: str) -> float:
+    try:
+        number = float(str(value).strip())
+    except (TypeError, ValueError):
+        raise _invalid(f"{name} must be a number") from None
+    if not math.isfinite(number):
+        raise _invalid(f"{name} must be a finite number")
+    return number
+
+
+def _check_attribute(attribute: ServiceAttribute, value: Any) -> Any:
+    keys = {str(v.get("key")) for v in attribute.values}
+    datatype = attribute.datatype
+    if datatype == ServiceAttribute.Datatype.MULTIVALUELIST:
+        chosen = value if isinstance(value, list) else [value]
+        unknown = [str(v) for v in chosen if str(v) not in keys]
+        if unknown:
+            raise _invalid(f"attribute[{attribute.code}] has no value {', '.join(unknown)}")
+        return [str(v) for v in chosen]
+    if isinstance(value, list):
+        if len(value) != 1:
+            raise _invalid(f"attribute[{attribute.code}] takes one value")
+        value = value[0]
+    text = str(value).strip()
+    if datatype == ServiceAttribute.Datatype.SINGLEVALUELIST and text not in keys:
+        raise _invalid(f"attribute[{attribute.code}] has no value {text}")
+    if datatype == ServiceAttribute.Datatype.NUMBER:
+        try:
+            return str(Decimal(text))
+        except InvalidOperation:
+            raise _invalid(f"attribute[{attribute.code}] must be a number") from None
+    if datatype == ServiceAttribute.Datatype.DATETIME:
+        try:
+            moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        except ValueError:
+            raise _invalid(f"attribute[{attribute.code}] must be an ISO 8601 datetime") from None
+        return moment.isoformat()
+    limit = 300 if datatype == ServiceAttribute.Datatype.STRING else MAX_DESCRIPTION
+    if len(text) > limit:
+        raise _invalid(f"attribute[{attribute.code}] is longer than {limit} characters")
+    return text
+
+
+def _check_attributes(service: Service, given: dict[str, Any]) -> dict[str, Any]:
+    known = {a.code: a for a in service.attributes.all()}
+    unknown = sorted(set(given) - set(known))
+    if unknown:
+        raise _invalid(f"service {service.service_code} has no attribute {', '.join(unknown)}")
+    checked = {}
+    for code, attribute in known.items():
+        value = given.get(code)
+        if value in (None, "", []):
+            if attribute.required and attribute.variable:
+                raise _invalid(f"attribute[{code}] is required")
+            continue
+        checked[code] = _check_attribute(attribute, value)
+    return checked
+
+
+def _locate(new: NewRequest) -> tuple[float | None, float | None, Address | None]:
+    if new.address_id:
+        address = (
+            Address.objects.filter(pk=new.address_id).first() if new.address_id.isdigit() else None
+        )
+        if address is None:
+            raise _invalid(f"address_id {new.address_id} is not a known address")
+        return address.lat, address.lon, address
+    if new.lat is not None or new.long is not None:
+        if new.lat is None or new.long is None:
+            raise _invalid("lat and long go together")
+        if not (-90 <= new.lat <= 90 and -180 <= new.long <= 180):
+            raise _invalid("lat must be within -90..90 and long within -180..180")
+        return new.lat, new.long, None
+    if new.address_string.strip():
+        matched = _match_address(new.address_string)
+        if matched is not None:
+            return matched.lat, matched.lon, matched
+        return None, None, None  # Open311 accepts an address alone; staff place it later
+    raise _invalid("a location is required: lat and long, address_string or address_id")
+
+
+def _match_address(text: str) -> Address | None:
+    number, _, street = text.strip().partition(" ")
+    if not number.isdigit() or not street:
+        return None
+    return Address.objects.filter(house_number=int(number), street__iexact=street.strip()).first()
+
+
+def _check_media(media: UploadedFile[bytes] | None) -> None:
+    if media is None:
+        return
+    if media.size is None or media.size > MAX_MEDIA_BYTES:
+        raise Open311Error(413, "media is larger than 10 MB")
+    head = media.read(12)
+    media.seek(0)
+    if not head.startswith(IMAGE_SIGNATURES):
+        raise _invalid("media must be a JPEG, PNG, GIF or WebP image")
+
+
+def service_for(code: str) -> Service:
+    service = Service.objects.filter(service_code=code, active=True).first()
+    if service is None:
+        raise Open311Error(404, f"service_code {code} not found")
+    return service
+
+
+def request_create(
+    *,
+    actor: Actor,
+    new: NewRequest,
+    source: str = ServiceRequest.Source.API,
+    media: UploadedFile[bytes] | None = None,
+) -> ServiceRequest:
+    """Validate and store a service request. It is committed before this returns, so an
+    acknowledgement sent after it never speaks of a request that could still be lost."""
+    service = service_for(new.service_code)
+    if len(new.description) > MAX_DESCRIPTION:
+        raise _invalid(f"description is longer than {MAX_DESCRIPTION} characters")
+    lat, lon, address = _locate(new)
+    attributes = _check_attributes(service, new.attributes or {})
+    _check_media(media)
+    neighborhood_id = None
+    if lat is not None and lon is not None and Neighborhood.objects.exists():
+        neighborhood_id = city_index().locate_one(lon, lat).neighborhood_id
+        if neighborhood_id is None:
+            raise _invalid("the location is outside the city")
+    now = timezone.now()
+    requested = new.requested_datetime or now
+    with transaction.atomic():
+        request = ServiceRequest.objects.create(
+            service=service,
+            description=new.description.strip(),
+            requested_datetime=requested,
+            updated_datetime=max(requested, now) if not new.requested_datetime else requested,
+            expected_datetime=requested + timedelta(days=service.sla_days),
+            address_string=new.address_string.strip()[:300] or (str(address) if address else ""),
+            address=address,
+            zipcode=address.zip_code if address else "",
+            lat=lat,
+            long=lon,
+            neighborhood_id=neighborhood_id or (address.neighborhood_id if address else None),
+            media_url=new.media_url[:500],
+            attributes=attributes,
+            email=new.email[:254],
+            device_id=new.device_id[:100],
+            account_id=new.account_id[:100],
+            first_name=new.first_name[:100],
+            last_name=new.last_name[:100],
+            phone=new.phone[:40],
+            language=new.language[:8] or "en",
+            wants_email_updates=new.wants_email_updates and bool(new.email),
+            source=source,
+            external_id=new.external_id[:40],
+        )
+        if media is not None:
+            request.media.save(f"{request.pk}-{media.name}"[:100], media, save=True)
+        RequestNote.objects.create(
+            request=request, at=requested, author=actor_label(actor), kind="opened", status="open"
+        )
+        audit_write(
+            actor=actor,
+            action="service311.request.create",
+            obj=request,
+            detail={"service_code": service.service_code, "source": source},
+        )
+    return request
+
+
+def _touch(request: ServiceRequest, when: datetime) -> None:
+    request.updated_datetime = max(when, request.updated_datetime)
+
+
+@transaction.atomic
+def request_set_status(
+    *, actor: Actor, request: ServiceRequest, status: str, note: str = "", public: bool = True
+) -> ServiceRequest:
+    require_role(actor, *STAFF_311)
+    if status not in ServiceRequest.Status.values:
+        raise ValueError(f"status must be one of {', '.join(ServiceRequest.Status.values)}")
+    now = timezone.now()
+    request.status = status
+    request.status_notes = note.strip() or request.status_notes
+    request.closed_datetime = now if status == ServiceRequest.Status.CLOSED else None
+    _touch(request, now)
+    request.save()
+    RequestNote.objects.create(
+        request=request,
+        at=now,
+        author=actor_label(actor),
+        kind="status",
+        status=status,
+        text=note.strip(),
+        public=public,
+    )
+    audit_write(
+        actor=actor, action="service311.request.status", obj=request, detail={"status": status}
+    )
+    return request
+
+
+@transaction.atomic
+def request_add_note(
+    *, actor: Actor, request: ServiceRequest, text: str, public: bool = False
+) -> RequestNote:
+    require_role(actor, *STAFF_311)
+    if not text.strip():
+        raise ValueError("a note needs some text")
+    now = timezone.now()
+    note = RequestNote.objects.create(
+        request=request,
+        at=now,
+        author=actor_label(actor),
+        kind="note",
+        text=text.strip(),
+        public=public,
+    )
+    if public:
+        _touch(request, now)
+        request.save(update_fields=["updated_datetime"])
+    audit_write(actor=actor, action="service311.request.note", obj=request)
+    return note
+
+
+@transaction.atomic
+def request_assign(*, actor: Actor, request: ServiceRequest, assignee: Any) -> ServiceRequest:
+    require_role(actor, *STAFF_311)
+    request.assigned_to = assignee
+    request.save(update_fields=["assigned_to"])
+    RequestNote.objects.create(
+        request=request,
+        at=timezone.now(),
+        author=actor_label(actor),
+        kind="assigned",
+        text=f"assigned to {assignee.get_username() if assignee else 'nobody'}",
+        public=False,
+    )
+    audit_write(actor=actor, action="service311.request.assign", obj=request)
+    return request
+
+
+@transaction.atomic
+def request_merge(
+    *, actor: Actor, duplicate: ServiceRequest, into: ServiceRequest
+) -> ServiceRequest:
+    """Close `duplicate` as a copy of `into`; it keeps `into` as its parent."""
+    require_role(actor, *STAFF_311)
+    if duplicate.pk == into.pk:
+        raise ValueError("a request cannot be merged into itself")
+    if into.parent_id is not None:
+        into = into.parent  # type: ignore[assignment]
+    if duplicate.pk == into.pk:
+        raise ValueError("that request is already the parent")
+    duplicate.parent = into
+    request_set_status(
+        actor=actor,
+        request=duplicate,
+        status=ServiceRequest.Status.CLOSED,
+        note=f"Duplicate of request {into.pk}.",
+    )
+    RequestNote.objects.create(
+        request=into,
+        at=timezone.now(),
+        author=actor_label(actor),
+        kind="merged",
+        text=f"Request {duplicate.pk} merged into this one.",
+    )
+    ServiceRequest.objects.filter(parent=duplicate).update(parent=into)
+    duplicate.save(update_fields=["parent"])
+    audit_write(
+        actor=actor, action="service311.request.merge", obj=duplicate, detail={"into": into.pk}
+    )
+    return duplicate
+
+
+@transaction.atomic
+def api_key_create(*, actor: Actor, name: str) -> str:
+    """A new key for an Open311 client. Returns the key; only its hash is kept."""
+    require_role(actor, Role.ADMINISTRATOR)
+    key = ApiKey.new_key()
+    api_key = ApiKey.objects.create(name=name, key_hash=ApiKey.hash(key))
+    audit_write(actor=actor, action="service311.apikey.create", obj=api_key)
+    return key
+
+
+def api_actor(key: str) -> SystemActor:
+    """The client behind an api_key, or 403 as the spec says."""
+    found = ApiKey.objects.filter(key_hash=ApiKey.hash(key), active=True).first() if key else None
+    if found is None:
+        raise Open311Error(403, "Invalid api_key received -- can't proceed with create_request.")
+    return SystemActor(f"open311:{found.name}")
