@@ -100,6 +100,28 @@ class Open311Api(NinjaAPI):
         response["Content-Type"] = kind
         return response
 
+    def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
+        """Every answer also comes as XML (the .xml form of each path), and any operation
+        can refuse a malformed request with 400: say both in the schema."""
+        schema = super().get_openapi_schema(*args, **kwargs)
+        error_list = {"$ref": "#/components/schemas/Error"}
+        for operations in schema.get("paths", {}).values():
+            for operation in operations.values():
+                responses = operation.setdefault("responses", {})
+                responses.setdefault(
+                    "400",
+                    {
+                        "description": "Bad Request",
+                        "content": {
+                            "application/json": {"schema": {"type": "array", "items": error_list}}
+                        },
+                    },
+                )
+                for answer in responses.values():
+                    content = answer.setdefault("content", {})
+                    content.setdefault("text/xml", {"schema": {"type": "string"}})
+        return schema
+
 
 api = Open311Api(
     title="SaferCity Open311 GeoReport v2",

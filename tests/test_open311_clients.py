@@ -1,0 +1,107 @@
+"""The Open311 server as outside programs see it: the third-party `georeport` client, the
+OpenAPI schema (snapshot) and schemathesis fuzzing it, all against a live server on 127.0.0.1."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from georeport import GeoReport
+
+from safercity.core.actors import SystemActor
+from safercity.core.models import Address
+from safercity.demo.services import demo_load
+from safercity.service311.services import NewRequest, api_key_create, request_create
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+SNAPSHOT = Path(__file__).parent / "snapshots" / "open311_openapi.json"
+
+
+@pytest.fixture
+def city_with_requests(settings, tmp_path):
+    settings.VAR_DIR = tmp_path
+    demo_load(actor=SystemActor("tests"), scale=0.001, with_staff=False)
+    address = Address.objects.exclude(neighborhood=None).first()
+    system = SystemActor("tests")
+    created = [
+        request_create(
+            actor=system,
+            new=NewRequest(
+                service_code=code,
+                lat=address.lat,
+                long=address.lon,
+                description=text,
+                attributes=attributes,
+            ),
+        )
+        for code, text, attributes in (
+            ("STREETLIGHT", "Dark corner", {}),
+            ("POTHOLE", "Hole by the bus stop", {"SIZE": "medium"}),
+            ("RATS", "Rats by the alley cans", {}),
+        )
+    ]
+    return created, api_key_create(actor=system, name="schemathesis")
+
+
+@pytest.mark.parametrize("output_format", ["json", "xml"])
+def test_the_georeport_client_reads_everything(live_server, city_with_requests, output_format):
+    created, _ = city_with_requests
+    client = GeoReport(
+        f"{live_server.url}/open311/v2/", jurisdiction="stlouis-mo.gov", output_format=output_format
+    )
+    services = client.get_service_list()
+    assert {s["service_code"] for s in services} >= {"POTHOLE", "STREETLIGHT", "RATS"}
+    definition = client.get_service_definition("POTHOLE")
+    attributes = definition["attributes"]
+    if output_format == "xml":
+        attributes = attributes["attribute"]  # xmltodict: a list when there are several
+    assert [a["code"] for a in attributes] == ["SIZE", "LANE"]
+    listed = client.get_service_requests(service_code="POTHOLE,RATS")
+    assert {r["service_code"] for r in listed} == {"POTHOLE", "RATS"}
+    one = client.get_service_request(str(created[1].pk))
+    assert one["service_request_id"] == str(created[1].pk)
+    assert one["description"] == "Hole by the bus stop"
+    by_ids = client.get_service_requests(service_request_id=f"{created[0].pk},{created[2].pk}")
+    assert {r["service_request_id"] for r in by_ids} == {str(created[0].pk), str(created[2].pk)}
+
+
+def test_the_openapi_schema_matches_its_snapshot(client):
+    schema = client.get("/open311/v2/openapi.json").json()
+    rendered = json.dumps(schema, indent=1, sort_keys=True) + "\n"
+    if os.environ.get("UPDATE_SNAPSHOTS") == "1":
+        SNAPSHOT.write_text(rendered)
+    assert rendered == SNAPSHOT.read_text(), (
+        "The Open311 API's schema changed. If on purpose: UPDATE_SNAPSHOTS=1 pytest -k snapshot"
+    )
+
+
+def test_schemathesis_finds_no_server_errors(live_server, city_with_requests):
+    _, key = city_with_requests
+    schemathesis = Path(sys.executable).with_name("schemathesis")
+    done = subprocess.run(
+        [
+            str(schemathesis),
+            "run",
+            f"{live_server.url}/open311/v2/openapi.json",
+            "--checks",
+            "not_a_server_error,status_code_conformance,content_type_conformance",
+            "--max-examples",
+            "40",
+            "--seed",
+            "311",
+            "--workers",
+            "1",
+            "--header",
+            "Accept: application/json",
+            "--suppress-health-check",
+            "all",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**os.environ, "NO_COLOR": "1"},
+    )
+    assert done.returncode == 0, done.stdout[-6000:] + done.stderr[-2000:]
+    assert key
