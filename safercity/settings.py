@@ -1,5 +1,6 @@
 """Settings for SaferCity, read from the environment (see README)."""
 
+import importlib.util
 from pathlib import Path
 
 import django_stubs_ext
@@ -88,6 +89,9 @@ LOGOUT_REDIRECT_URL = "accountability:home"
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("es", "Español")]
+LOCALE_PATHS = [BASE_DIR / "safercity" / "locale"]
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "311@stlouis-mo.gov")
 USE_I18N = True
 USE_TZ = True
 # The city's own zone: every timestamp is stored in UTC and shown in this zone.
@@ -96,7 +100,12 @@ SAFERCITY_CITY_NAME = env_str("SAFERCITY_CITY_NAME", "St. Louis")
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
-STATICFILES_DIRS = [BASE_DIR / "safercity" / "static"]
+# Leaflet's files come from the django-leaflet package (found, not imported: importing it
+# would load GeoDjango, which needs GDAL).
+_leaflet = importlib.util.find_spec("leaflet")
+STATICFILES_DIRS = [BASE_DIR / "safercity" / "static"] + (
+    [Path(_leaflet.origin).parent / "static"] if _leaflet and _leaflet.origin else []
+)
 
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env_str("SAFERCITY_MEDIA_ROOT", str(VAR_DIR / "media")))

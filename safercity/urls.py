@@ -3,12 +3,16 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path, re_path
 
+from safercity.service311 import urls as service311_urls
 from safercity.service311.api import api as open311_api
 from safercity.service311.api import not_found as open311_not_found
 
 urlpatterns = [
     path("", include("safercity.accountability.urls")),
     path("staff/staffing/", include("safercity.staffing.urls")),
+    path("staff/311/", include(service311_urls.staff)),
+    path("311/", include(service311_urls.public)),
+    path("i18n/", include("django.conf.urls.i18n")),
     path("staff/", include("safercity.core.urls")),
     path("demo/", include("safercity.demo.urls")),
     path("open311/v2/", open311_api.urls),

@@ -142,6 +142,7 @@ def test_the_demo_history_plan_comes_back_as_a_fragment_for_htmx(client):
     ("fields", "message"),
     [
         ({"shrinkage": "0.3"}, "Choose a call history file"),
+        ({}, "This field is required"),
         ({"use_demo": "on", "shrinkage": "5"}, "less than or equal to 0.9"),
         ({"use_demo": "on", "shrinkage": "0.3", "week_start": "2026-03-03"}, "starts on a Monday"),
     ],

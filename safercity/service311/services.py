@@ -271,7 +271,22 @@ def request_set_status(
     audit_write(
         actor=actor, action="service311.request.status", obj=request, detail={"status": status}
     )
+    if public and request.wants_email_updates and request.email and at is None:
+        transaction.on_commit(lambda: notify_resident(request.pk))
     return request
+
+
+def notify_resident(request_id: int) -> None:
+    """Tell the resident who asked for updates, in their language, after the change is saved."""
+    from django.core.mail import send_mail
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    found = ServiceRequest.objects.select_related("service").get(pk=request_id)
+    with translation.override(found.language):
+        body = render_to_string("service311/email_update.txt", {"item": found})
+        subject = render_to_string("service311/email_subject.txt", {"item": found}).strip()
+    send_mail(subject, body, None, [found.email])
 
 
 @transaction.atomic
@@ -364,3 +379,48 @@ def api_actor(key: str) -> SystemActor:
     if found is None:
         raise Open311Error(403, "Invalid api_key received -- can't proceed with create_request.")
     return SystemActor(f"open311:{found.name}")
+
+
+TRANSFER_ROLES = (Role.CALL_TAKER, Role.SUPERVISOR_911, Role.AGENT_311, Role.ADMINISTRATOR)
+
+
+def transfer_from_911(
+    *,
+    actor: Actor,
+    call_reference: str,
+    service_code: str,
+    description: str,
+    lat: float | None = None,
+    long: float | None = None,
+    address_string: str = "",
+    caller_phone: str = "",
+    caller_language: str = "en",
+) -> ServiceRequest:
+    """One step for a 911 call-taker: a routine concern becomes a 311 request, the caller's
+    number kept for a callback (never published), and the 911 call referenced in its history."""
+    require_role(actor, *TRANSFER_ROLES)
+    if not call_reference.strip():
+        raise _invalid("the 911 call reference is required")
+    created = request_create(
+        actor=actor,
+        new=NewRequest(
+            service_code=service_code,
+            lat=lat,
+            long=long,
+            address_string=address_string,
+            description=description,
+            phone=caller_phone,
+            language=caller_language,
+            external_id=f"911:{call_reference.strip()}"[:40],
+        ),
+        source=ServiceRequest.Source.TRANSFER_911,
+    )
+    RequestNote.objects.create(
+        request=created,
+        at=timezone.now(),
+        author=actor_label(actor),
+        kind="note",
+        text=f"Transferred from 911 call {call_reference.strip()}.",
+        public=False,
+    )
+    return created

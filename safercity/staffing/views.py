@@ -12,7 +12,8 @@ PLANNERS = (Role.SUPERVISOR_911, Role.ANALYST, Role.ADMINISTRATOR)
 
 @role_required(*PLANNERS)
 def plan_page(request: HtmxHttpRequest) -> HttpResponse:
-    form = PlanForm(request.POST or None, request.FILES or None)
+    posted = request.method == "POST"
+    form = PlanForm(request.POST if posted else None, request.FILES if posted else None)
     result: dict[str, object] = {}
     error = ""
     if request.method == "POST" and form.is_valid():

@@ -1,0 +1,26 @@
+from django.urls import path
+
+from safercity.service311 import console, residents
+
+staff = (
+    [
+        path("", console.queue_page, name="queue"),
+        path("requests/<int:pk>/", console.detail_page, name="detail"),
+        path("requests/<int:pk>/status/", console.change_status, name="status"),
+        path("requests/<int:pk>/note/", console.add_note, name="note"),
+        path("requests/<int:pk>/assign/", console.assign, name="assign"),
+        path("requests/<int:pk>/merge/", console.merge, name="merge"),
+    ],
+    "service311_staff",
+)
+
+public = (
+    [
+        path("", residents.start, name="start"),
+        path("report/<str:service_code>/", residents.report, name="report"),
+        path("requests/<str:token>/", residents.status, name="status"),
+        path("find/", residents.find, name="find"),
+        path("map/neighborhoods.geojson", residents.neighborhoods_geojson, name="map"),
+    ],
+    "service311",
+)

@@ -1,0 +1,191 @@
+"""311 pages: the staff console (HTMX) and the resident pages (English and Spanish)."""
+
+from pathlib import Path
+
+import polib
+import pytest
+from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from safercity.core.actors import SystemActor
+from safercity.core.models import Address
+from safercity.core.roles import Role
+from safercity.demo.services import demo_load
+from safercity.service311.models import ServiceRequest
+from safercity.service311.services import NewRequest, request_create
+from tests.conftest import make_user
+
+pytestmark = pytest.mark.django_db
+PNG = b"\x89PNG\r\n\x1a\n" + bytes.fromhex(
+    "0000000d49484452000000010000000108060000001f15c4890000000d49444154789c63f8cfc0f01f0005"
+    "0001ff6a0f27a10000000049454e44ae426082"
+)
+
+
+@pytest.fixture
+def city(settings, tmp_path):
+    settings.VAR_DIR = tmp_path
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    demo_load(actor=SystemActor("tests"), scale=0.002, with_staff=False)
+    return Address.objects.exclude(neighborhood=None).first()
+
+
+def new(city, code="STREETLIGHT", **extra):
+    return request_create(
+        actor=SystemActor("tests"),
+        new=NewRequest(service_code=code, lat=city.lat, long=city.lon, **extra),
+    )
+
+
+@pytest.fixture
+def agent(client):
+    user = make_user("ada", Role.AGENT_311)
+    client.force_login(user)
+    return user
+
+
+def test_the_console_is_for_311_agents(client, city):
+    assert client.get("/staff/311/").status_code == 302
+    client.force_login(make_user("ines", Role.INSPECTOR))
+    assert client.get("/staff/311/").status_code == 403
+
+
+def test_queues_show_open_requests_by_department_soonest_due_first(client, city, agent):
+    late = new(city, "RATS")  # 10 days
+    soon = new(city, "SIGNAL")  # 1 day
+    page = client.get("/staff/311/").content.decode()
+    assert page.index(f"#{soon.pk}") < page.index(f"#{late.pk}")
+    health = client.get("/staff/311/", {"department": "health"}, HTTP_HX_REQUEST="true")
+    fragment = health.content.decode()
+    assert "<html" not in fragment
+    assert f"#{late.pk}" in fragment and f"#{soon.pk}" not in fragment
+
+
+def test_an_agent_closes_a_request_with_a_note_the_resident_sees(
+    client, city, agent, django_capture_on_commit_callbacks
+):
+    item = new(city, email="resident@example.org", wants_email_updates=True, language="es")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            f"/staff/311/requests/{item.pk}/status/",
+            {"status": "closed", "note": "Bombilla cambiada.", "public": "on"},
+            HTTP_HX_REQUEST="true",
+        )
+    assert response.status_code == 200
+    assert 'data-testid="status">closed' in response.content.decode()
+    item.refresh_from_db()
+    assert item.status == "closed" and item.closed_datetime is not None
+    [email] = mail.outbox
+    assert email.to == ["resident@example.org"]
+    assert email.subject == f"Su solicitud 311 n.º {item.pk} ha cambiado"
+    assert "cerrada" in email.body and "Bombilla cambiada." in email.body
+
+
+def test_private_notes_and_assignment_stay_with_staff(client, city, agent):
+    item = new(city)
+    client.post(f"/staff/311/requests/{item.pk}/note/", {"text": "Ladder truck needed"})
+    client.post(f"/staff/311/requests/{item.pk}/assign/", {"to": "me"})
+    item.refresh_from_db()
+    assert item.assigned_to == agent
+    public = client.get(f"/open311/v2/requests/{item.pk}.json", {"extensions": "true"}).json()[0]
+    assert "Ladder" not in str(public)
+    assert not mail.outbox
+    empty = client.post(f"/staff/311/requests/{item.pk}/note/", {"text": " "})
+    assert empty.status_code == 400 and "needs some text" in empty.content.decode()
+
+
+def test_nearby_requests_for_the_same_service_are_suggested_and_merged(client, city, agent):
+    first = new(city)
+    second = new(city)
+    other_service = new(city, "RATS")
+    page = client.get(f"/staff/311/requests/{second.pk}/").content.decode()
+    assert f"Merge this request into #{first.pk}" in page
+    assert f"into #{other_service.pk}" not in page
+    client.post(f"/staff/311/requests/{second.pk}/merge/", {"into": first.pk})
+    second.refresh_from_db()
+    assert second.parent == first and second.status == "closed"
+    assert "Duplicate of request" in second.status_notes
+    assert (
+        client.post(
+            f"/staff/311/requests/{second.pk}/merge/", {"into": other_service.pk}
+        ).status_code
+        == 403
+    )
+
+
+def test_a_resident_reports_at_an_address_with_a_photo_anonymously(client, city):
+    page = client.get("/311/report/POTHOLE/")
+    assert page.status_code == 200 and "How big is it?" in page.content.decode()
+    photo = SimpleUploadedFile("hole.png", PNG, content_type="image/png")
+    response = client.post(
+        "/311/report/POTHOLE/",
+        {
+            "address": f"{city.house_number} {city.street}",
+            "attribute_SIZE": "large",
+            "description": "By the bus stop",
+            "photo": photo,
+        },
+    )
+    assert response.status_code == 302
+    item = ServiceRequest.objects.get()
+    assert item.source == "web" and item.email == "" and item.attributes == {"SIZE": "large"}
+    assert item.address == city and item.media.name.endswith(".png")
+    status = client.get(response["Location"]).content.decode()
+    assert f"Your request number is {item.pk}" in status
+
+
+def test_a_resident_can_choose_the_map_point_instead(client, city):
+    response = client.post(
+        "/311/report/STREETLIGHT/",
+        {"lat": city.lat, "long": city.lon, "email": "a@example.org", "updates": "on"},
+    )
+    assert response.status_code == 302
+    item = ServiceRequest.objects.get()
+    assert item.lat == pytest.approx(city.lat) and item.wants_email_updates
+
+
+@pytest.mark.parametrize(
+    ("fields", "words"),
+    [
+        ({}, "Give an address, or choose the place on the map."),
+        ({"address": "1 Main St", "updates": "on"}, "Give an email address to get updates."),
+        ({"lat": "41.88", "long": "-87.63"}, "the location is outside the city"),
+    ],
+)
+def test_a_report_that_cannot_be_taken_says_why(client, city, fields, words):
+    response = client.post("/311/report/STREETLIGHT/", fields)
+    assert response.status_code == 400
+    assert words in response.content.decode()
+    assert not ServiceRequest.objects.exists()
+
+
+def test_the_resident_pages_speak_spanish(client, city):
+    client.post("/i18n/setlang/", {"language": "es", "next": "/311/"})
+    page = client.get("/311/").content.decode()
+    assert "Reportar un problema al 311" in page
+    assert "llame al 911" in page
+    report = client.get("/311/report/STREETLIGHT/").content.decode()
+    assert "Enviar el reporte" in report
+
+
+def test_a_request_is_found_by_its_number_or_private_link(client, city):
+    item = new(city)
+    assert (
+        client.get("/311/find/", {"reference": f"#{item.pk}"})["Location"]
+        == f"/311/requests/{item.pk}/"
+    )
+    by_token = client.get(f"/311/requests/{item.token}/").content.decode()
+    assert f"#{item.pk}" in by_token
+    assert client.get("/311/find/", {"reference": "999999"}).status_code == 404
+    assert client.get("/311/requests/not-a-token/").status_code == 404
+
+
+def test_the_spanish_catalogue_is_complete_and_compiled():
+    folder = Path(__file__).resolve().parent.parent / "safercity" / "locale" / "es" / "LC_MESSAGES"
+    source = polib.pofile(str(folder / "django.po"))
+    compiled = polib.mofile(str(folder / "django.mo"))
+    assert source.percent_translated() == 100
+    assert {e.msgid: e.msgstr for e in source if e.msgid} == {
+        e.msgid: e.msgstr for e in compiled if e.msgid
+    }
