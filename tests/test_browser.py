@@ -111,3 +111,30 @@ def test_a_supervisor_makes_a_staffing_plan_in_the_browser(live_server, sue_supe
     assert page.url.endswith("/staff/staffing/"), "HTMX swapped the result in place"
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "staffing.png"), full_page=True)
+
+
+@pytest.fixture
+def demo_city(settings, tmp_path):
+    from safercity.core.actors import SystemActor
+    from safercity.demo.services import demo_load
+
+    settings.VAR_DIR = tmp_path
+    settings.MEDIA_ROOT = tmp_path / "media"
+    demo_load(actor=SystemActor("tests"), scale=0.001, with_staff=False)
+
+
+def test_a_resident_reports_by_clicking_the_map(live_server, demo_city, page):
+    page.goto(live_server.url + "/311/")
+    page.get_by_role("link", name="Street light out").click()
+    page.wait_for_url("**/311/report/STREETLIGHT/")
+    page.locator("#map path.leaflet-interactive").first.wait_for(timeout=15_000)
+    page.locator("#map").click()  # the middle of the city
+    assert page.locator("#id_lat").input_value() != ""
+    assert page.locator("#chosen").inner_text() != ""
+    page.get_by_label("What is wrong?").fill("The light at the corner is out")
+    page.get_by_role("button", name="Send the report").click()
+    thanks = page.get_by_test_id("thanks")
+    thanks.wait_for()
+    assert "Your request number is" in thanks.inner_text()
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "311-status.png"), full_page=True)
