@@ -38,6 +38,7 @@ lint: install
 bench: install
 	$(BIN)/python bench/point_in_polygon.py
 	$(BIN)/python bench/staffing.py
+	$(BIN)/python bench/open311.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

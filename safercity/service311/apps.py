@@ -5,3 +5,9 @@ class Service311Config(AppConfig):
     name = "safercity.service311"
     label = "service311"
     verbose_name = "311: service requests (Open311 GeoReport v2)"
+
+    def ready(self) -> None:
+        from safercity.accountability.registry import register
+        from safercity.service311.measures import figures
+
+        register(5, figures)
