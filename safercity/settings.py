@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "safercity.accountability",
     "safercity.staffing",
     "safercity.service311",
+    "safercity.crime",
     "safercity.demo",
 ]
 
