@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Literal
+from typing import Any, Literal
 
 import h3
 from django.db.models import Case, F, IntegerField, Q, Sum, When
@@ -161,7 +161,7 @@ def hexagon_counts(
     return {cell: total for cell, total in totals.items() if total != 0}
 
 
-def hexagon_feature(cell: str, value: int | None) -> dict[str, object]:
+def hexagon_feature(cell: str, value: int | None) -> dict[str, Any]:
     ring = [[lon, lat] for lat, lon in h3.cell_to_boundary(cell)]
     ring.append(ring[0])
     return {

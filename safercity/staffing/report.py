@@ -8,10 +8,10 @@ import io
 from datetime import datetime, time, timedelta
 from typing import Any
 
-import vl_convert
 from django.template.loader import render_to_string
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 
+from safercity.core.charts import svg
 from safercity.staffing.calls_csv import RejectedRow
 from safercity.staffing.engine.erlang import NENA_TARGETS
 from safercity.staffing.engine.planner import StaffingPlan
@@ -25,12 +25,6 @@ def _slot_times(plan: StaffingPlan) -> list[str]:
     return [
         (start + timedelta(seconds=i * SLOT_S)).isoformat() for i in range(len(plan.expected_calls))
     ]
-
-
-def _svg(spec: dict[str, Any]) -> SafeString:
-    spec = {"$schema": "https://vega.github.io/schema/vega-lite/v5.json", **spec}
-    svg: str = vl_convert.vegalite_to_svg(spec)
-    return mark_safe(svg)  # noqa: S308 - produced by vl-convert from our own numbers
 
 
 def _x_axis() -> dict[str, Any]:
@@ -65,7 +59,7 @@ def charts(plan: StaffingPlan) -> dict[str, SafeString]:
         for t, v in zip(times, plan.verification.slot_service_level[target.seconds], strict=True)
     ]
     return {
-        "calls": _svg(
+        "calls": svg(
             {
                 "title": "Expected 911 calls per 30 minutes",
                 "width": 900,
@@ -78,7 +72,7 @@ def charts(plan: StaffingPlan) -> dict[str, SafeString]:
                 },
             }
         ),
-        "staff": _svg(
+        "staff": svg(
             {
                 "title": "Call-takers per 30 minutes",
                 "width": 900,
@@ -97,7 +91,7 @@ def charts(plan: StaffingPlan) -> dict[str, SafeString]:
                 },
             }
         ),
-        "answered": _svg(
+        "answered": svg(
             {
                 "title": f"Simulated share answered within {target.seconds:g} s",
                 "width": 900,
