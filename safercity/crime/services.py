@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -135,3 +136,66 @@ def legacy_import(
         if progress:
             progress(report)
     return reports
+
+
+NIBRS_SOURCE = "slmpd-nibrs"
+
+
+def nibrs_import(*, actor: Actor, path: Path) -> FileReport:
+    """Import a NIBRS-era offense file (Parquet). Offenses already imported are left alone."""
+    from safercity.crime.nibrs import read_nibrs
+
+    require_role(actor, Role.ADMINISTRATOR, Role.ANALYST)
+    zone = ZoneInfo(settings.TIME_ZONE)
+    parsed = read_nibrs(path)
+    hoods = dict(Neighborhood.objects.values_list("number", "id"))
+    offenses = parsed.offenses
+    x, y = geo.project_points(
+        [o.lon if o.lon is not None else float("nan") for o in offenses],
+        [o.lat if o.lat is not None else float("nan") for o in offenses],
+        geo.WGS84,
+        geo.MISSOURI_EAST_FEET,
+    )
+    objects = [
+        CrimeRecord(
+            source=NIBRS_SOURCE,
+            source_key=o.incident[:20],
+            source_line=o.ordinal,
+            complaint=o.incident[:20],
+            coded_month=o.occurred.date().replace(day=1),
+            occurred_at=timezone.make_aware(o.occurred, zone),
+            count=1,
+            ucr_code=o.ucr_class * 10_000,
+            ucr_class=o.ucr_class,
+            category=o.category,
+            description=f"{o.nibrs_code} {o.description}"[:120],
+            district=o.district,
+            district_plan="2014",
+            neighborhood_number=o.neighborhood,
+            neighborhood_id=hoods.get(o.neighborhood),
+            address=o.address[:120],
+            x=float(px) if px == px else 0.0,
+            y=float(py) if py == py else 0.0,
+            lat=o.lat,
+            lon=o.lon,
+        )
+        for o, px, py in zip(offenses, x, y, strict=True)
+    ]
+    report = FileReport(path.name, "NIBRS offenses (Parquet)", None)
+    report.rejected = [Rejected(row, reason) for row, reason in parsed.rejected]
+    before = CrimeRecord.objects.filter(source=NIBRS_SOURCE).count()
+    with transaction.atomic():
+        CrimeRecord.objects.bulk_create(objects, batch_size=BATCH, ignore_conflicts=True)
+        after = CrimeRecord.objects.filter(source=NIBRS_SOURCE).count()
+        report.created, report.already = after - before, len(objects) - (after - before)
+        audit_write(
+            actor=actor,
+            action="crime.import.nibrs",
+            detail={
+                "file": path.name,
+                "created": report.created,
+                "already": report.already,
+                "rejected": len(report.rejected),
+            },
+        )
+    return report

@@ -1,0 +1,29 @@
+from __future__ import annotations
+
+from argparse import ArgumentParser
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+
+from safercity.core.actors import SystemActor
+from safercity.crime.services import nibrs_import
+
+
+class Command(BaseCommand):
+    help = "Import SLMPD NIBRS-era offenses from a Parquet file. Re-running is safe."
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        parser.add_argument("path", type=Path)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        path: Path = options["path"]
+        if not path.exists():
+            raise CommandError(f"{path} does not exist")
+        report = nibrs_import(actor=SystemActor("crime_import_nibrs"), path=path)
+        for row in report.rejected:
+            self.stderr.write(f"rejected row {row.line}: {row.reason}")
+        self.stdout.write(
+            f"{report.created} offenses imported, {report.already} already there, "
+            f"{len(report.rejected)} rejected"
+        )
