@@ -105,6 +105,16 @@ def compstat(
     return table
 
 
+def occurred_between(start: date, end: date) -> Q:
+    """Occurred on local days [start, end): a range on the column itself, so its index is used
+    (a lookup on the column's date would wrap it in a function on SQLite)."""
+    zone = timezone.get_current_timezone()
+    return Q(
+        occurred_at__gte=datetime.combine(start, time(), zone),
+        occurred_at__lt=datetime.combine(end, time(), zone),
+    )
+
+
 @dataclass(frozen=True)
 class RateRow:
     number: int
@@ -119,9 +129,7 @@ MIN_POPULATION = 500
 
 def rates_per_100k(start: date, end: date, ucr_classes: list[int] | None = None) -> list[RateRow]:
     """Crimes per 100,000 residents by neighborhood, for records that occurred in [start, end)."""
-    records = CrimeRecord.objects.filter(
-        occurred_at__date__gte=start, occurred_at__date__lt=end, neighborhood_number__gt=0
-    )
+    records = CrimeRecord.objects.filter(occurred_between(start, end), neighborhood_number__gt=0)
     if ucr_classes:
         records = records.filter(ucr_class__in=ucr_classes)
     counts = dict(
@@ -149,9 +157,9 @@ def hexagon_counts(
     start: date, end: date, ucr_classes: list[int] | None = None, resolution: int = H3_RESOLUTION
 ) -> dict[str, int]:
     """Crimes per H3 hexagon (located records only)."""
-    records = CrimeRecord.objects.filter(
-        occurred_at__date__gte=start, occurred_at__date__lt=end
-    ).exclude(Q(lat=None) | Q(lon=None))
+    records = CrimeRecord.objects.filter(occurred_between(start, end)).exclude(
+        Q(lat=None) | Q(lon=None)
+    )
     if ucr_classes:
         records = records.filter(ucr_class__in=ucr_classes)
     totals: dict[str, int] = {}
