@@ -39,6 +39,7 @@ bench: install
 	$(BIN)/python bench/point_in_polygon.py
 	$(BIN)/python bench/staffing.py
 	$(BIN)/python bench/open311.py
+	$(BIN)/python bench/crime.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

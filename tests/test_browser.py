@@ -138,3 +138,31 @@ def test_a_resident_reports_by_clicking_the_map(live_server, demo_city, page):
     assert "Your request number is" in thanks.inner_text()
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "311-status.png"), full_page=True)
+
+
+@pytest.fixture
+def published_crime(settings, tmp_path):
+    from django.core.management import call_command
+
+    from safercity.core.actors import SystemActor
+    from safercity.crime.services import legacy_import
+    from tests.conftest import shared_data
+
+    settings.VAR_DIR = tmp_path
+    folder = shared_data("slmpd", "legacy", "2019")
+    files = [(p.name, p.read_bytes()) for p in sorted(folder.glob("*.csv"))[:3]]
+    legacy_import(actor=SystemActor("tests"), files=files)
+    call_command("crime_publish", verbosity=0)
+
+
+@pytest.mark.realdata
+def test_the_crime_hot_spot_map_draws_the_hexagons(live_server, published_crime, page):
+    page.goto(live_server.url + "/crime/")
+    hexagons = page.locator("#hotspots path.leaflet-interactive")
+    hexagons.first.wait_for(timeout=15_000)
+    violent = hexagons.count()
+    page.select_option("#hotspot-group", "property")
+    page.wait_for_timeout(300)
+    assert violent > 20 and hexagons.count() != violent
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "crime.png"), full_page=True)

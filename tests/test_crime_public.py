@@ -83,6 +83,7 @@ def test_hexagons_and_neighborhood_maps_are_valid_geojson(published):
 def test_the_dashboard_shows_the_goal_compstat_and_downloads(published, client):
     page = client.get("/crime/").content.decode()
     assert "<svg" in page and "184" in page
+    assert "to 31 December 2019" in page  # the end of the latest month coded
     assert 'data-testid="compstat-violent"' in page and "District 1 (2014 map)" in page
     assert "records.csv" in page
     response = client.get("/crime/data/records.csv")
@@ -91,3 +92,8 @@ def test_the_dashboard_shows_the_goal_compstat_and_downloads(published, client):
     assert client.get("/crime/", {"as_of": "soon"}).status_code == 400
     june = client.get("/crime/", {"as_of": "2019-06-30"}).content.decode()
     assert "30 June 2019" in june
+
+
+def test_the_hot_spot_map_is_offered_once_hexagons_are_published(published, client):
+    page = client.get("/crime/").content.decode()
+    assert 'id="hotspots"' in page and "/crime/data/hexagons.geojson" in page

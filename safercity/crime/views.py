@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -68,8 +68,14 @@ def _homicide_chart() -> Any:
 
 
 def _latest_day() -> date | None:
-    latest = CrimeRecord.objects.aggregate(latest=Max("occurred_at"))["latest"]
-    return latest.date() if latest else None
+    """The last day of the latest month coded: records arrive a month at a time, and a
+    mistyped date of occurrence can lie in the future."""
+    latest: date | None = CrimeRecord.objects.aggregate(latest=Max("coded_month"))["latest"]
+    if latest is None:
+        return None
+    following = (latest.replace(day=28) + timedelta(days=4)).replace(day=1)
+    last_day: date = following - timedelta(days=1)
+    return last_day
 
 
 def _compstat_tables(as_of: date) -> list[dict[str, Any]]:
