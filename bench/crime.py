@@ -13,18 +13,18 @@ from __future__ import annotations
 import argparse
 import csv
 import io
-import os
 import resource
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.harness import for_each_database  # noqa: E402
+
 LEGACY = ROOT.parent / "shared" / "data" / "slmpd" / "legacy"
 
 
@@ -114,31 +114,7 @@ def main() -> None:
         return
     print("| database | what | time | baseline | ratio | memory |")
     print("|---|---|---|---|---|---|")
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "safercity.settings",
-        "DEBUG": "0",
-        "SECRET_KEY": "bench-only",
-        "LOG_LEVEL": "ERROR",
-    }
-    for backend in [args.only] if args.only else ["sqlite", "postgres"]:
-        with tempfile.TemporaryDirectory() as folder:
-            child_env = dict(env, SAFERCITY_VAR=folder)
-            server = None
-            if backend == "postgres":
-                from tests.pgserver import PostgresServer
-
-                server = PostgresServer.start()
-                child_env["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:{server.port}/postgres"
-            try:
-                subprocess.run(
-                    [sys.executable, __file__, "--child", backend, "--repeats", str(args.repeats)],
-                    check=True,
-                    env=child_env,
-                )
-            finally:
-                if server:
-                    server.stop()
+    for_each_database(__file__, ["--repeats", str(args.repeats)], args.only)
 
 
 if __name__ == "__main__":

@@ -12,16 +12,16 @@ network), after one warm-up; the bare view is a function returning a fixed JSON 
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import sys
-import tempfile
 import time
 from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.harness import for_each_database  # noqa: E402
 
 
 def percentiles(samples: list[float]) -> tuple[float, float]:
@@ -150,43 +150,10 @@ def main() -> None:
         return
     print("| database | requests | query | p50 | p95 | p50 / bare view | response |")
     print("|---|---|---|---|---|---|---|")
-    import subprocess
 
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "safercity.settings",
-        "DEBUG": "0",
-        "SECRET_KEY": "bench-only",
-        "LOG_LEVEL": "ERROR",
-    }
-    backends = [args.only] if args.only else ["sqlite", "postgres"]
-    for backend in backends:
-        with tempfile.TemporaryDirectory() as folder:
-            child_env = dict(env, SAFERCITY_VAR=folder)
-            server = None
-            if backend == "postgres":
-                from tests.pgserver import PostgresServer
-
-                server = PostgresServer.start()
-                child_env["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:{server.port}/postgres"
-            try:
-                subprocess.run(
-                    [
-                        sys.executable,
-                        __file__,
-                        "--child",
-                        backend,
-                        "--requests",
-                        str(args.requests),
-                        "--repeats",
-                        str(args.repeats),
-                    ],
-                    check=True,
-                    env=child_env,
-                )
-            finally:
-                if server:
-                    server.stop()
+    for_each_database(
+        __file__, ["--requests", str(args.requests), "--repeats", str(args.repeats)], args.only
+    )
 
 
 if __name__ == "__main__":

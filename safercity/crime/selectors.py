@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from django.db.models import Sum
 from django.db.models.functions import ExtractYear, TruncMonth
@@ -12,24 +13,21 @@ from safercity.crime.models import CrimeRecord
 HOMICIDE = 1
 
 
-def homicides_by_year() -> dict[int, int]:
-    """Sum of Count for UCR class 01 by the year the records were coded, as the FBI counts."""
+def _homicides(period: ExtractYear | TruncMonth) -> dict[Any, int]:
+    """Sum of Count for UCR class 01 by the period the records were coded in, as the FBI counts."""
     rows = (
         CrimeRecord.objects.filter(ucr_class=HOMICIDE)
-        .annotate(year=ExtractYear("coded_month"))
-        .values("year")
+        .annotate(period=period)
+        .values("period")
         .annotate(total=Sum("count"))
-        .order_by("year")
+        .order_by("period")
     )
-    return {row["year"]: row["total"] for row in rows}
+    return {row["period"]: row["total"] for row in rows}
+
+
+def homicides_by_year() -> dict[int, int]:
+    return _homicides(ExtractYear("coded_month"))
 
 
 def homicides_by_month() -> dict[date, int]:
-    rows = (
-        CrimeRecord.objects.filter(ucr_class=HOMICIDE)
-        .annotate(month=TruncMonth("coded_month"))
-        .values("month")
-        .annotate(total=Sum("count"))
-        .order_by("month")
-    )
-    return {row["month"]: row["total"] for row in rows}
+    return _homicides(TruncMonth("coded_month"))
