@@ -149,6 +149,8 @@ def published_crime(settings, tmp_path):
     from tests.conftest import shared_data
 
     settings.VAR_DIR = tmp_path
+    hoods = shared_data("boundaries", "geocrime_stl_pkg", "stl_neighborhoods.geojson")
+    call_command("geo_import", "neighborhoods", str(hoods), verbosity=0)
     folder = shared_data("slmpd", "legacy", "2019")
     files = [(p.name, p.read_bytes()) for p in sorted(folder.glob("*.csv"))[:3]]
     legacy_import(actor=SystemActor("tests"), files=files)
@@ -164,5 +166,8 @@ def test_the_crime_hot_spot_map_draws_the_hexagons(live_server, published_crime,
     page.select_option("#hotspot-group", "property")
     page.wait_for_timeout(300)
     assert violent > 20 and hexagons.count() != violent
+    page.select_option("#hotspot-unit", "neighborhoods")
+    page.wait_for_timeout(300)
+    assert 70 < hexagons.count() < 100, "one shape per neighborhood"
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "crime.png"), full_page=True)
