@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "safercity.staffing",
     "safercity.service311",
     "safercity.crime",
+    "safercity.emergency",
     "safercity.demo",
 ]
 
@@ -116,6 +117,10 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_500_000
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 200
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# 911: an abandoned call is called back within this many seconds.
+SAFERCITY_CALLBACK_DEADLINE_S = int(env_str("SAFERCITY_CALLBACK_DEADLINE_S", "300"))
+SAFERCITY_CTI_KEY = env_str("SAFERCITY_CTI_KEY", "")
 
 # Open311 GeoReport v2
 OPEN311_JURISDICTION = env_str("OPEN311_JURISDICTION", "stlouis-mo.gov")

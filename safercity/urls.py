@@ -3,6 +3,7 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path, re_path
 
+from safercity.emergency.api import api as emergency_api
 from safercity.service311 import urls as service311_urls
 from safercity.service311.api import api as open311_api
 from safercity.service311.api import not_found as open311_not_found
@@ -16,6 +17,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("staff/", include("safercity.core.urls")),
     path("demo/", include("safercity.demo.urls")),
+    path("api/911/", emergency_api.urls),
     path("open311/v2/", open311_api.urls),
     re_path(r"^open311/v2/(?P<rest>.*)$", open311_not_found),
     path("admin/", admin.site.urls),

@@ -1,0 +1,53 @@
+"""Commitment 4's live figures: NENA-STA-020.1 for the current month, and callbacks."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+
+from safercity.accountability.registry import Figure
+from safercity.core.publication import is_small
+from safercity.emergency.engine.nena import answer_times
+from safercity.emergency.models import Call, Callback
+
+
+def figures() -> list[Figure]:
+    now = timezone.localtime()
+    start = now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    calls = [
+        (arrived, answered)
+        for arrived, answered in Call.objects.filter(
+            line=Call.Line.EMERGENCY, arrived_at__gte=start
+        ).values_list("arrived_at", "answered_at")
+        if arrived is not None
+    ]
+    period = f"{now:%B %Y} so far"
+    if not calls:
+        return [Figure("911 calls answered within 15 s", "no calls yet", None, period)]
+    if is_small(len(calls)):
+        return [Figure("911 calls answered within 15 s", "too few calls to publish", None, period)]
+    arrivals = [timezone.localtime(a) for a, _ in calls]
+    seconds = [(b - a).total_seconds() if b else None for a, b in calls]
+    [month] = answer_times(arrivals, seconds, "month")
+    due = Callback.objects.filter(call__arrived_at__gte=start)
+    done_in_time = sum(1 for c in due if c.completed_at is not None and c.completed_at <= c.due_at)
+    rows = [
+        Figure(
+            "911 calls answered within 15 s",
+            f"{month.within_15:.1%}",
+            month.within_15 >= 0.90,
+            period,
+        ),
+        Figure(
+            "911 calls answered within 20 s",
+            f"{month.within_20:.1%}",
+            month.within_20 >= 0.95,
+            period,
+        ),
+    ]
+    total = due.count()
+    if total and not is_small(total):
+        share = done_in_time / total
+        rows.append(
+            Figure("Abandoned calls called back in time", f"{share:.1%}", share >= 1.0, period)
+        )
+    return rows

@@ -1,0 +1,88 @@
+"""911 calls as the phone system reports them, and the callback every abandoned call gets."""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class Call(models.Model):
+    class Line(models.TextChoices):
+        EMERGENCY = "911", "9-1-1"
+        ADMIN = "admin", "administrative line"
+
+    class State(models.TextChoices):
+        WAITING = "waiting"
+        ANSWERED = "answered"
+        TRANSFERRED = "transferred"
+        ABANDONED = "abandoned"
+        RELEASED = "released"
+
+    call_id = models.CharField(max_length=64, unique=True, help_text="the phone system's id")
+    line = models.CharField(max_length=5, choices=Line.choices, default=Line.EMERGENCY)
+    state = models.CharField(max_length=12, choices=State.choices, default=State.WAITING)
+    ani = models.CharField(max_length=32, blank=True, help_text="the caller's number")
+    ali = models.CharField(max_length=300, blank=True, help_text="the location the network gave")
+    lat = models.FloatField(null=True, blank=True)
+    lon = models.FloatField(null=True, blank=True)
+    language = models.CharField(max_length=8, default="en")
+    is_text = models.BooleanField(default=False)
+    arrived_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    answered_by = models.CharField(max_length=64, blank=True, help_text="position that answered")
+    abandoned_at = models.DateTimeField(null=True, blank=True)
+    transferred_at = models.DateTimeField(null=True, blank=True)
+    transferred_to = models.CharField(max_length=64, blank=True)
+    released_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["state", "line", "arrived_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.line} call {self.call_id}"
+
+    @property
+    def answer_seconds(self) -> float | None:
+        if self.arrived_at is None or self.answered_at is None:
+            return None
+        return (self.answered_at - self.arrived_at).total_seconds()
+
+
+class CallEvent(models.Model):
+    """Every event received, kept as received: the calls are derived from these."""
+
+    event_id = models.CharField(max_length=64, unique=True)
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=12)
+    at = models.DateTimeField()
+    received_at = models.DateTimeField(auto_now_add=True)
+    payload = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.call.call_id} {self.at:%H:%M:%S}"
+
+
+class Callback(models.Model):
+    class Outcome(models.TextChoices):
+        OPEN = "open"
+        REACHED = "reached", "caller reached"
+        NO_ANSWER = "no_answer", "no answer (will retry)"
+        NO_EMERGENCY = "no_emergency", "reached: no emergency"
+        UNREACHABLE = "unreachable", "unreachable after every attempt"
+
+    call = models.OneToOneField(Call, on_delete=models.PROTECT, related_name="callback")
+    created_at = models.DateTimeField()
+    due_at = models.DateTimeField(db_index=True)
+    outcome = models.CharField(max_length=14, choices=Outcome.choices, default=Outcome.OPEN)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    completed_by = models.CharField(max_length=150, blank=True)
+    notes = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["due_at"]
+
+    def __str__(self) -> str:
+        return f"callback for {self.call.call_id} ({self.outcome})"

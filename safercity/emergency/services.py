@@ -1,0 +1,159 @@
+"""The 911 write path. Phone-system events come in here, once each, and are committed before
+they are acknowledged; every abandoned call gets a callback with a deadline."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from safercity.core.actors import Actor, actor_label
+from safercity.core.audit import audit_write
+from safercity.core.roles import Role, require_role
+from safercity.emergency.models import Call, Callback, CallEvent
+
+KINDS = ("offered", "answered", "transferred", "abandoned", "released")
+CALLBACK_ROLES = (Role.CALL_TAKER, Role.SUPERVISOR_911, Role.ADMINISTRATOR)
+
+
+class EventInvalid(ValueError):
+    """An event the phone system sent that cannot be used, with the reason."""
+
+
+@dataclass(frozen=True)
+class CallEventIn:
+    event_id: str
+    call_id: str
+    kind: str
+    at: datetime
+    line: str = Call.Line.EMERGENCY
+    ani: str = ""
+    ali: str = ""
+    lat: float | None = None
+    lon: float | None = None
+    language: str = "en"
+    is_text: bool = False
+    position: str = ""
+    by_attendant: bool = False  # an automated attendant picked up: not an answer
+    transferred_to: str = ""
+
+    def check(self) -> None:
+        if not self.event_id.strip() or not self.call_id.strip():
+            raise EventInvalid("event_id and call_id are required")
+        if self.kind not in KINDS:
+            raise EventInvalid(f"kind must be one of {', '.join(KINDS)}, not {self.kind!r}")
+        if self.at.tzinfo is None:
+            raise EventInvalid("at needs a time zone")
+        if self.line not in Call.Line.values:
+            raise EventInvalid(f"line must be 911 or admin, not {self.line!r}")
+        if self.kind == "answered" and not self.position and not self.by_attendant:
+            raise EventInvalid("an answered event names the position that answered")
+
+
+def _apply(call: Call, event: CallEventIn) -> None:
+    """Move the call on. Events may arrive out of order: each sets only its own facts."""
+    if event.kind == "offered":
+        call.arrived_at = min(filter(None, [call.arrived_at, event.at]))
+    elif event.kind == "answered" and not event.by_attendant:
+        # NENA-STA-020.1: only a person answering stops the clock.
+        if call.answered_at is None or event.at < call.answered_at:
+            call.answered_at, call.answered_by = event.at, event.position
+    elif event.kind == "abandoned":
+        call.abandoned_at = event.at
+    elif event.kind == "transferred":
+        call.transferred_at, call.transferred_to = event.at, event.transferred_to
+    elif event.kind == "released":
+        call.released_at = event.at
+    for field in ("ani", "ali", "lat", "lon"):
+        value = getattr(event, field)
+        if value not in ("", None):
+            setattr(call, field, value)
+    call.state = _state(call)
+
+
+def _state(call: Call) -> str:
+    if call.answered_at is None and call.abandoned_at is not None:
+        return Call.State.ABANDONED
+    if call.released_at is not None:
+        return Call.State.RELEASED
+    if call.transferred_at is not None:
+        return Call.State.TRANSFERRED
+    if call.answered_at is not None:
+        return Call.State.ANSWERED
+    return Call.State.WAITING
+
+
+def _callback_for(call: Call) -> None:
+    abandoned = call.abandoned_at
+    if call.state == Call.State.ABANDONED and abandoned and not hasattr(call, "callback"):
+        deadline = timedelta(seconds=settings.SAFERCITY_CALLBACK_DEADLINE_S)
+        Callback.objects.create(call=call, created_at=abandoned, due_at=abandoned + deadline)
+
+
+def event_ingest(*, actor: Actor, event: CallEventIn) -> tuple[CallEvent, bool]:
+    """Store one event and apply it. Returns the stored event and whether it was new; the same
+    event_id again changes nothing. Committed before returning."""
+    event.check()
+    existing = CallEvent.objects.filter(event_id=event.event_id).first()
+    if existing is not None:
+        return existing, False
+    try:
+        with transaction.atomic():
+            call, _ = Call.objects.select_for_update().get_or_create(
+                call_id=event.call_id,
+                defaults={"line": event.line, "language": event.language, "is_text": event.is_text},
+            )
+            stored = CallEvent.objects.create(
+                event_id=event.event_id,
+                call=call,
+                kind=event.kind,
+                at=event.at,
+                payload=_payload(event),
+            )
+            _apply(call, event)
+            call.save()
+            _callback_for(call)
+            audit_write(
+                actor=actor,
+                action=f"emergency.event.{event.kind}",
+                obj=call,
+                detail={"event_id": event.event_id},
+            )
+    except IntegrityError:
+        # Another worker stored the same event first: that one stands.
+        return CallEvent.objects.get(event_id=event.event_id), False
+    return stored, True
+
+
+def _payload(event: CallEventIn) -> dict[str, Any]:
+    return {
+        key: value.isoformat() if isinstance(value, datetime) else value
+        for key, value in event.__dict__.items()
+    }
+
+
+@transaction.atomic
+def callback_record(*, actor: Actor, callback: Callback, outcome: str, notes: str = "") -> Callback:
+    """A call-taker records what happened when they called back."""
+    require_role(actor, *CALLBACK_ROLES)
+    if outcome not in Callback.Outcome.values or outcome == Callback.Outcome.OPEN:
+        raise ValueError("outcome must be reached, no_answer, no_emergency or unreachable")
+    callback = Callback.objects.select_for_update().get(pk=callback.pk)
+    callback.attempts += 1
+    callback.outcome = outcome
+    callback.notes = "\n".join(filter(None, [callback.notes, notes.strip()]))
+    if outcome != Callback.Outcome.NO_ANSWER:
+        callback.completed_at = timezone.now()
+        callback.completed_by = actor_label(actor)
+    callback.save()
+    audit_write(
+        actor=actor,
+        action="emergency.callback.record",
+        obj=callback.call,
+        detail={"outcome": outcome, "attempts": callback.attempts},
+    )
+    return callback

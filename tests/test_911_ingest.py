@@ -1,0 +1,146 @@
+"""911 call events: stored once, durable, out of order, and every abandoned call called back."""
+
+import threading
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.db import connection
+
+from safercity.core.actors import SystemActor
+from safercity.core.audit import audit_verify
+from safercity.core.roles import Role
+from safercity.emergency.models import Call, Callback, CallEvent
+from safercity.emergency.services import CallEventIn, EventInvalid, callback_record, event_ingest
+from tests.conftest import make_user
+
+pytestmark = pytest.mark.django_db
+T0 = datetime(2026, 11, 24, 18, 0, tzinfo=UTC)
+CTI = SystemActor("cti")
+
+
+def event(event_id, call_id, kind, seconds, **extra):
+    return CallEventIn(
+        event_id=event_id, call_id=call_id, kind=kind, at=T0 + timedelta(seconds=seconds), **extra
+    )
+
+
+def test_a_call_is_built_from_its_events_and_answer_time_runs_from_arrival():
+    event_ingest(
+        actor=CTI, event=event("e1", "c1", "offered", 0, ani="3145550100", ali="1200 MARKET ST")
+    )
+    event_ingest(actor=CTI, event=event("e2", "c1", "answered", 3, by_attendant=True))
+    event_ingest(actor=CTI, event=event("e3", "c1", "answered", 12, position="P4"))
+    event_ingest(actor=CTI, event=event("e4", "c1", "released", 95))
+    call = Call.objects.get(call_id="c1")
+    assert call.state == Call.State.RELEASED
+    assert call.answer_seconds == 12, "the automated attendant does not stop the clock"
+    assert (call.answered_by, call.ani, call.ali) == ("P4", "3145550100", "1200 MARKET ST")
+    assert audit_verify().ok
+
+
+def test_the_same_event_twice_is_stored_once():
+    first, new = event_ingest(actor=CTI, event=event("e1", "c1", "offered", 0))
+    again, new_again = event_ingest(actor=CTI, event=event("e1", "c1", "offered", 0))
+    assert (new, new_again) == (True, False)
+    assert first.pk == again.pk and CallEvent.objects.count() == 1
+
+
+def test_events_out_of_order_give_the_same_call():
+    event_ingest(actor=CTI, event=event("e3", "c2", "released", 60))
+    event_ingest(actor=CTI, event=event("e2", "c2", "answered", 9, position="P1"))
+    event_ingest(actor=CTI, event=event("e1", "c2", "offered", 0))
+    call = Call.objects.get(call_id="c2")
+    assert call.answer_seconds == 9 and call.state == Call.State.RELEASED
+
+
+def test_every_abandoned_call_gets_a_callback_due_within_the_deadline(settings):
+    settings.SAFERCITY_CALLBACK_DEADLINE_S = 300
+    event_ingest(actor=CTI, event=event("e1", "c3", "offered", 0, ani="3145550123"))
+    event_ingest(actor=CTI, event=event("e2", "c3", "abandoned", 40))
+    callback = Callback.objects.get(call__call_id="c3")
+    assert callback.due_at == T0 + timedelta(seconds=340)
+    assert callback.outcome == Callback.Outcome.OPEN
+    event_ingest(actor=CTI, event=event("e3", "c3", "abandoned", 41))
+    assert Callback.objects.count() == 1
+
+
+def test_a_call_taker_records_each_callback_attempt():
+    event_ingest(actor=CTI, event=event("e1", "c4", "offered", 0))
+    event_ingest(actor=CTI, event=event("e2", "c4", "abandoned", 5))
+    callback = Callback.objects.get()
+    carl = make_user("carl", Role.CALL_TAKER)
+    callback_record(actor=carl, callback=callback, outcome="no_answer", notes="voicemail")
+    done = callback_record(actor=carl, callback=callback, outcome="reached", notes="pocket dial")
+    assert (done.attempts, done.outcome, done.completed_by) == (2, "reached", "carl")
+    assert done.notes == "voicemail\npocket dial"
+    with pytest.raises(PermissionDenied):
+        callback_record(
+            actor=make_user("ines", Role.INSPECTOR), callback=callback, outcome="reached"
+        )
+    with pytest.raises(ValueError, match="outcome"):
+        callback_record(actor=carl, callback=callback, outcome="open")
+
+
+@pytest.mark.parametrize(
+    ("fields", "words"),
+    [
+        ({"kind": "ringing"}, "kind must be one of"),
+        ({"event_id": " "}, "required"),
+        ({"line": "sms"}, "line must be"),
+        ({"kind": "answered"}, "names the position"),
+    ],
+)
+def test_unusable_events_are_refused_with_a_reason(fields, words):
+    values = {"event_id": "e1", "call_id": "c1", "kind": "offered", "at": T0, **fields}
+    with pytest.raises(EventInvalid, match=words):
+        event_ingest(actor=CTI, event=CallEventIn(**values))
+    assert not CallEvent.objects.exists()
+
+
+def test_the_api_needs_the_key_and_answers_duplicates_without_change(client, settings):
+    settings.SAFERCITY_CTI_KEY = "k" * 32
+    body = {"event_id": "e1", "call_id": "c1", "kind": "offered", "at": T0.isoformat()}
+    assert client.post("/api/911/events", body, content_type="application/json").status_code == 401
+    headers = {"HTTP_X_CTI_KEY": "k" * 32}
+    first = client.post("/api/911/events", body, content_type="application/json", **headers)
+    again = client.post("/api/911/events", body, content_type="application/json", **headers)
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert again.json() == {"event_id": "e1", "call_id": "c1", "duplicate": True}
+    bad = client.post(
+        "/api/911/events",
+        {**body, "event_id": "e2", "at": "noon"},
+        content_type="application/json",
+        **headers,
+    )
+    assert bad.status_code == 400 and "at" in bad.json()["detail"]
+    naive = client.post(
+        "/api/911/events",
+        {**body, "event_id": "e3", "at": "2026-11-24T18:00:00"},
+        content_type="application/json",
+        **headers,
+    )
+    assert naive.status_code == 400 and "time zone" in naive.json()["detail"]
+    garbage = client.post(
+        "/api/911/events", "{not json", content_type="application/json", **headers
+    )
+    assert garbage.status_code == 400
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_parallel_deliveries_of_one_event_store_it_once():
+    results = []
+
+    def deliver():
+        try:
+            results.append(event_ingest(actor=CTI, event=event("same", "c9", "offered", 0))[1])
+        finally:
+            connection.close()
+
+    workers = [threading.Thread(target=deliver) for _ in range(4)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    assert sorted(results) == [False, False, False, True]
+    assert CallEvent.objects.count() == 1 and Call.objects.count() == 1
