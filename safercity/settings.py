@@ -121,6 +121,9 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 # 911: an abandoned call is called back within this many seconds.
 SAFERCITY_CALLBACK_DEADLINE_S = int(env_str("SAFERCITY_CALLBACK_DEADLINE_S", "300"))
 SAFERCITY_CTI_KEY = env_str("SAFERCITY_CTI_KEY", "")
+# Backup positions take a caller who has waited this long; supervisors are alerted after this.
+SAFERCITY_ROLLOVER_S = int(env_str("SAFERCITY_ROLLOVER_S", "10"))
+SAFERCITY_ALERT_S = int(env_str("SAFERCITY_ALERT_S", "15"))
 
 # Open311 GeoReport v2
 OPEN311_JURISDICTION = env_str("OPEN311_JURISDICTION", "stlouis-mo.gov")

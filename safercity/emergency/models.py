@@ -5,6 +5,28 @@ from __future__ import annotations
 from django.db import models
 
 
+class Position(models.Model):
+    """A call-taker's seat. Backups take calls only once a caller has waited past rollover."""
+
+    name = models.CharField(max_length=64, unique=True)
+    languages = models.JSONField(default=list, blank=True, help_text='e.g. ["es", "vi"]')
+    handles_text = models.BooleanField(default=True, help_text="takes text-to-911")
+    is_backup = models.BooleanField(default=False)
+    on_duty = models.BooleanField(default=False)
+    staffed_by = models.CharField(max_length=150, blank=True)
+
+    class Meta:
+        ordering = ["is_backup", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def can_take(self, call: Call) -> bool:
+        if call.is_text and not self.handles_text:
+            return False
+        return call.language == "en" or call.language in self.languages
+
+
 class Call(models.Model):
     class Line(models.TextChoices):
         EMERGENCY = "911", "9-1-1"
@@ -33,12 +55,34 @@ class Call(models.Model):
     transferred_at = models.DateTimeField(null=True, blank=True)
     transferred_to = models.CharField(max_length=64, blank=True)
     released_at = models.DateTimeField(null=True, blank=True)
+    position = models.ForeignKey(
+        Position,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="calls",
+        help_text="where the queue sent it (or who answered it)",
+    )
+    assigned_at = models.DateTimeField(null=True, blank=True)
+    rolled_to_partner_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         indexes = [models.Index(fields=["state", "line", "arrived_at"])]
+        constraints = [
+            # A position handles one live call at a time: the database enforces it.
+            models.UniqueConstraint(
+                fields=["position"],
+                condition=models.Q(state__in=["waiting", "answered"], position__isnull=False),
+                name="one_live_call_per_position",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.line} call {self.call_id}"
+
+    @property
+    def priority(self) -> int:
+        return 0 if self.line == self.Line.EMERGENCY else 1
 
     @property
     def answer_seconds(self) -> float | None:

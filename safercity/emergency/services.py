@@ -14,7 +14,7 @@ from django.utils import timezone
 from safercity.core.actors import Actor, actor_label
 from safercity.core.audit import audit_write
 from safercity.core.roles import Role, require_role
-from safercity.emergency.models import Call, Callback, CallEvent
+from safercity.emergency.models import Call, Callback, CallEvent, Position
 
 KINDS = ("offered", "answered", "transferred", "abandoned", "released")
 CALLBACK_ROLES = (Role.CALL_TAKER, Role.SUPERVISOR_911, Role.ADMINISTRATOR)
@@ -62,6 +62,14 @@ def _apply(call: Call, event: CallEventIn) -> None:
         # NENA-STA-020.1: only a person answering stops the clock.
         if call.answered_at is None or event.at < call.answered_at:
             call.answered_at, call.answered_by = event.at, event.position
+            answering = Position.objects.filter(name=event.position).first()
+            holding_another = (
+                Call.objects.filter(position=answering, state__in=["waiting", "answered"])
+                .exclude(pk=call.pk)
+                .exists()
+            )
+            if answering is not None and not holding_another:
+                call.position = answering
     elif event.kind == "abandoned":
         call.abandoned_at = event.at
     elif event.kind == "transferred":
