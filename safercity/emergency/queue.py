@@ -101,10 +101,11 @@ def alerts(now: datetime | None = None) -> list[Alert]:
     ).order_by("arrived_at")
     found = []
     for call in waiting:
+        if call.arrived_at is None:
+            continue
         waited = (now - call.arrived_at).total_seconds()
-        reason = (
-            "no position can take this caller" if call.position_id is None else "ringing unanswered"
-        )
+        unplaced = call.position_id is None
+        reason = "no position can take this caller" if unplaced else "ringing unanswered"
         found.append(Alert(call, waited, reason))
     return found
 
