@@ -8,6 +8,7 @@ class EmergencyConfig(AppConfig):
 
     def ready(self) -> None:
         from safercity.accountability.registry import register
-        from safercity.emergency.measures import figures
+        from safercity.emergency.measures import clinician_figures, figures
 
         register(4, figures)
+        register(8, clinician_figures)

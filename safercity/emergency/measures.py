@@ -10,6 +10,27 @@ from safercity.emergency.engine.nena import answer_times
 from safercity.emergency.models import Call, Callback
 
 
+def clinician_figures() -> list[Figure]:
+    """Commitment 8: eligible behavioural-health calls that a clinician went to."""
+    now = timezone.localtime()
+    start = now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    eligible = Call.objects.filter(clinician_eligible=True, arrived_at__gte=start)
+    total = eligible.count()
+    period = f"{now:%B %Y} so far"
+    label = "Eligible calls routed to a clinician"
+    if total == 0:
+        return [Figure(label, "no eligible calls yet", None, period)]
+    if is_small(total):
+        return [Figure(label, "too few calls to publish", None, period)]
+    routed = sum(
+        1
+        for disciplines in eligible.values_list("disciplines", flat=True)
+        if "clinician" in disciplines
+    )
+    share = routed / total
+    return [Figure(label, f"{share:.1%}", share >= 0.75, period)]
+
+
 def figures() -> list[Figure]:
     now = timezone.localtime()
     start = now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)

@@ -65,6 +65,17 @@ class Call(models.Model):
     )
     assigned_at = models.DateTimeField(null=True, blank=True)
     rolled_to_partner_at = models.DateTimeField(null=True, blank=True)
+    # Triage (see engine/triage.py): what the call was, and who was sent.
+    call_type = models.CharField(max_length=20, blank=True)
+    priority_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    disciplines = models.JSONField(default=list, blank=True)
+    clinician_eligible = models.BooleanField(default=False)
+    triage_reasons = models.JSONField(default=list, blank=True)
+    triaged_at = models.DateTimeField(null=True, blank=True)
+    triaged_by = models.CharField(max_length=150, blank=True)
+    service_request_id = models.PositiveIntegerField(
+        null=True, blank=True, help_text="the 311 request this call became"
+    )
 
     class Meta:
         indexes = [models.Index(fields=["state", "line", "arrived_at"])]
