@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("safercity.accountability.urls")),
     path("staff/staffing/", include("safercity.staffing.urls")),
     path("staff/311/", include(service311_urls.staff)),
+    path("staff/911/", include("safercity.emergency.urls")),
     path("311/", include(service311_urls.public)),
     path("crime/", include("safercity.crime.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

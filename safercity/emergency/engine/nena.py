@@ -39,6 +39,32 @@ def _key(moment: datetime, period: Period) -> str:
     return f"{moment:%Y-%m-%d %H}:00"
 
 
+@dataclass(frozen=True)
+class Shares:
+    calls: int
+    answered: int
+    within_15: float
+    within_20: float
+    abandoned: float
+
+
+def shares(answer_seconds: Sequence[float | None]) -> Shares:
+    """Shares of all calls answered within 15 and 20 s (unanswered calls count against)."""
+    answered = [t for t in answer_seconds if t is not None and not math.isnan(t)]
+    if any(t < 0 for t in answered):
+        raise ValueError("an answer cannot come before the arrival")
+    total = len(answer_seconds)
+    if total == 0:
+        return Shares(0, 0, 1.0, 1.0, 0.0)
+    return Shares(
+        calls=total,
+        answered=len(answered),
+        within_15=sum(t <= 15 for t in answered) / total,
+        within_20=sum(t <= 20 for t in answered) / total,
+        abandoned=1 - len(answered) / total,
+    )
+
+
 def answer_times(
     arrivals: Sequence[datetime],
     answer_seconds: Sequence[float | None],
@@ -53,24 +79,13 @@ def answer_times(
         raise ValueError("one answer time per arrival")
     groups: dict[str, list[float | None]] = {}
     for moment, seconds in zip(arrivals, answer_seconds, strict=True):
-        if seconds is not None and math.isnan(seconds):
-            seconds = None
-        if seconds is not None and seconds < 0:
-            raise ValueError("an answer cannot come before the arrival")
         groups.setdefault(_key(moment, period), []).append(seconds)
     rows = []
     for key in sorted(groups):
-        times = groups[key]
-        answered = [t for t in times if t is not None]
-        total = len(times)
+        share = shares(groups[key])
         rows.append(
             AnswerTimes(
-                period=key,
-                calls=total,
-                answered=len(answered),
-                within_15=sum(t <= 15 for t in answered) / total,
-                within_20=sum(t <= 20 for t in answered) / total,
-                abandoned=1 - len(answered) / total,
+                key, share.calls, share.answered, share.within_15, share.within_20, share.abandoned
             )
         )
     return rows
