@@ -55,10 +55,8 @@ def board_state(now: datetime | None = None) -> Board:
     return Board(
         now=now,
         waiting=len(waiting),
-        longest_wait_s=(now - waiting[0].arrived_at).total_seconds()
-        if waiting and waiting[0].arrived_at
-        else None,
-        positions=[PositionState(p, live.get(p.pk)) for p in Position.objects.filter(on_duty=True)],
+        longest_wait_s=(now - first).total_seconds() if first else None,
+        positions=[PositionState(p, live.get(p.pk)) for p in on_duty],
         rolling=shares(seconds),
         alerts=alerts(now),
         callbacks_open=open_callbacks.count(),
