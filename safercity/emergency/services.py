@@ -165,3 +165,20 @@ def callback_record(*, actor: Actor, callback: Callback, outcome: str, notes: st
         detail={"outcome": outcome, "attempts": callback.attempts},
     )
     return callback
+
+
+@transaction.atomic
+def positions_on_duty(
+    *, actor: Actor, names: list[str], languages: dict[str, list[str]] | None = None
+) -> int:
+    """Open these positions (creating them if needed); close every other one."""
+    require_role(actor, Role.SUPERVISOR_911, Role.ADMINISTRATOR)
+    for name in names:
+        Position.objects.update_or_create(
+            name=name, defaults={"on_duty": True, "languages": (languages or {}).get(name, [])}
+        )
+    closed = Position.objects.exclude(name__in=names).update(on_duty=False)
+    audit_write(
+        actor=actor, action="emergency.positions.on_duty", detail={"open": names, "closed": closed}
+    )
+    return len(names)

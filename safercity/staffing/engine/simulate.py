@@ -83,6 +83,7 @@ class SimResult:
     wait: FloatArray  # time to answer, or to hanging up
     callback_made: BoolArray
     callback_delay: FloatArray  # from hanging up to the callback starting (NaN: none)
+    served_by: IntArray | None = None  # which call-taker answered each call (-1: nobody)
     busy_s: float = 0.0
     staffed_s: float = 0.0
     unfinished_callbacks: int = 0
@@ -128,6 +129,7 @@ def simulate(
     wait = [0.0] * n
     callback_made = [False] * n
     callback_delay = [math.nan] * n
+    served_by = [-1] * n
 
     interval = staffing.interval_s
     constant = interval == math.inf
@@ -199,6 +201,7 @@ def simulate(
                 push(pending, (a + patience[c] + delay, c))
         else:
             answered[c] = True
+            served_by[c] = k
             wait[c] = start - a
             busy += handle[c]
             push(free, (start + handle[c], k))
@@ -221,6 +224,7 @@ def simulate(
         wait=np.array(wait, dtype=np.float64),
         callback_made=np.array(callback_made, dtype=np.bool_),
         callback_delay=np.array(callback_delay, dtype=np.float64),
+        served_by=np.array(served_by, dtype=np.int64),
         busy_s=busy,
         staffed_s=staffed,
         unfinished_callbacks=unfinished,
