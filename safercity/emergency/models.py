@@ -141,3 +141,68 @@ class Callback(models.Model):
 
     def __str__(self) -> str:
         return f"callback for {self.call.call_id} ({self.outcome})"
+
+
+class Unit(models.Model):
+    class Status(models.TextChoices):
+        AVAILABLE = "available"
+        DISPATCHED = "dispatched"
+        EN_ROUTE = "en_route", "en route"
+        ON_SCENE = "on_scene", "on scene"
+        OUT = "out", "out of service"
+
+    call_sign = models.CharField(max_length=20, unique=True)
+    discipline = models.CharField(max_length=10)  # police, fire, ems, clinician
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.AVAILABLE)
+    lat = models.FloatField(null=True, blank=True)
+    lon = models.FloatField(null=True, blank=True)
+    status_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["call_sign"]
+
+    def __str__(self) -> str:
+        return f"{self.call_sign} ({self.discipline}, {self.status})"
+
+
+class Incident(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending"
+        ACTIVE = "active"
+        CLOSED = "closed"
+
+    call = models.OneToOneField(
+        Call, null=True, blank=True, on_delete=models.PROTECT, related_name="incident"
+    )
+    call_type = models.CharField(max_length=20)
+    priority = models.PositiveSmallIntegerField()
+    disciplines = models.JSONField(default=list)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
+    lat = models.FloatField(null=True, blank=True)
+    lon = models.FloatField(null=True, blank=True)
+    address = models.CharField(max_length=300, blank=True)
+    received_at = models.DateTimeField()
+    answered_at = models.DateTimeField(null=True, blank=True)
+    entered_at = models.DateTimeField()
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["priority", "received_at"]
+
+    def __str__(self) -> str:
+        return f"incident {self.pk} {self.call_type} P{self.priority}"
+
+
+class Assignment(models.Model):
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="assignments")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="assignments")
+    dispatched_at = models.DateTimeField()
+    en_route_at = models.DateTimeField(null=True, blank=True)
+    on_scene_at = models.DateTimeField(null=True, blank=True)
+    cleared_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["dispatched_at"]
+
+    def __str__(self) -> str:
+        return f"{self.unit.call_sign} on incident {self.incident_id}"
