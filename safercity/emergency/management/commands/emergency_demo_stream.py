@@ -77,14 +77,31 @@ class Command(BaseCommand):
 
     @staticmethod
     def _send(url: str, key: str, body: dict[str, object]) -> int:
-        request = urllib.request.Request(  # noqa: S310 - the operator names the URL
-            url,
-            data=json.dumps(body).encode(),
-            method="POST",
-            headers={"Content-Type": "application/json", "X-CTI-Key": key},
-        )
+        return send_event(url, key, body)
+
+
+def send_event(url: str, key: str, body: dict[str, object], retry_s: float = 30.0) -> int:
+    """POST one event; while the server cannot be reached, try again (events are idempotent,
+    so an event the server stored but could not acknowledge is simply stored once)."""
+    deadline = time.monotonic() + retry_s
+    while True:
         try:
-            with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
-                return int(response.status)
-        except urllib.error.HTTPError as error:
-            return int(error.code)
+            return _post(url, key, body)
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
+
+
+def _post(url: str, key: str, body: dict[str, object]) -> int:
+    request = urllib.request.Request(  # noqa: S310 - the operator names the URL
+        url,
+        data=json.dumps(body).encode(),
+        method="POST",
+        headers={"Content-Type": "application/json", "X-CTI-Key": key},
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
+            return int(response.status)
+    except urllib.error.HTTPError as error:  # an answer from the server: no retry
+        return int(error.code)
