@@ -40,6 +40,7 @@ bench: install
 	$(BIN)/python bench/staffing.py
 	$(BIN)/python bench/open311.py
 	$(BIN)/python bench/crime.py
+	$(BIN)/python bench/emergency.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
