@@ -60,3 +60,17 @@ def test_supervisors_see_it_and_htmx_refreshes_only_the_board(client, busy_floor
     assert "<html" not in fragment and 'data-testid="alerts"' in fragment
     client.force_login(make_user("ines", Role.INSPECTOR))
     assert client.get("/staff/911/board/").status_code == 403
+
+
+def test_answer_times_are_reported_per_hour_day_and_month(client, busy_floor):
+    client.force_login(make_user("ana", Role.ANALYST))
+    for period in ("hour", "day", "month"):
+        rows = client.get("/staff/911/nena/", {"period": period}).context["rows"]
+        assert sum(row.calls for row in rows) == 13, period
+        if len(rows) == 1:  # the test's calls may straddle an hour (or midnight)
+            assert rows[0].within_15 == pytest.approx(10 / 13)
+            assert not rows[0].meets_standard
+    assert 'data-testid="nena"' in client.get("/staff/911/nena/").content.decode()
+    assert client.get("/staff/911/nena/", {"period": "century"}).status_code == 200
+    client.force_login(make_user("carl", Role.CALL_TAKER))
+    assert client.get("/staff/911/nena/").status_code == 403
