@@ -24,7 +24,7 @@ def nena_report(request: HttpRequest) -> HttpResponse:
     calls = Call.objects.filter(line=Call.Line.EMERGENCY, arrived_at__gte=since).exclude(
         arrived_at=None
     )
-    pairs = [(timezone.localtime(c.arrived_at), c.answer_seconds) for c in calls]  # type: ignore[arg-type]
+    pairs = [(timezone.localtime(c.arrived_at), c.answer_seconds) for c in calls]
     rows = answer_times([a for a, _ in pairs], [s for _, s in pairs], period) if pairs else []
     return render(
         request, "emergency/nena.html", {"rows": rows[::-1], "period": period, "periods": SPANS}
