@@ -120,7 +120,9 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 
 # 911: an abandoned call is called back within this many seconds.
 SAFERCITY_CALLBACK_DEADLINE_S = int(env_str("SAFERCITY_CALLBACK_DEADLINE_S", "300"))
-SAFERCITY_CTI_KEY = env_str("SAFERCITY_CTI_KEY", "")
+# The phone system's key for /api/911/events. In development a fixed key lets the demo stream
+# (emergency_demo_stream) talk to `make run`; in production it must be set.
+SAFERCITY_CTI_KEY = env_str("SAFERCITY_CTI_KEY", "development-cti-key" if DEBUG else "")
 # Backup positions take a caller who has waited this long; supervisors are alerted after this.
 SAFERCITY_ROLLOVER_S = int(env_str("SAFERCITY_ROLLOVER_S", "10"))
 SAFERCITY_ALERT_S = int(env_str("SAFERCITY_ALERT_S", "15"))

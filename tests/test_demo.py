@@ -103,6 +103,10 @@ def test_loading_the_demo_stores_the_city_through_the_audited_write_path(setting
     assert PoliceDistrict.objects.filter(plan="demo-6").count() == 6
     city = City.objects.get()
     assert city.is_demo and city.population == 301_578
+    from safercity.emergency.models import Position, Unit
+
+    assert Position.objects.filter(on_duty=True).count() == 6
+    assert Unit.objects.count() == 24 and not Unit.objects.filter(lat=None).exists()
     placed = Address.objects.exclude(neighborhood=None).exclude(ward=None).exclude(district=None)
     assert placed.count() / report.addresses > 0.999
     assert audit_verify().ok

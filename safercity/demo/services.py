@@ -14,7 +14,7 @@ from django.db import transaction
 from safercity.core import geo
 from safercity.core.actors import Actor
 from safercity.core.audit import audit_write
-from safercity.core.models import Address, Neighborhood
+from safercity.core.models import Address, Neighborhood, PoliceDistrict
 from safercity.core.roles import Role, require_role
 from safercity.core.selectors import city_index
 from safercity.core.services import boundaries_import, city_current
@@ -88,6 +88,35 @@ def _load_addresses(actor: Actor, city: DemoCity, batch_size: int = 5000) -> int
     return len(rows)
 
 
+def _load_911(actor: Actor, seed: int) -> None:
+    """Six call-taker positions (one Spanish-speaking, one backup) and a unit of each
+    discipline per police district, parked at addresses of the demo city."""
+    import random
+
+    from safercity.emergency.models import Unit
+    from safercity.emergency.services import positions_on_duty
+
+    positions_on_duty(actor=actor, names=[f"P{n}" for n in range(1, 7)], languages={"P2": ["es"]})
+    from safercity.emergency.models import Position
+
+    Position.objects.filter(name="P6").update(is_backup=True)
+    rng = random.Random(seed)  # noqa: S311 - placing demo vehicles, not security
+    for district in PoliceDistrict.objects.filter(plan=DISTRICT_PLAN):
+        spots = list(Address.objects.filter(district=district).values_list("lat", "lon")[:500])
+        for discipline, prefix in (
+            ("police", "A"),
+            ("fire", "E"),
+            ("ems", "M"),
+            ("clinician", "C"),
+        ):
+            lat, lon = rng.choice(spots) if spots else (None, None)
+            Unit.objects.update_or_create(
+                call_sign=f"{district.number}{prefix}{district.number}0",
+                defaults={"discipline": discipline, "lat": lat, "lon": lon},
+            )
+    audit_write(actor=actor, action="demo.911.load", detail={"units": Unit.objects.count()})
+
+
 def _load_catalog(actor: Actor) -> None:
     from safercity.service311.catalog import DEMO_CATALOG, catalog_load
 
@@ -138,6 +167,7 @@ def demo_load(
             actor=actor, action="demo.load", obj=current, detail={"seed": seed, "scale": scale}
         )
     _load_catalog(actor)
+    _load_911(actor, seed)
     credentials = (
         demo_staff_create(actor=actor, path=settings.VAR_DIR / "demo-credentials.txt")
         if with_staff
