@@ -126,6 +126,10 @@ SAFERCITY_CTI_KEY = env_str("SAFERCITY_CTI_KEY", "development-cti-key" if DEBUG 
 # Backup positions take a caller who has waited this long; supervisors are alerted after this.
 SAFERCITY_ROLLOVER_S = int(env_str("SAFERCITY_ROLLOVER_S", "10"))
 SAFERCITY_ALERT_S = int(env_str("SAFERCITY_ALERT_S", "15"))
+# A caller still waiting this long with no position free goes to the partner center
+# automatically (0: never; a supervisor can always do it by hand).
+SAFERCITY_PARTNER_ROLLOVER_S = int(env_str("SAFERCITY_PARTNER_ROLLOVER_S", "0"))
+SAFERCITY_PARTNER_CENTER = env_str("SAFERCITY_PARTNER_CENTER", "St. Louis County ECC")
 
 # Open311 GeoReport v2
 OPEN311_JURISDICTION = env_str("OPEN311_JURISDICTION", "stlouis-mo.gov")

@@ -144,3 +144,25 @@ def test_parallel_deliveries_of_one_event_store_it_once():
         worker.join()
     assert sorted(results) == [False, False, False, True]
     assert CallEvent.objects.count() == 1 and Call.objects.count() == 1
+
+
+def test_call_takers_work_the_callback_list(client):
+    event_ingest(actor=CTI, event=event("o1", "c1", "offered", 0, ani="3145550199"))
+    event_ingest(actor=CTI, event=event("x1", "c1", "abandoned", 8))
+    callback = Callback.objects.get()
+    client.force_login(make_user("carl", Role.CALL_TAKER))
+    page = client.get("/staff/911/callbacks/").content.decode()
+    assert "3145550199" in page and "overdue" in page
+    row = client.post(
+        f"/staff/911/callbacks/{callback.pk}/",
+        {"outcome": "no_answer", "notes": "rang out"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert row.status_code == 200 and "<tr" in row.content.decode()
+    client.post(f"/staff/911/callbacks/{callback.pk}/", {"outcome": "reached"})
+    assert "3145550199" not in client.get("/staff/911/callbacks/").content.decode()
+    assert (
+        client.post(f"/staff/911/callbacks/{callback.pk}/", {"outcome": "maybe"}).status_code == 400
+    )
+    client.force_login(make_user("ines", Role.INSPECTOR))
+    assert client.get("/staff/911/callbacks/").status_code == 403

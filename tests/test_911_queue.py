@@ -125,3 +125,17 @@ def test_several_routers_at_once_never_assign_a_call_or_position_twice():
     assert assigned.values("position").distinct().count() == 8
     oldest = sorted(Call.objects.values_list("call_id", flat=True), key=lambda c: int(c[1:]))[:8]
     assert sorted(assigned.values_list("call_id", flat=True)) == sorted(oldest)
+
+
+def test_the_partner_rollover_rule_sends_long_waits_when_no_one_is_free(settings):
+    from safercity.emergency.queue import roll_over_long_waits
+
+    offer("long", 40)
+    offer("short", 5)
+    assert roll_over_long_waits(actor=ROUTER) == [], "off unless the city turns it on"
+    settings.SAFERCITY_PARTNER_ROLLOVER_S = 30
+    seat("P1")
+    assert roll_over_long_waits(actor=ROUTER) == [], "a free position takes them instead"
+    Position.objects.update(on_duty=False)
+    [rolled] = roll_over_long_waits(actor=ROUTER)
+    assert rolled.call_id == "long" and rolled.transferred_to == settings.SAFERCITY_PARTNER_CENTER

@@ -85,6 +85,35 @@ def _assign(
     return assigned
 
 
+def roll_over_long_waits(*, actor: Actor, now: datetime | None = None) -> list[Call]:
+    """The automatic rule: callers waiting past SAFERCITY_PARTNER_ROLLOVER_S while no
+    position is free go to the partner center. Off when the setting is 0."""
+    limit = settings.SAFERCITY_PARTNER_ROLLOVER_S
+    if limit <= 0 or free_positions():
+        return []
+    now = now or timezone.now()
+    rolled = []
+    with transaction.atomic():
+        waiting = Call.objects.select_for_update().filter(
+            state=Call.State.WAITING,
+            position__isnull=True,
+            rolled_to_partner_at__isnull=True,
+            arrived_at__lte=now - timedelta(seconds=limit),
+        )
+        for call in waiting:
+            call.rolled_to_partner_at = now
+            call.transferred_to = settings.SAFERCITY_PARTNER_CENTER
+            call.save(update_fields=["rolled_to_partner_at", "transferred_to"])
+            audit_write(
+                actor=actor,
+                action="emergency.queue.rollover",
+                obj=call,
+                detail={"partner": call.transferred_to, "rule": f"waited {limit} s"},
+            )
+            rolled.append(call)
+    return rolled
+
+
 @dataclass(frozen=True)
 class Alert:
     call: Call
