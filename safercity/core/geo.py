@@ -6,6 +6,7 @@ Plain Python (no Django). Coordinates are always (longitude, latitude) in WGS84 
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -234,6 +235,17 @@ def locate_naive(
                 answer[i] = j
                 break
     return answer
+
+
+EARTH_RADIUS_M = 6_371_000.0
+
+
+def distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in metres (haversine): plenty for distances within a city."""
+    phi1, phi2 = math.radians(lat1), math.radians(lat2)
+    dphi, dlmb = phi2 - phi1, math.radians(lon2 - lon1)
+    a = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlmb / 2) ** 2
+    return 2 * EARTH_RADIUS_M * math.asin(math.sqrt(a))
 
 
 def area_square_metres(geometry: BaseGeometry) -> float:

@@ -45,7 +45,7 @@ def board_state(now: datetime | None = None) -> Board:
     )
     live = {
         c.position_id: c
-        for c in Call.objects.filter(state__in=["waiting", "answered"]).exclude(position=None)
+        for c in Call.objects.filter(state__in=Call.LIVE_STATES).exclude(position=None)
     }
     recent = Call.objects.filter(line=Call.Line.EMERGENCY, arrived_at__gte=now - ROLLING)
     seconds = [c.answer_seconds for c in recent]

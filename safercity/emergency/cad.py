@@ -11,20 +11,12 @@ from django.utils import timezone
 
 from safercity.core.actors import Actor
 from safercity.core.audit import audit_write
+from safercity.core.geo import distance_m
 from safercity.core.roles import Role, require_role
 from safercity.emergency.models import Assignment, Call, Incident, Unit
 
 DISPATCH_ROLES = (Role.DISPATCHER, Role.SUPERVISOR_911, Role.ADMINISTRATOR)
 NEXT_STATUS = {"en_route": "en_route_at", "on_scene": "on_scene_at", "cleared": "cleared_at"}
-
-
-def _metres(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    phi1, phi2 = math.radians(lat1), math.radians(lat2)
-    a = (
-        math.sin((phi2 - phi1) / 2) ** 2
-        + math.cos(phi1) * math.cos(phi2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
-    )
-    return 2 * 6_371_000 * math.asin(math.sqrt(a))
 
 
 @transaction.atomic
@@ -76,7 +68,7 @@ def recommend(incident: Incident) -> list[Recommendation]:
             if None in (unit.lat, unit.lon, incident.lat, incident.lon):
                 distance = math.inf
             else:
-                distance = _metres(incident.lat, incident.lon, unit.lat, unit.lon)  # type: ignore[arg-type]
+                distance = distance_m(incident.lat, incident.lon, unit.lat, unit.lon)  # type: ignore[arg-type]
             if best is None or distance < best[0]:
                 best = (distance, unit)
         picks.append(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.utils import timezone
 
 from safercity.accountability.registry import Figure
@@ -10,13 +12,18 @@ from safercity.emergency.engine.nena import answer_times
 from safercity.emergency.models import Call, Callback
 
 
-def clinician_figures() -> list[Figure]:
-    """Commitment 8: eligible behavioural-health calls that a clinician went to."""
+def _month_so_far() -> tuple[datetime, str]:
+    """From the first of this month (city time) to now, and how to say so."""
     now = timezone.localtime()
     start = now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    return start, f"{now:%B %Y} so far"
+
+
+def clinician_figures() -> list[Figure]:
+    """Commitment 8: eligible behavioural-health calls that a clinician went to."""
+    start, period = _month_so_far()
     eligible = Call.objects.filter(clinician_eligible=True, arrived_at__gte=start)
     total = eligible.count()
-    period = f"{now:%B %Y} so far"
     label = "Eligible calls routed to a clinician"
     if total == 0:
         return [Figure(label, "no eligible calls yet", None, period)]
@@ -32,8 +39,7 @@ def clinician_figures() -> list[Figure]:
 
 
 def figures() -> list[Figure]:
-    now = timezone.localtime()
-    start = now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    start, period = _month_so_far()
     calls = [
         (arrived, answered)
         for arrived, answered in Call.objects.filter(
@@ -41,7 +47,6 @@ def figures() -> list[Figure]:
         ).values_list("arrived_at", "answered_at")
         if arrived is not None
     ]
-    period = f"{now:%B %Y} so far"
     if not calls:
         return [Figure("911 calls answered within 15 s", "no calls yet", None, period)]
     if is_small(len(calls)):

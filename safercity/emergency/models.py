@@ -39,6 +39,9 @@ class Call(models.Model):
         ABANDONED = "abandoned"
         RELEASED = "released"
 
+    # A call that still holds (or waits for) a call-taker.
+    LIVE_STATES = (State.WAITING, State.ANSWERED)
+
     call_id = models.CharField(max_length=64, unique=True, help_text="the phone system's id")
     line = models.CharField(max_length=5, choices=Line.choices, default=Line.EMERGENCY)
     state = models.CharField(max_length=12, choices=State.choices, default=State.WAITING)

@@ -17,11 +17,11 @@ from safercity.core.actors import Actor
 from safercity.core.audit import audit_write
 from safercity.emergency.models import Call, Position
 
-LIVE = (Call.State.WAITING, Call.State.ANSWERED)
-
 
 def free_positions() -> list[Position]:
-    busy = Call.objects.filter(state__in=LIVE, position__isnull=False).values("position_id")
+    busy = Call.objects.filter(state__in=Call.LIVE_STATES, position__isnull=False).values(
+        "position_id"
+    )
     return list(Position.objects.filter(on_duty=True).exclude(pk__in=busy))
 
 

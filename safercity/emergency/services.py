@@ -64,7 +64,7 @@ def _apply(call: Call, event: CallEventIn) -> None:
             call.answered_at, call.answered_by = event.at, event.position
             answering = Position.objects.filter(name=event.position).first()
             holding_another = (
-                Call.objects.filter(position=answering, state__in=["waiting", "answered"])
+                Call.objects.filter(position=answering, state__in=Call.LIVE_STATES)
                 .exclude(pk=call.pk)
                 .exists()
             )

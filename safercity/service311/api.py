@@ -14,14 +14,13 @@ from typing import Any, Literal
 from xml.etree import ElementTree as ET
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import File, Form, NinjaAPI, Query, Schema, Status
 from ninja.errors import HttpError, ValidationError
 from ninja.files import UploadedFile
 
-from safercity.service311.models import ApiKey, RequestNote, Service, ServiceRequest
+from safercity.service311.models import RequestNote, Service, ServiceRequest
 from safercity.service311.selectors import (
     MAX_PAGE_SIZE,
     RequestQuery,
@@ -29,7 +28,13 @@ from safercity.service311.selectors import (
     request_by_id,
     requests_search,
 )
-from safercity.service311.services import NewRequest, Open311Error, api_actor, request_create
+from safercity.service311.services import (
+    NewRequest,
+    Open311Error,
+    api_actor,
+    rate_limited,
+    request_create,
+)
 
 Format = Literal["json", "xml"]
 SPEC = "http://wiki.open311.org/GeoReport_v2"
@@ -319,18 +324,6 @@ def _attributes(request: HttpRequest) -> dict[str, Any]:
     return given
 
 
-def _rate_limited(request: HttpRequest, key: str) -> bool:
-    """At most OPEN311_POSTS_PER_MINUTE posts a minute per key and address (fixed window)."""
-    who = f"{ApiKey.hash(key)[:16]}:{request.META.get('REMOTE_ADDR', '')}"
-    bucket = f"open311-post:{who}:{int(timezone.now().timestamp() // 60)}"
-    cache.add(bucket, 0, timeout=120)
-    try:
-        count = cache.incr(bucket)
-    except ValueError:  # the bucket expired between add and incr
-        count = 1
-    return count > settings.OPEN311_POSTS_PER_MINUTE
-
-
 @api.post(
     "/requests.{format}",
     response={
@@ -351,7 +344,7 @@ def create_request(
 ) -> Status:  # type: ignore[type-arg]
     document(request, "service_requests", "request")
     check_jurisdiction(data.jurisdiction_id)
-    if _rate_limited(request, data.api_key):
+    if rate_limited(request, data.api_key):
         raise Open311Error(429, "Too many requests from this client; try again in a minute.")
     actor = api_actor(data.api_key)
     if not data.service_code:

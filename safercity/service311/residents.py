@@ -16,9 +16,8 @@ from django.utils.translation import gettext_lazy
 
 from safercity.core.actors import SystemActor
 from safercity.core.models import Neighborhood
-from safercity.service311.api import _rate_limited
 from safercity.service311.models import Service, ServiceAttribute, ServiceRequest
-from safercity.service311.services import NewRequest, Open311Error, request_create
+from safercity.service311.services import NewRequest, Open311Error, rate_limited, request_create
 
 WEB = SystemActor("resident-web")
 
@@ -118,7 +117,7 @@ def report(request: HttpRequest, service_code: str) -> HttpResponse:
     )
     status = 200
     if request.method == "POST":
-        if _rate_limited(request, "resident-web"):
+        if rate_limited(request, "resident-web"):
             form.add_error(
                 None, _("Too many reports from here in a minute. Please try again soon.")
             )

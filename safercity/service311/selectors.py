@@ -9,12 +9,12 @@ from datetime import UTC, datetime, timedelta
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from safercity.core.geo import distance_m
 from safercity.service311.models import ServiceRequest
 from safercity.service311.services import Open311Error
 
 WINDOW = timedelta(days=90)
 MAX_PAGE_SIZE = 1000
-EARTH_RADIUS_M = 6_371_000.0
 
 
 @dataclass(frozen=True)
@@ -107,13 +107,6 @@ def request_by_id(service_request_id: str) -> ServiceRequest:
     if request is None:
         raise Open311Error(404, f"service_request_id {service_request_id} not found")
     return request
-
-
-def distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    phi1, phi2 = math.radians(lat1), math.radians(lat2)
-    dphi, dlmb = phi2 - phi1, math.radians(lon2 - lon1)
-    a = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlmb / 2) ** 2
-    return 2 * EARTH_RADIUS_M * math.asin(math.sqrt(a))
 
 
 def duplicate_candidates(request: ServiceRequest) -> list[tuple[ServiceRequest, float]]:

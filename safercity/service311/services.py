@@ -9,8 +9,11 @@ from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.conf import settings
+from django.core.cache import cache
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils import timezone
 
 from safercity.core.actors import Actor, SystemActor, actor_label
@@ -164,6 +167,19 @@ def _check_media(media: UploadedFile[bytes] | None) -> None:
     media.seek(0)
     if not head.startswith(IMAGE_SIGNATURES):
         raise _invalid("media must be a JPEG, PNG, GIF or WebP image")
+
+
+def rate_limited(request: HttpRequest, key: str) -> bool:
+    """At most OPEN311_POSTS_PER_MINUTE reports a minute per key and address (fixed window):
+    the API and the resident pages both count here."""
+    who = f"{ApiKey.hash(key)[:16]}:{request.META.get('REMOTE_ADDR', '')}"
+    bucket = f"open311-post:{who}:{int(timezone.now().timestamp() // 60)}"
+    cache.add(bucket, 0, timeout=120)
+    try:
+        count = cache.incr(bucket)
+    except ValueError:  # the bucket expired between add and incr
+        count = 1
+    return bool(count > settings.OPEN311_POSTS_PER_MINUTE)
 
 
 def service_for(code: str) -> Service:
