@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "safercity.service311",
     "safercity.crime",
     "safercity.emergency",
+    "safercity.properties",
     "safercity.demo",
 ]
 
@@ -148,3 +149,9 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
 }
+
+# ZIP codes that straddle the city line: a mailing address there is placed by the city's own
+# address list. The default is St. Louis's (USPS ZCTA vs. city boundary).
+PROPERTIES_STRADDLING_ZIPS = env_list(
+    "SAFERCITY_STRADDLING_ZIPS", ["63109", "63120", "63130", "63133", "63136", "63137", "63143"]
+)

@@ -19,6 +19,7 @@ from safercity.core.roles import Role, require_role
 from safercity.core.selectors import city_index
 from safercity.core.services import boundaries_import, city_current
 from safercity.demo.engine import Area, DemoCity, annual_volumes, build_city, load_calibration
+from safercity.properties.demo import load_properties
 
 WARD_PLAN = "demo-14"
 DISTRICT_PLAN = "demo-6"
@@ -30,6 +31,7 @@ class DemoReport:
     wards: int
     districts: int
     addresses: int
+    parcels: int
     volumes: dict[str, int]
     credentials_path: Path | None
 
@@ -168,6 +170,7 @@ def demo_load(
         )
     _load_catalog(actor)
     _load_911(actor, seed)
+    parcels = load_properties(actor=actor, seed=seed)
     credentials = (
         demo_staff_create(actor=actor, path=settings.VAR_DIR / "demo-credentials.txt")
         if with_staff
@@ -178,6 +181,7 @@ def demo_load(
         wards=len(city.wards),
         districts=len(city.districts),
         addresses=addresses,
+        parcels=parcels,
         volumes=annual_volumes(calibration, scale),
         credentials_path=credentials,
     )

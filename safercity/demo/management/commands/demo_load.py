@@ -39,7 +39,8 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from error
         self.stdout.write(
             f"demo city loaded: {report.neighborhoods} neighborhoods, {report.wards} wards, "
-            f"{report.districts} police districts, {report.addresses} addresses"
+            f"{report.districts} police districts, {report.addresses} addresses, "
+            f"{report.parcels} parcels"
         )
         volumes = ", ".join(f"{k} {v:,}" for k, v in report.volumes.items())
         self.stdout.write(f"calibrated yearly volumes for the demo streams: {volumes}")

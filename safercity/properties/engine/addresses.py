@@ -1,0 +1,136 @@
+"""Mailing addresses, normalized to USPS Publication 28 so that two spellings of one address
+give one key.
+
+Most assessor addresses are regular ("1234 NORTH GRAND BOULEVARD APT 3"); a fast path
+normalizes those with the Publication 28 tables. Anything it does not recognise goes to
+usaddress-scourgify (a CRF parser, ~0.3 ms an address); what that cannot parse is kept as
+written, upper-cased, and says so. Tests check that the fast path and scourgify agree.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from scourgify import normalize_address_record
+from scourgify.exceptions import AddressNormalizationError
+
+DIRECTIONS = {
+    "NORTH": "N", "SOUTH": "S", "EAST": "E", "WEST": "W",
+    "NORTHEAST": "NE", "NORTHWEST": "NW", "SOUTHEAST": "SE", "SOUTHWEST": "SW",
+    "N": "N", "S": "S", "E": "E", "W": "W", "NE": "NE", "NW": "NW", "SE": "SE", "SW": "SW",
+}  # fmt: skip
+SUFFIXES = {
+    "STREET": "ST", "ST": "ST", "STR": "ST", "AVENUE": "AVE", "AVE": "AVE", "AV": "AVE",
+    "BOULEVARD": "BLVD", "BLVD": "BLVD", "DRIVE": "DR", "DR": "DR", "PLACE": "PL", "PL": "PL",
+    "COURT": "CT", "CT": "CT", "ROAD": "RD", "RD": "RD", "LANE": "LN", "LN": "LN",
+    "TERRACE": "TER", "TER": "TER", "PARKWAY": "PKWY", "PKWY": "PKWY", "CIRCLE": "CIR",
+    "CIR": "CIR", "HIGHWAY": "HWY", "HWY": "HWY", "TRAIL": "TRL", "TRL": "TRL",
+    "SQUARE": "SQ", "SQ": "SQ", "PLAZA": "PLZ", "PLZ": "PLZ", "ALLEY": "ALY", "ALY": "ALY",
+}  # fmt: skip
+UNIT_TYPES = {
+    "APARTMENT": "APT", "APT": "APT", "SUITE": "STE", "STE": "STE", "UNIT": "UNIT",
+    "FLOOR": "FL", "FL": "FL", "ROOM": "RM", "RM": "RM", "BUILDING": "BLDG", "BLDG": "BLDG",
+}  # fmt: skip
+_SPACES = re.compile(r"\s+")
+_PUNCT = re.compile(r"[.,]")
+_PO_BOX = re.compile(r"^(?:P\s*O\s*BOX|POST OFFICE BOX|BOX)\s*#?\s*(\w+)$")
+_CARE_OF = re.compile(r"^(?:C/O|C O|ATTN:?)\s.*?(?=\b\d)")
+_NUMBER = re.compile(r"^\d+[A-Z]?$|^\d+-\d+$")
+_UNIT_AT_END = re.compile(r"\b(?:APT|STE|UNIT|RM|FL|BLDG|#) ?(\S+)$")
+CITY_SPELLINGS = {"SAINT LOUIS": "ST LOUIS", "ST LOUIS CITY": "ST LOUIS"}
+
+
+@dataclass(frozen=True)
+class MailingAddress:
+    line: str  # "1234 N GRAND BLVD APT 3", "PO BOX 123"
+    city: str
+    state: str
+    zip5: str
+    parsed_by: str  # "pub28", "scourgify" or "as written"
+
+    @property
+    def key(self) -> str:
+        """Line and ZIP, with any unit written "# 5" ("STE 5" and "# 5" are one door)."""
+        if not self.line:
+            return ""
+        door = _UNIT_AT_END.sub(r"# \1", self.line)
+        return f"{door}|{self.zip5}"
+
+    def __str__(self) -> str:
+        return ", ".join(
+            p for p in (self.line, self.city, f"{self.state} {self.zip5}".strip()) if p
+        )
+
+
+def _clean(text: str) -> str:
+    return _SPACES.sub(" ", _PUNCT.sub(" ", text.upper())).strip()
+
+
+def zip5(text: str) -> str:
+    digits = re.sub(r"\D", "", text or "")
+    return digits[:5] if len(digits) >= 5 else ""
+
+
+def clean_city(text: str) -> str:
+    city = _clean(text)
+    return CITY_SPELLINGS.get(city, city)
+
+
+def pub28_line(line: str) -> str | None:
+    """The Publication 28 form of a regular street line, or None when it is not regular."""
+    tokens = line.replace("#", " # ").split()
+    if len(tokens) < 3 or not _NUMBER.match(tokens[0]):
+        return None
+    unit: list[str] = []
+    for i in range(len(tokens) - 1, 0, -1):
+        kind = "#" if tokens[i] == "#" else UNIT_TYPES.get(tokens[i])
+        if kind and i < len(tokens) - 1 and i >= 3:
+            if len(tokens) - i != 2:
+                return None
+            unit = [kind, tokens[i + 1]]
+            tokens = tokens[:i]
+            break
+    after = tokens[1:]
+    pre = DIRECTIONS.get(after[0]) if len(after) > 2 else None
+    if pre:
+        after = after[1:]
+    post = DIRECTIONS.get(after[-1]) if len(after) > 2 else None
+    if post:
+        after = after[:-1]
+    if len(after) < 2 or after[-1] not in SUFFIXES:
+        return None
+    name, suffix = after[:-1], SUFFIXES[after[-1]]
+    if any(t in UNIT_TYPES or t == "#" or t in DIRECTIONS for t in name):
+        return None
+    parts = [tokens[0], *([pre] if pre else []), *name, suffix, *([post] if post else [])]
+    return " ".join(parts + unit)
+
+
+def normalize_mailing(
+    line: str, city: str = "", state: str = "", zip_code: str = ""
+) -> MailingAddress:
+    raw = _CARE_OF.sub("", _clean(line)).strip()
+    z, c, s = zip5(zip_code), clean_city(city), _clean(state)
+    if not raw:
+        return MailingAddress("", c, s, z, "as written")
+    box = _PO_BOX.match(raw)
+    if box:
+        return MailingAddress(f"PO BOX {box.group(1)}", c, s, z, "pub28")
+    fast = pub28_line(raw)
+    if fast is not None:
+        return MailingAddress(fast, c, s, z, "pub28")
+    try:
+        record = normalize_address_record(
+            {
+                "address_line_1": raw,
+                "address_line_2": None,
+                "city": c or None,
+                "state": s or None,
+                "postal_code": z or None,
+            }
+        )
+    except (AddressNormalizationError, ValueError, TypeError, KeyError, IndexError):
+        return MailingAddress(raw, c, s, z, "as written")
+    joined = " ".join(p for p in (record.get("address_line_1"), record.get("address_line_2")) if p)
+    return MailingAddress(_SPACES.sub(" ", joined.replace("# ", "#")), c, s, z, "scourgify")

@@ -1,0 +1,324 @@
+"""Importers: the assessor's parcel file, the land bank's inventory and SLU's vacancy estimates.
+
+Each reads CSV (the LRA inventory also as Parquet), reports every rejected row with its line and
+reason, and is idempotent: a second run of the same file changes nothing.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+
+from safercity.core.actors import Actor
+from safercity.core.audit import audit_write
+from safercity.core.roles import Role, require_role
+from safercity.core.textfiles import read_text_any
+from safercity.properties.models import LraHolding, Parcel, VacancyEstimate
+
+IMPORT_ROLES = (Role.ADMINISTRATOR, Role.ANALYST)
+HANDLE = re.compile(r"^\d{11}$")
+# The assessor's column -> our field (the city's file spells some columns in several ways).
+ASSESSOR_COLUMNS = {
+    "handle": "handle",
+    "siteaddr": "site_address",
+    "site_address": "site_address",
+    "address": "site_address",
+    "sitezip": "site_zip",
+    "zip": "site_zip",
+    "zipcode": "site_zip",
+    "ownername": "owner_name",
+    "ownername2": "owner_name2",
+    "owneraddr": "owner_addr",
+    "ownercity": "owner_city",
+    "ownerstate": "owner_state",
+    "ownerzip": "owner_zip",
+    "ownerocc": "owner_occ",
+    "asrclasscode": "asr_class_code",
+    "asrlanduse1": "land_use",
+    "landuse": "land_use",
+    "nbrofunits": "units",
+    "nbrofapts": "units",
+    "taxdelinquentyears": "tax_delinquent_years",
+    "lat": "lat",
+    "lon": "lon",
+}
+REQUIRED = ("handle", "site_address")
+
+
+@dataclass
+class Rejected:
+    line: int
+    reason: str
+
+
+@dataclass
+class ImportReport:
+    name: str
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: list[Rejected] = field(default_factory=list)
+
+    @property
+    def accepted(self) -> int:
+        return self.created + self.updated + self.unchanged
+
+    def summary(self) -> str:
+        return (
+            f"{self.name}: {self.created:,} new, {self.updated:,} updated, "
+            f"{self.unchanged:,} unchanged, {len(self.rejected):,} rejected"
+        )
+
+
+def _rows(text: str) -> Iterator[tuple[int, dict[str, str]]]:
+    reader = csv.DictReader(io.StringIO(text))
+    if not reader.fieldnames:
+        return
+    reader.fieldnames = [re.sub(r"[^a-z0-9_]", "", n.lower()) for n in reader.fieldnames]
+    for values in reader:
+        # A row's first line number: csv counts physical lines, including quoted newlines.
+        yield reader.line_num, {k: (v or "").strip() for k, v in values.items() if k}
+
+
+def _handle(raw: str) -> str:
+    text = raw.strip().replace(".0", "") if raw.endswith(".0") else raw.strip()
+    if not HANDLE.match(text):
+        raise ValueError(f"HANDLE must be 11 digits, not {raw!r}")
+    return text
+
+
+def _whole(raw: str, name: str, default: int = 0) -> int:
+    if raw in ("", "NA"):
+        return default
+    try:
+        number = float(raw)
+    except ValueError:
+        raise ValueError(f"{name} is not a number: {raw!r}") from None
+    if number < 0 or number != int(number):
+        raise ValueError(f"{name} must be a whole number, not negative: {raw!r}")
+    return int(number)
+
+
+def _coordinate(raw: str, name: str, low: float, high: float) -> float | None:
+    if raw in ("", "NA"):
+        return None
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ValueError(f"{name} is not a number: {raw!r}") from None
+    if not low <= value <= high:
+        raise ValueError(f"{name} {value} is outside {low}..{high}")
+    return value
+
+
+def _assessor_values(row: dict[str, str]) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for column, raw in row.items():
+        name = ASSESSOR_COLUMNS.get(column)
+        if name and (name not in values or not values[name]):
+            values[name] = raw
+    for name in REQUIRED:
+        if not values.get(name):
+            raise ValueError(f"no {name.replace('_', ' ')}")
+    values["handle"] = _handle(values["handle"])
+    values["units"] = _whole(values.get("units", ""), "NbrOfUnits")
+    values["tax_delinquent_years"] = _whole(
+        values.get("tax_delinquent_years", ""), "TaxDelinquentYears"
+    )
+    values["lat"] = _coordinate(values.get("lat", ""), "lat", -90, 90)
+    values["lon"] = _coordinate(values.get("lon", ""), "lon", -180, 180)
+    if (values["lat"] is None) != (values["lon"] is None):
+        raise ValueError("lat and lon must come together")
+    zip_code = values.get("owner_zip", "")
+    if zip_code and not re.match(r"^\d{5}(-?\d{4})?$", zip_code):
+        raise ValueError(f"OwnerZIP is not a ZIP code: {zip_code!r}")
+    if len(values.get("owner_occ", "")) > 5:
+        raise ValueError(f"OWNEROCC is not a code: {values['owner_occ']!r}")
+    limits = {f.name: f.max_length for f in Parcel._meta.get_fields() if hasattr(f, "max_length")}
+    for name, value in values.items():
+        limit = limits.get(name)
+        if isinstance(value, str) and limit and len(value) > limit:
+            raise ValueError(f"{name.replace('_', ' ')} is longer than {limit} characters")
+    return values
+
+
+def parcels_import(*, actor: Actor, text: str, source: str) -> ImportReport:
+    """The assessor's parcel file (HANDLE, SiteAddr, OwnerName, OwnerAddr, ..., NbrOfUnits)."""
+    require_role(actor, *IMPORT_ROLES)
+    report = ImportReport("parcels")
+    seen: dict[str, int] = {}
+    existing = {p.handle: p for p in Parcel.objects.all()}
+    to_create: list[Parcel] = []
+    to_update: list[Parcel] = []
+    changed_fields: set[str] = set()
+    for line, row in _rows(text):
+        try:
+            values = _assessor_values(row)
+        except ValueError as error:
+            report.rejected.append(Rejected(line, str(error)))
+            continue
+        handle = values["handle"]
+        if handle in seen:
+            report.rejected.append(Rejected(line, f"HANDLE {handle} repeats line {seen[handle]}"))
+            continue
+        seen[handle] = line
+        found = existing.get(handle)
+        if found is None:
+            to_create.append(Parcel(**values, imported_from=source[:100]))
+            continue
+        diff = {k: v for k, v in values.items() if getattr(found, k) != v}
+        if not diff:
+            report.unchanged += 1
+            continue
+        for k, v in diff.items():
+            setattr(found, k, v)
+        changed_fields.update(diff)
+        to_update.append(found)
+    with transaction.atomic():
+        Parcel.objects.bulk_create(to_create, batch_size=5000)
+        if to_update:
+            Parcel.objects.bulk_update(to_update, sorted(changed_fields), batch_size=5000)
+        report.created, report.updated = len(to_create), len(to_update)
+        audit_write(
+            actor=actor,
+            action="properties.parcels_import",
+            detail={"source": source, "summary": report.summary()},
+        )
+    return report
+
+
+def _date(raw: str) -> date | None:
+    if not raw:
+        return None
+    try:
+        return datetime.fromisoformat(raw.strip()[:19]).date()
+    except ValueError:
+        raise ValueError(f"not a date: {raw!r}") from None
+
+
+def _lra_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
+    if path.suffix == ".parquet":
+        import pyarrow.parquet as pq
+
+        columns = [
+            "Handle", "Address", "Status", "Usage", "Property_Source", "ACQUISITION_DATE",
+            "NbrOfUnits", "WARD",
+        ]  # fmt: skip
+        table = pq.read_table(path, columns=columns)
+        for i, record in enumerate(table.to_pylist(), start=1):
+            yield (
+                i,
+                {
+                    re.sub(r"[^a-z0-9_]", "", k.lower()): "" if v is None else str(v).strip()
+                    for k, v in record.items()
+                },
+            )
+        return
+    yield from _rows(read_text_any(path))
+
+
+def lra_import(*, actor: Actor, path: Path) -> ImportReport:
+    """The LRA inventory (SLDC real-estate layer): CSV or Parquet. Rows are numbered from 1."""
+    require_role(actor, *IMPORT_ROLES)
+    report = ImportReport("land bank holdings")
+    seen: dict[str, int] = {}
+    existing = {h.handle: h for h in LraHolding.objects.all()}
+    new: list[LraHolding] = []
+    for line, row in _lra_rows(path):
+        try:
+            handle = _handle(row.get("handle", ""))
+            values = {
+                "address": " ".join(row.get("address", "").split())[:200],
+                "status": row.get("status", "")[:60],
+                "usage": row.get("usage", "")[:80],
+                "property_source": row.get("property_source", "")[:80],
+                "acquired_on": _date(row.get("acquisition_date", "")),
+                "units": _whole(row.get("nbrofunits", ""), "NbrOfUnits"),
+                "ward": _whole(row.get("ward", ""), "WARD") or None,
+            }
+        except ValueError as error:
+            report.rejected.append(Rejected(line, str(error)))
+            continue
+        if handle in seen:
+            report.rejected.append(Rejected(line, f"Handle {handle} repeats row {seen[handle]}"))
+            continue
+        seen[handle] = line
+        found = existing.get(handle)
+        if found is None:
+            new.append(LraHolding(handle=handle, **values))
+        elif any(getattr(found, k) != v for k, v in values.items()):
+            for k, v in values.items():
+                setattr(found, k, v)
+            found.save()
+            report.updated += 1
+        else:
+            report.unchanged += 1
+    with transaction.atomic():
+        LraHolding.objects.bulk_create(new, batch_size=5000)
+        report.created = len(new)
+        audit_write(
+            actor=actor,
+            action="properties.lra_import",
+            detail={"source": path.name, "summary": report.summary()},
+        )
+    return report
+
+
+def _truth(raw: str, name: str) -> bool:
+    upper = raw.strip().upper()
+    if upper in ("TRUE", "T", "1", "YES"):
+        return True
+    if upper in ("FALSE", "F", "0", "NO"):
+        return False
+    raise ValueError(f"{name} must be TRUE or FALSE, not {raw!r}")
+
+
+def vacancy_import(*, actor: Actor, text: str, estimate: str, year: int = 2017) -> ImportReport:
+    """SLU's parcel vacancy file (handle, vacantBinary, cityStatus)."""
+    require_role(actor, *IMPORT_ROLES)
+    if estimate not in ("high", "low"):
+        raise ValueError("the estimate is 'high' or 'low'")
+    report = ImportReport(f"vacancy ({estimate} estimate, {year})")
+    seen: dict[str, int] = {}
+    existing = {v.handle: v for v in VacancyEstimate.objects.filter(estimate=estimate, year=year)}
+    new: list[VacancyEstimate] = []
+    changed: list[VacancyEstimate] = []
+    for line, row in _rows(text):
+        try:
+            handle = _handle(row.get("handle", ""))
+            vacant = _truth(row.get("vacantbinary", ""), "vacantBinary")
+            city_owned = _truth(row.get("citystatus", ""), "cityStatus")
+        except ValueError as error:
+            report.rejected.append(Rejected(line, str(error)))
+            continue
+        if handle in seen:
+            report.rejected.append(Rejected(line, f"handle {handle} repeats line {seen[handle]}"))
+            continue
+        seen[handle] = line
+        found = existing.get(handle)
+        if found is None:
+            new.append(VacancyEstimate(handle=handle, estimate=estimate, year=year,
+                                       vacant=vacant, city_owned=city_owned))  # fmt: skip
+        elif (found.vacant, found.city_owned) != (vacant, city_owned):
+            found.vacant, found.city_owned = vacant, city_owned
+            changed.append(found)
+        else:
+            report.unchanged += 1
+    with transaction.atomic():
+        VacancyEstimate.objects.bulk_create(new, batch_size=5000)
+        VacancyEstimate.objects.bulk_update(changed, ["vacant", "city_owned"], batch_size=5000)
+        report.created, report.updated = len(new), len(changed)
+        audit_write(
+            actor=actor,
+            action="properties.vacancy_import",
+            detail={"estimate": estimate, "year": year, "summary": report.summary()},
+        )
+    return report

@@ -1,0 +1,643 @@
+"""The properties write path: occupancy, portfolios, scores, the scoring policy and the
+code-enforcement case workflow. Each function checks the actor's role and writes the audit."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from safercity.core.actors import Actor, actor_label
+from safercity.core.audit import audit_write
+from safercity.core.models import Address
+from safercity.core.roles import Role, require_role
+from safercity.properties.engine import cases as flow
+from safercity.properties.engine.addresses import MailingAddress, normalize_mailing
+from safercity.properties.engine.names import owner_name
+from safercity.properties.engine.occupancy import CityZips, Occupancy, ParcelFacts, classify
+from safercity.properties.engine.portfolio import OwnerInput, resolve
+from safercity.properties.engine.score import Event, Score, Weights, rollup, score_parcel
+from safercity.properties.models import (
+    Case,
+    CaseEvent,
+    Inspection,
+    LraHolding,
+    Notice,
+    Parcel,
+    Portfolio,
+    PropertyEvent,
+    ScoringPolicy,
+    VacancyEstimate,
+    Violation,
+)
+
+ANALYSIS_ROLES = (Role.ADMINISTRATOR, Role.ANALYST)
+CASE_ROLES = (Role.INSPECTOR, Role.ADMINISTRATOR)
+# 311 services that are complaints about a property's condition (they count in its score and
+# open a code-enforcement case).
+PROPERTY_SERVICE_GROUPS = ("housing", "vacant buildings", "nuisance", "health")
+BATCH = 5000
+
+
+# -- occupancy ------------------------------------------------------------------------------
+
+
+def city_zips() -> CityZips:
+    straddling = set(settings.PROPERTIES_STRADDLING_ZIPS)
+    inside = set(Address.objects.exclude(zip_code="").values_list("zip_code", flat=True))
+    return CityZips({z[:5] for z in inside} - straddling, straddling)
+
+
+class _CityAddresses:
+    """Whether a mailing address is one of the city's own addresses (for straddling ZIPs)."""
+
+    def __init__(self, zips: Iterable[str]) -> None:
+        self.keys: dict[str, set[str]] = defaultdict(set)
+        for number, street, unit, zip_code in Address.objects.filter(
+            zip_code__in=list(zips)
+        ).values_list("house_number", "street", "unit", "zip_code"):
+            line = f"{number} {street} {unit}".strip()
+            self.keys[zip_code[:5]].add(normalize_mailing(line, zip_code=zip_code).key)
+
+    def __call__(self, mailing: MailingAddress) -> bool | None:
+        known = self.keys.get(mailing.zip5)
+        if not known:
+            return None
+        return mailing.key in known
+
+
+def occupancy_classify(*, actor: Actor) -> dict[str, int]:
+    """Classify every parcel; store the answer and its reasons."""
+    require_role(actor, *ANALYSIS_ROLES)
+    zips = city_zips()
+    in_city = _CityAddresses(zips.straddling)
+    counts: dict[str, int] = defaultdict(int)
+    changed: list[Parcel] = []
+    for parcel in Parcel.objects.order_by("pk").iterator(chunk_size=BATCH):
+        facts = ParcelFacts(
+            site=normalize_mailing(parcel.site_address, zip_code=parcel.site_zip),
+            owner=owner_name(parcel.owner_name),
+            mailing=normalize_mailing(
+                parcel.owner_addr, parcel.owner_city, parcel.owner_state, parcel.owner_zip
+            ),
+            owner_occ=parcel.owner_occ,
+            units=parcel.units,
+        )
+        found = classify(facts, zips, in_city)
+        counts[found.occupancy] += 1
+        reasons = list(found.reasons)
+        if (found.occupancy, reasons) != (parcel.occupancy, parcel.occupancy_reasons):
+            parcel.occupancy, parcel.occupancy_reasons = found.occupancy.value, reasons
+            changed.append(parcel)
+    with transaction.atomic():
+        Parcel.objects.bulk_update(changed, ["occupancy", "occupancy_reasons"], batch_size=BATCH)
+        audit_write(
+            actor=actor,
+            action="properties.occupancy_classify",
+            detail={"counts": dict(counts), "changed": len(changed)},
+        )
+    return dict(counts)
+
+
+def vacancy_apply(*, actor: Actor, prefer: str = "high") -> int:
+    """Copy the vacancy estimates (and land-bank holdings) onto the parcels they name."""
+    require_role(actor, *ANALYSIS_ROLES)
+    estimates: dict[str, tuple[bool, str]] = {}
+    for v in VacancyEstimate.objects.order_by("year"):
+        if v.handle not in estimates or v.estimate == prefer:
+            estimates[v.handle] = (v.vacant, f"SLU {v.estimate} estimate {v.year}")
+    for handle in LraHolding.objects.values_list("handle", flat=True):
+        estimates.setdefault(handle, (True, "held by the land bank (LRA)"))
+    changed = []
+    for parcel in Parcel.objects.filter(handle__in=list(estimates)).iterator(chunk_size=BATCH):
+        vacant, source = estimates[parcel.handle]
+        if (parcel.vacant, parcel.vacancy_source) != (vacant, source):
+            parcel.vacant, parcel.vacancy_source = vacant, source
+            changed.append(parcel)
+    with transaction.atomic():
+        Parcel.objects.bulk_update(changed, ["vacant", "vacancy_source"], batch_size=BATCH)
+        audit_write(
+            actor=actor, action="properties.vacancy_apply", detail={"changed": len(changed)}
+        )
+    return len(changed)
+
+
+# -- portfolios -----------------------------------------------------------------------------
+
+
+def portfolios_resolve(*, actor: Actor, split_above: int = 100) -> int:
+    """Rebuild the owner portfolios from the parcels' owners; returns how many there are."""
+    require_role(actor, *ANALYSIS_ROLES)
+    rows = list(
+        Parcel.objects.order_by("pk").values_list(
+            "pk",
+            "owner_name",
+            "owner_addr",
+            "owner_city",
+            "owner_state",
+            "owner_zip",
+            "units",
+            "occupancy",
+        )
+    )
+    result = resolve(
+        [OwnerInput(r[1], r[2], r[3], r[4], r[5]) for r in rows], split_above=split_above
+    )
+    explanations = result.explanations()
+    now = timezone.now()
+    by_group = result.parcels_by_group()
+    with transaction.atomic():
+        Parcel.objects.update(portfolio=None)
+        Portfolio.objects.all().delete()
+        made: list[Portfolio] = []
+        for group in range(result.groups):
+            members = by_group.get(group, [])
+            owner_ids = sorted({int(result.owner_of_parcel[i]) for i in members})
+            owner_parcels = defaultdict(int)
+            for i in members:
+                owner_parcels[int(result.owner_of_parcel[i])] += 1
+            lead = max(owner_ids, key=lambda o: (owner_parcels[o], -o))
+            owners = [
+                {
+                    "id": o,
+                    "name": result.owners[o].name.canonical,
+                    "kind": result.owners[o].name.kind.value,
+                    "mailing": str(result.owners[o].mailing),
+                    "parcels": owner_parcels[o],
+                }
+                for o in owner_ids
+            ]
+            links = [
+                {
+                    "kind": e.kind,
+                    "evidence": e.evidence,
+                    "owners": sorted({result.owners[o].name.canonical for o in e.owners}),
+                    "followed": e.followed,
+                }
+                for e in explanations.get(group, [])
+            ]
+            made.append(
+                Portfolio(
+                    name=result.owners[lead].name.canonical[:200] or "(no owner name)",
+                    owner_kind=result.owners[lead].name.kind.value,
+                    parcels_count=len(members),
+                    units=sum(rows[i][6] for i in members),
+                    non_owner_parcels=sum(rows[i][7] == Occupancy.NON_OWNER for i in members),
+                    split_from=result.split_groups.get(group),
+                    links=links[:200],
+                    owners=owners[:500],
+                    resolved_at=now,
+                )
+            )
+        Portfolio.objects.bulk_create(made, batch_size=BATCH)
+        ids = list(Portfolio.objects.order_by("pk").values_list("pk", flat=True))
+        group_of_parcel = result.group_of_owner[result.owner_of_parcel]
+        assign: dict[int, list[int]] = defaultdict(list)
+        for (pk, *_), group in zip(rows, group_of_parcel.tolist(), strict=True):
+            assign[ids[group]].append(pk)
+        for portfolio_id, parcel_ids in assign.items():
+            for start in range(0, len(parcel_ids), 900):
+                Parcel.objects.filter(pk__in=parcel_ids[start : start + 900]).update(
+                    portfolio_id=portfolio_id
+                )
+        audit_write(
+            actor=actor,
+            action="properties.portfolios_resolve",
+            detail={
+                "parcels": len(rows),
+                "owners": len(result.owners),
+                "portfolios": result.groups,
+                "split": len(result.split_groups),
+            },
+        )
+    return result.groups
+
+
+# -- scores ---------------------------------------------------------------------------------
+
+
+def policy_current() -> Weights:
+    latest = ScoringPolicy.objects.first()
+    return Weights.from_json(latest.weights) if latest else Weights()
+
+
+def policy_set(*, actor: Actor, weights: dict[str, Any], note: str) -> ScoringPolicy:
+    require_role(actor, *ANALYSIS_ROLES)
+    checked = Weights.from_json(weights)  # raises ValueError with the reason
+    if not note.strip():
+        raise ValueError("say why the weights change")
+    with transaction.atomic():
+        policy = ScoringPolicy.objects.create(
+            weights=checked.as_json(), note=note.strip()[:300], created_by=actor_label(actor)
+        )
+        audit_write(
+            actor=actor, action="properties.policy_set", obj=policy, detail=checked.as_json()
+        )
+    return policy
+
+
+def _events(today: date) -> dict[int, list[Event]]:
+    from safercity.service311.models import ServiceRequest
+
+    events: dict[int, list[Event]] = defaultdict(list)
+    for parcel_id, on, severity in Violation.objects.values_list(
+        "parcel_id", "issued_on", "severity"
+    ):
+        events[parcel_id].append(Event("violation", on, float(severity)))
+    for parcel_id, kind, on in PropertyEvent.objects.values_list("parcel_id", "kind", "on"):
+        events[parcel_id].append(Event(kind, on))
+    parcel_of_address = dict(
+        Parcel.objects.filter(address__isnull=False).values_list("address_id", "pk")
+    )
+    complaints = ServiceRequest.objects.filter(
+        service__group__in=PROPERTY_SERVICE_GROUPS, address__isnull=False, parent__isnull=True
+    ).values_list("address_id", "requested_datetime")
+    for address_id, at in complaints.iterator(chunk_size=BATCH):
+        parcel_id = parcel_of_address.get(address_id)
+        if parcel_id is not None:
+            events[parcel_id].append(Event("complaint", timezone.localtime(at).date()))
+    return events
+
+
+def scores_compute(*, actor: Actor, today: date | None = None) -> int:
+    """Score every parcel and roll the scores up to the portfolios."""
+    require_role(actor, *ANALYSIS_ROLES)
+    today = today or timezone.localdate()
+    weights = policy_current()
+    events = _events(today)
+    by_portfolio: dict[int, list[Score]] = defaultdict(list)
+    changed: list[Parcel] = []
+    for parcel in Parcel.objects.order_by("pk").iterator(chunk_size=BATCH):
+        score = score_parcel(
+            events.get(parcel.pk, []),
+            tax_years=parcel.tax_delinquent_years,
+            vacant=bool(parcel.vacant),
+            weights=weights,
+            today=today,
+        )
+        parcel.score = round(score.total, 3)
+        parcel.score_components = [c.as_json() for c in score.components]
+        parcel.scored_on = today
+        changed.append(parcel)
+        if parcel.portfolio_id is not None:
+            by_portfolio[parcel.portfolio_id].append(score)
+    portfolios = []
+    for portfolio in Portfolio.objects.all():
+        total = rollup(by_portfolio.get(portfolio.pk, []))
+        portfolio.score = round(total.total, 3)
+        portfolio.score_components = [c.as_json() for c in total.components]
+        portfolios.append(portfolio)
+    with transaction.atomic():
+        Parcel.objects.bulk_update(
+            changed, ["score", "score_components", "scored_on"], batch_size=BATCH
+        )
+        Portfolio.objects.bulk_update(portfolios, ["score", "score_components"], batch_size=BATCH)
+        audit_write(
+            actor=actor,
+            action="properties.scores_compute",
+            detail={"parcels": len(changed), "portfolios": len(portfolios), "on": today},
+        )
+    return len(changed)
+
+
+# -- code-enforcement cases -----------------------------------------------------------------
+
+
+class CaseError(ValueError):
+    """A case action that cannot be taken, with the reason."""
+
+
+@dataclass(frozen=True)
+class ViolationIn:
+    code: str
+    description: str
+    severity: int = 1
+    days_to_comply: int = 30
+
+
+def _move(
+    actor: Actor, case: Case, action: flow.Action, note: str = "", at: datetime | None = None
+) -> None:
+    state = flow.State(case.state)
+    try:
+        after = flow.next_state(
+            state,
+            action,
+            before_appeal=flow.State(case.state_before_appeal)
+            if case.state_before_appeal
+            else None,
+        )
+    except flow.NotAllowed as error:
+        raise CaseError(str(error)) from None
+    at = at or timezone.now()
+    if after is flow.State.APPEALED:
+        case.state_before_appeal = state.value
+    elif state is flow.State.APPEALED:
+        case.state_before_appeal = ""
+    case.state = after.value
+    if after is flow.State.CLOSED:
+        case.closed_at = at
+    case.save()
+    CaseEvent.objects.create(
+        case=case,
+        at=at,
+        action=action.value,
+        from_state=state.value,
+        to_state=after.value,
+        by=actor_label(actor),
+        note=note[:2000],
+    )
+    audit_write(
+        actor=actor,
+        action=f"properties.case.{action.value}",
+        obj=case,
+        detail={"from": state.value, "to": after.value, "note": note[:200]},
+    )
+
+
+def case_open(
+    *,
+    actor: Actor,
+    parcel: Parcel,
+    source: str,
+    description: str = "",
+    service_request: Any = None,
+    at: datetime | None = None,
+) -> Case:
+    require_role(actor, *CASE_ROLES, Role.AGENT_311)
+    if source not in Case.Source.values:
+        raise CaseError(f"unknown case source {source!r}")
+    open_case = parcel.cases.exclude(state=flow.State.CLOSED).first()
+    if open_case is not None and service_request is None:
+        raise CaseError(f"the parcel already has an open case (#{open_case.pk})")
+    at = at or timezone.now()
+    with transaction.atomic():
+        case = Case.objects.create(
+            parcel=parcel,
+            source=source,
+            description=description[:5000],
+            opened_at=at,
+            service_request=service_request,
+        )
+        CaseEvent.objects.create(
+            case=case,
+            at=at,
+            action="open",
+            from_state="",
+            to_state=case.state,
+            by=actor_label(actor),
+            note=description[:2000],
+        )
+        audit_write(
+            actor=actor,
+            action="properties.case.open",
+            obj=case,
+            detail={"parcel": parcel.handle, "source": source},
+        )
+    return case
+
+
+def parcel_for_request(request: Any) -> Parcel | None:
+    if request.address_id is None:
+        return None
+    return Parcel.objects.filter(address_id=request.address_id).first()
+
+
+def cases_from_311(*, actor: Actor) -> tuple[int, int]:
+    """Open a case for every property complaint (311) that has none; (opened, unplaced)."""
+    from safercity.service311.models import ServiceRequest
+
+    require_role(actor, *CASE_ROLES)
+    waiting = ServiceRequest.objects.filter(
+        service__group__in=PROPERTY_SERVICE_GROUPS,
+        status=ServiceRequest.Status.OPEN,
+        parent__isnull=True,
+        enforcement_case__isnull=True,
+    ).select_related("service")
+    opened = unplaced = 0
+    for request in waiting.iterator(chunk_size=1000):
+        parcel = parcel_for_request(request)
+        if parcel is None:
+            unplaced += 1
+            continue
+        case_open(
+            actor=actor,
+            parcel=parcel,
+            source=Case.Source.COMPLAINT_311,
+            description=f"311 #{request.pk} {request.service.service_name}: {request.description}",
+            service_request=request,
+            at=request.requested_datetime,
+        )
+        opened += 1
+    return opened, unplaced
+
+
+def inspection_schedule(
+    *, actor: Actor, case: Case, on: date, inspector: Any = None, at: datetime | None = None
+) -> Inspection:
+    require_role(actor, *CASE_ROLES)
+    state = flow.State(case.state)
+    if state in (flow.State.RECEIVED, flow.State.SCHEDULED):
+        action, kind = flow.Action.SCHEDULE, Inspection.Kind.INITIAL
+    else:
+        action, kind = flow.Action.SCHEDULE_REINSPECTION, Inspection.Kind.REINSPECTION
+    if inspector is not None and not inspector.groups.filter(name=Role.INSPECTOR).exists():
+        raise CaseError(f"{inspector.get_username()} is not a building inspector")
+    with transaction.atomic():
+        case.inspections.filter(done_at__isnull=True).delete()  # a new date replaces the old
+        _move(actor, case, action, note=f"{kind.label} on {on:%Y-%m-%d}", at=at)
+        return Inspection.objects.create(
+            case=case, kind=kind, scheduled_for=on, inspector=inspector
+        )
+
+
+def inspection_record(
+    *,
+    actor: Actor,
+    inspection: Inspection,
+    result: str,
+    violations: list[ViolationIn] = (),  # type: ignore[assignment]
+    note: str = "",
+    at: datetime | None = None,
+) -> Inspection:
+    require_role(actor, *CASE_ROLES)
+    if inspection.done_at is not None:
+        raise CaseError("this inspection is already recorded")
+    case = inspection.case
+    initial = inspection.kind == Inspection.Kind.INITIAL
+    actions = {
+        (True, Inspection.Result.CLEAR): flow.Action.INSPECT_CLEAR,
+        (True, Inspection.Result.VIOLATIONS): flow.Action.INSPECT_VIOLATIONS,
+        (True, Inspection.Result.NO_ACCESS): flow.Action.NO_ACCESS,
+        (False, Inspection.Result.COMPLIED): flow.Action.REINSPECT_COMPLIED,
+        (False, Inspection.Result.NOT_COMPLIED): flow.Action.REINSPECT_NOT_COMPLIED,
+    }
+    action = actions.get((initial, result))  # type: ignore[call-overload]
+    if action is None:
+        allowed = ", ".join(r for (i, r) in actions if i == initial)
+        raise CaseError(
+            f"an {'initial inspection' if initial else 're-inspection'} result is one of {allowed}"
+        )
+    if action is flow.Action.INSPECT_VIOLATIONS and not violations:
+        raise CaseError("record at least one violation")
+    at = at or timezone.now()
+    issued = timezone.localtime(at).date()
+    with transaction.atomic():
+        _move(actor, case, action, note=note, at=at)
+        inspection.done_at, inspection.result = at, result
+        inspection.save(update_fields=["done_at", "result"])
+        parcel = case.parcel
+        for v in violations:
+            if not v.code.strip() or not v.description.strip():
+                raise CaseError("a violation needs its ordinance section and a description")
+            if not 1 <= v.severity <= 3 or not 1 <= v.days_to_comply <= 365:
+                raise CaseError("severity is 1 to 3 and the time to comply 1 to 365 days")
+            Violation.objects.create(
+                case=case,
+                inspection=inspection,
+                parcel=parcel,
+                code=v.code.strip()[:40],
+                description=v.description.strip()[:300],
+                severity=v.severity,
+                issued_on=issued,
+                comply_by=issued + timedelta(days=v.days_to_comply),
+                non_owner_occupied=parcel.occupancy == Occupancy.NON_OWNER,
+            )
+        if action is flow.Action.REINSPECT_COMPLIED:
+            case.violations.filter(corrected_on__isnull=True).update(corrected_on=issued)
+            case.outcome = "complied"
+            case.save(update_fields=["outcome"])
+        elif action is flow.Action.REINSPECT_NOT_COMPLIED:
+            Notice.objects.create(
+                case=case, kind=Notice.Kind.CITATION, sent_on=issued, mailed_to=_mailing_of(parcel)
+            )
+        elif action is flow.Action.INSPECT_CLEAR:
+            case.outcome = "no violation found"
+            case.save(update_fields=["outcome"])
+    return inspection
+
+
+def _mailing_of(parcel: Parcel) -> str:
+    owner = ", ".join(
+        p
+        for p in (
+            parcel.owner_name,
+            parcel.owner_addr,
+            parcel.owner_city,
+            f"{parcel.owner_state} {parcel.owner_zip}".strip(),
+        )
+        if p
+    )
+    return owner[:300] or "owner of record"
+
+
+def notice_send(*, actor: Actor, case: Case, at: datetime | None = None) -> Notice:
+    require_role(actor, *CASE_ROLES)
+    at = at or timezone.now()
+    with transaction.atomic():
+        _move(actor, case, flow.Action.SEND_NOTICE, at=at)
+        comply_by = case.violations.filter(corrected_on__isnull=True).order_by("-comply_by").first()
+        return Notice.objects.create(
+            case=case,
+            kind=Notice.Kind.NOTICE,
+            sent_on=timezone.localtime(at).date(),
+            comply_by=comply_by.comply_by if comply_by else None,
+            mailed_to=_mailing_of(case.parcel),
+        )
+
+
+def case_act(
+    *, actor: Actor, case: Case, action: str, note: str = "", at: datetime | None = None
+) -> Case:
+    """The remaining steps: court, appeals, withdrawal (each checked against the flow)."""
+    require_role(actor, *CASE_ROLES)
+    simple = {
+        flow.Action.REFER_TO_COURT,
+        flow.Action.COURT_RESOLVED,
+        flow.Action.APPEAL,
+        flow.Action.APPEAL_GRANTED,
+        flow.Action.APPEAL_DENIED,
+        flow.Action.WITHDRAW,
+    }
+    try:
+        chosen = flow.Action(action)
+    except ValueError:
+        raise CaseError(f"unknown action {action!r}") from None
+    if chosen not in simple:
+        raise CaseError(f"{chosen.value} has its own form (inspection, notice)")
+    if chosen in (flow.Action.APPEAL, flow.Action.WITHDRAW) and not note.strip():
+        raise CaseError("say why (the appeal's grounds, or why the case is withdrawn)")
+    at = at or timezone.now()
+    with transaction.atomic():
+        _move(actor, case, chosen, note=note, at=at)
+        if chosen is flow.Action.REFER_TO_COURT:
+            Notice.objects.create(
+                case=case,
+                kind=Notice.Kind.SUMMONS,
+                sent_on=timezone.localtime(at).date(),
+                mailed_to=_mailing_of(case.parcel),
+            )
+        outcomes = {
+            flow.Action.COURT_RESOLVED: "resolved in court",
+            flow.Action.APPEAL_GRANTED: "appeal granted",
+            flow.Action.WITHDRAW: "withdrawn",
+        }
+        if chosen in outcomes:
+            case.outcome = outcomes[chosen]
+            case.save(update_fields=["outcome"])
+    return case
+
+
+def inspections_plan(*, actor: Actor, day: date, per_inspector: int = 8) -> list[Inspection]:
+    """Fill `day` for every inspector: re-inspections past their comply-by date first, then new
+    complaints, then the rest in score order (non-owner-occupied first); an inspector's visits
+    are kept within as few wards as possible."""
+    require_role(actor, *CASE_ROLES)
+    inspectors = list(
+        get_user_model().objects.filter(groups__name=Role.INSPECTOR, is_active=True).order_by("pk")
+    )
+    if not inspectors:
+        raise CaseError("there are no building inspectors to schedule")
+    booked = dict(
+        Inspection.objects.filter(scheduled_for=day, done_at__isnull=True)
+        .values("inspector")
+        .annotate(n=Count("pk"))
+        .values_list("inspector", "n")
+    )
+    due_reinspection = (
+        Case.objects.filter(state=flow.State.NOTICE_SENT)
+        .filter(~Q(violations__comply_by__gt=day))
+        .distinct()
+    )
+    fresh = Case.objects.filter(state=flow.State.RECEIVED)
+    ordered = sorted(
+        [*due_reinspection.select_related("parcel"), *fresh.select_related("parcel")],
+        key=lambda c: (
+            c.state != flow.State.NOTICE_SENT,
+            c.source != Case.Source.COMPLAINT_311,
+            c.parcel.occupancy != Occupancy.NON_OWNER,
+            -c.parcel.score,
+            c.pk,
+        ),
+    )
+    room = {i.pk: per_inspector - booked.get(i.pk, 0) for i in inspectors}
+    wards_of: dict[int, set[int | None]] = {i.pk: set() for i in inspectors}
+    made = []
+    for case in ordered:
+        open_ = [i for i in inspectors if room[i.pk] > 0]
+        if not open_:
+            break
+        ward = case.parcel.ward_id
+        chosen = min(open_, key=lambda i: (ward not in wards_of[i.pk], -room[i.pk], i.pk))
+        made.append(inspection_schedule(actor=actor, case=case, on=day, inspector=chosen))
+        room[chosen.pk] -= 1
+        wards_of[chosen.pk].add(ward)
+    return made
