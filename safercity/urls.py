@@ -13,6 +13,7 @@ urlpatterns = [
     path("staff/staffing/", include("safercity.staffing.urls")),
     path("staff/311/", include(service311_urls.staff)),
     path("staff/911/", include("safercity.emergency.urls")),
+    path("staff/properties/", include("safercity.properties.urls")),
     path("311/", include(service311_urls.public)),
     path("crime/", include("safercity.crime.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
