@@ -37,7 +37,7 @@ _PUNCT = re.compile(r"[.,]")
 _PO_BOX = re.compile(r"^(?:P\s*O\s*BOX|POST OFFICE BOX|BOX)\s*#?\s*(\w+)$")
 _CARE_OF = re.compile(r"^(?:C/O|C O|ATTN:?)\s.*?(?=\b\d)")
 _NUMBER = re.compile(r"^\d+[A-Z]?$|^\d+-\d+$")
-_UNIT_AT_END = re.compile(r"\b(?:APT|STE|UNIT|RM|FL|BLDG|#) ?(\S+)$")
+_UNIT_AT_END = re.compile(r"(?:\b(?:APT|STE|UNIT|RM|FL|BLDG) ?|# ?)(\S+)$")
 CITY_SPELLINGS = {"SAINT LOUIS": "ST LOUIS", "ST LOUIS CITY": "ST LOUIS"}
 
 
