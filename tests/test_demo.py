@@ -109,6 +109,16 @@ def test_loading_the_demo_stores_the_city_through_the_audited_write_path(setting
     assert Unit.objects.count() == 24 and not Unit.objects.filter(lat=None).exists()
     placed = Address.objects.exclude(neighborhood=None).exclude(ward=None).exclude(district=None)
     assert placed.count() / report.addresses > 0.999
+    from safercity.properties.models import Parcel, Portfolio, Violation
+
+    assert report.parcels == Parcel.objects.count() == report.addresses
+    shares = {o: Parcel.objects.filter(occupancy=o).count() / report.parcels
+              for o in ("owner", "non_owner", "public")}  # fmt: skip
+    assert 0.35 < shares["owner"] < 0.5 and 0.4 < shares["non_owner"] < 0.6, shares
+    assert 0.05 < shares["public"] < 0.12, shares
+    assert Portfolio.objects.filter(parcels_count__gt=10).exists()
+    assert Violation.objects.filter(non_owner_occupied=True).exists()
+    assert not Parcel.objects.filter(scored_on=None).exists()
     assert audit_verify().ok
 
 

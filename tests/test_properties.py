@@ -31,13 +31,18 @@ from safercity.properties.services import (
 )
 from tests.conftest import make_user
 
-HEADER = "HANDLE,SiteAddr,SiteZIP,OwnerName,OwnerAddr,OwnerCity,OwnerState,OwnerZIP,OWNEROCC,AsrClassCode,NbrOfUnits\n"
+HEADER = (
+    "HANDLE,SiteAddr,SiteZIP,OwnerName,OwnerAddr,OwnerCity,OwnerState,OwnerZIP,OWNEROCC,"
+    "AsrClassCode,NbrOfUnits\n"
+)
 GOOD = [
     "10001000005,12 OAK ST,63104,SMITH JOHN,12 Oak Street,ST LOUIS,MO,63104,Y,R,1",
     "10001000010,14 OAK ST,63104,GATEWAY HOMES LLC,100 N BROADWAY STE 500,ST LOUIS,MO,63102,,R,4",
-    "10001000015,16 OAK ST,63104,GATEWAY HOMES 2 L.L.C.,100 N Broadway Suite 500,ST LOUIS,MO,63102,,R,2",
+    "10001000015,16 OAK ST,63104,GATEWAY HOMES 2 L.L.C.,100 N Broadway Suite 500,ST LOUIS,MO,"
+    "63102,,R,2",
     "10001000020,18 OAK ST,63104,JONES MARY,55 ELM ST,CHESTERFIELD,MO,63017,N,R,1",
-    "10001000025,20 OAK ST,63104,LAND REUTILIZATION AUTHORITY,1520 MARKET ST,ST LOUIS,MO,63103,,L,0",
+    "10001000025,20 OAK ST,63104,LAND REUTILIZATION AUTHORITY,1520 MARKET ST,ST LOUIS,MO,"
+    "63103,,L,0",
 ]
 BAD = [
     "1000100003,22 OAK ST,63104,X,1 A ST,ST LOUIS,MO,63104,,R,1",  # 10 digits
@@ -100,9 +105,7 @@ def rental(parcels):
 
 def test_a_case_from_complaint_to_court(rental, db):
     ines = _inspector()
-    case = case_open(
-        actor=ines, parcel=rental, source=Case.Source.PLU, description="proactive"
-    )
+    case = case_open(actor=ines, parcel=rental, source=Case.Source.PLU, description="proactive")
     with pytest.raises(CaseError, match="already has an open case"):
         case_open(actor=ines, parcel=rental, source=Case.Source.PLU)
     with pytest.raises(CaseError, match="allows schedule, withdraw; not send_notice"):

@@ -22,7 +22,6 @@ from safercity.properties.engine.occupancy import CityZips, Occupancy, ParcelFac
 from safercity.properties.engine.portfolio import OwnerInput, resolve
 from safercity.properties.engine.score import Event, Weights, decay, rollup, score_parcel
 
-
 # -- names ---------------------------------------------------------------------------------
 
 
