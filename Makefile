@@ -41,6 +41,7 @@ bench: install
 	$(BIN)/python bench/open311.py
 	$(BIN)/python bench/crime.py
 	$(BIN)/python bench/emergency.py
+	$(BIN)/python bench/portfolio.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -173,3 +173,43 @@ def test_the_crime_hot_spot_map_draws_the_hexagons(live_server, published_crime,
     assert 70 < hexagons.count() < 100, "one shape per neighborhood"
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "crime.png"), full_page=True)
+
+
+@pytest.fixture
+def plu_worklist(demo_city):
+    from safercity.core.roles import Role
+    from safercity.properties.models import Case, Parcel
+    from tests.conftest import make_user
+
+    make_user("ines", Role.INSPECTOR)
+    Parcel.objects.update(score=0)
+    worst = Parcel.objects.filter(occupancy="non_owner", units__gt=0).order_by("pk").first()
+    Case.objects.filter(parcel=worst).delete()
+    Parcel.objects.filter(pk=worst.pk).update(score=42.5)
+    return worst
+
+
+def test_an_inspector_works_the_problem_landlord_queue(live_server, plu_worklist, page):
+    page.goto(live_server.url + "/staff/login/?next=/staff/properties/")
+    page.get_by_label("Username").fill("ines")
+    page.get_by_label("Password").fill("correct horse battery 1")
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/staff/properties/")
+    queue = page.get_by_test_id("plu-queue")
+    assert plu_worklist.site_address in queue.inner_text()
+    assert queue.get_by_test_id("score").first.inner_text() == "42.5"
+    queue.get_by_role("button", name="Open a case").first.click()
+    page.wait_for_url("**/staff/properties/cases/*/")
+    assert page.get_by_test_id("case-state").inner_text() == "Complaint received"
+    page.get_by_role("button", name="Schedule").click()
+    page.get_by_test_id("case-state").filter(has_text="Inspection scheduled").wait_for()
+    page.get_by_label("Ordinance section 1").fill("25.32.020")
+    page.get_by_label("Violation 1").fill("No heat supplied to a rental unit")
+    page.get_by_label("Severity 1").fill("3")
+    page.get_by_role("button", name="Record").click()
+    page.get_by_test_id("case-state").filter(has_text="Violations found").wait_for()
+    assert "No heat supplied" in page.get_by_test_id("violations").inner_text()
+    page.get_by_role("button", name="Send the notice of violation").click()
+    page.get_by_test_id("case-state").filter(has_text="Notice sent").wait_for()
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "plu-case.png"), full_page=True)

@@ -189,7 +189,9 @@ def _history(actor: Actor, seed: int, neglect: dict[str, float]) -> None:
             opened = timezone.localtime(case.opened_at).date()
             inspect_on = opened + timedelta(days=int(rng.integers(3, 21)))
             age = (today - opened).days
-            steps = [("open", "", State.RECEIVED, case.opened_at)]
+            steps: list[tuple[str, str, str, datetime | None]] = [
+                ("open", "", State.RECEIVED, case.opened_at)
+            ]
             if inspect_on >= today:
                 case.state = State.RECEIVED if rng.random() < 0.5 else State.SCHEDULED
                 if case.state == State.SCHEDULED:
@@ -313,7 +315,7 @@ def _history(actor: Actor, seed: int, neglect: dict[str, float]) -> None:
                 history.append(
                     CaseEvent(
                         case=case,
-                        at=at,
+                        at=at or case.opened_at,
                         action=action,
                         from_state=before,
                         to_state=after,

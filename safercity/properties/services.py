@@ -161,7 +161,7 @@ def portfolios_resolve(*, actor: Actor, split_above: int = 100) -> int:
         for group in range(result.groups):
             members = by_group.get(group, [])
             owner_ids = sorted({int(result.owner_of_parcel[i]) for i in members})
-            owner_parcels = defaultdict(int)
+            owner_parcels: dict[int, int] = defaultdict(int)
             for i in members:
                 owner_parcels[int(result.owner_of_parcel[i])] += 1
             lead = max(owner_ids, key=lambda o: (owner_parcels[o], -o))
@@ -261,9 +261,9 @@ def _events(today: date) -> dict[int, list[Event]]:
         service__group__in=PROPERTY_SERVICE_GROUPS, address__isnull=False, parent__isnull=True
     ).values_list("address_id", "requested_datetime")
     for address_id, at in complaints.iterator(chunk_size=BATCH):
-        parcel_id = parcel_of_address.get(address_id)
-        if parcel_id is not None:
-            events[parcel_id].append(Event("complaint", timezone.localtime(at).date()))
+        found = parcel_of_address.get(address_id) if address_id is not None else None
+        if found is not None:
+            events[found].append(Event("complaint", timezone.localtime(at).date()))
     return events
 
 
@@ -480,7 +480,11 @@ def inspection_record(
         (False, Inspection.Result.COMPLIED): flow.Action.REINSPECT_COMPLIED,
         (False, Inspection.Result.NOT_COMPLIED): flow.Action.REINSPECT_NOT_COMPLIED,
     }
-    action = actions.get((initial, result))  # type: ignore[call-overload]
+    action = (
+        actions.get((initial, Inspection.Result(result)))
+        if result in Inspection.Result.values
+        else None
+    )
     if action is None:
         allowed = ", ".join(r for (i, r) in actions if i == initial)
         raise CaseError(

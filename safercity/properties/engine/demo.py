@@ -157,10 +157,8 @@ def generate(sites: list[Site], seed: int = 2026) -> list[DemoParcel]:
         units = 0 if rng.random() < 0.7 else 1
         put(i, LRA[0], LRA[1:], "", units, -1, 0.8, "L" if units == 0 else "R")
     for i in idx[cut[0] : cut[1]]:
-        name, *mail = PUBLIC[int(rng.integers(len(PUBLIC)))]
-        put(
-            i, name, (mail[0], mail[1], mail[2], mail[3]), "", int(rng.integers(0, 3)), -1, 0.1, "X"
-        )
+        body = PUBLIC[int(rng.integers(len(PUBLIC)))]
+        put(i, body[0], body[1:], "", int(rng.integers(0, 3)), -1, 0.1, "X")
     landlord = 0
     occupants: list[int] = []
     # Owner-occupants: the mailing address is the home (sometimes spelled otherwise).
@@ -205,10 +203,8 @@ def generate(sites: list[Site], seed: int = 2026) -> list[DemoParcel]:
             mail = (home.owner_addr, "ST LOUIS", "MO", home.owner_zip)
         else:
             town = AWAY[int(rng.integers(len(AWAY)))]
-            mail = (
-                f"{int(rng.integers(100, 9999))} {STREETS[int(rng.integers(len(STREETS)))]}",
-                *town,
-            )
+            street = f"{int(rng.integers(100, 9999))} {STREETS[int(rng.integers(len(STREETS)))]}"
+            mail = (street, town[0], town[1], town[2])
         neglect = float(rng.beta(1.2, 5))
         for i in small[k : k + size]:
             put(i, name, mail, "N" if rng.random() < 0.5 else "", _units(rng), owner, neglect)
@@ -246,11 +242,11 @@ def generate(sites: list[Site], seed: int = 2026) -> list[DemoParcel]:
             if rng.random() < 0.03:
                 name = _typo(rng, name)
             if rng.random() < 0.08:
-                mail = REGISTERED_AGENT
+                company_mail = REGISTERED_AGENT
             else:
                 spelled = SUITE_SPELLINGS[int(rng.integers(len(SUITE_SPELLINGS)))]
-                mail = (f"{office} {spelled} {suite}", *town)
-            put(i, name, mail, "", _units(rng), landlord, neglect)
+                company_mail = (f"{office} {spelled} {suite}", town[0], town[1], town[2])
+            put(i, name, company_mail, "", _units(rng), landlord, neglect)
         landlord += 1
         k += size
     return [p for p in out if p is not None]

@@ -24,6 +24,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import networkx as nx
 import numpy as np
@@ -120,8 +121,8 @@ class Resolution:
                 "(a registered agent, tax service or mortgage servicer)"
             )
             for group in {int(groups[o]) for o in sharing}:
-                inside = tuple(o for o in sharing if int(groups[o]) == group)
-                found[group].append(Explanation(spec.kind, why, inside, False))
+                members = tuple(o for o in sharing if int(groups[o]) == group)
+                found[group].append(Explanation(spec.kind, why, members, False))
         for link in self.fuzzy:
             a, b = self.owners[link.a], self.owners[link.b]
             text = (
@@ -200,8 +201,8 @@ def _blocks(items: dict[str, list[int]], words: int = 1) -> list[list[str]]:
     return found
 
 
-def _similar(block: list[str], cutoff: float, scorer: object) -> list[tuple[int, int, float]]:
-    scores = process.cdist(block, block, scorer=scorer, score_cutoff=cutoff, dtype=np.uint8)  # type: ignore[call-overload]
+def _similar(block: list[str], cutoff: float, scorer: Any) -> list[tuple[int, int, float]]:
+    scores = process.cdist(block, block, scorer=scorer, score_cutoff=cutoff, dtype=np.uint8)
     rows, cols = np.nonzero(np.triu(scores, k=1))
     return [(int(r), int(c), float(scores[r, c])) for r, c in zip(rows, cols, strict=True)]
 
