@@ -257,3 +257,26 @@ def test_pages_need_a_role_and_show_the_work(client, rental, db):
     assert AuditEntry.objects.filter(action="properties.portfolio.view").count() == before + 1
     assert client.get("/staff/properties/parcels/nope/").status_code == 404
     assert client.post("/staff/properties/scoring/", {"note": "x"}).status_code == 403
+
+
+def test_nuisance_reports_and_condemnations_are_imported_by_parcel(parcels, system):
+    from safercity.properties.importers import events_import
+    from safercity.properties.models import PropertyEvent
+
+    text = (
+        "HANDLE,kind,date,note\n"
+        "10001000010,nuisance report,2026-10-01,SLMPD 26-001\n"
+        "10001000010,condemned,2026-09-15,\n"
+        "10001000010,fire,2026-09-15,\n"
+        "99999999999,nuisance,2026-09-15,\n"
+        "10001000010,nuisance,,\n"
+    )
+    report = events_import(actor=system, text=text, source="events.csv")
+    assert report.created == 2
+    assert [(r.line, r.reason) for r in report.rejected] == [
+        (4, "kind must be nuisance or condemnation, not 'fire'"),
+        (5, "no parcel has HANDLE 99999999999"),
+        (6, "no date"),
+    ]
+    assert events_import(actor=system, text=text, source="events.csv").unchanged == 2
+    assert set(PropertyEvent.objects.values_list("kind", flat=True)) == {"nuisance", "condemnation"}

@@ -322,3 +322,51 @@ def vacancy_import(*, actor: Actor, text: str, estimate: str, year: int = 2017) 
             detail={"estimate": estimate, "year": year, "summary": report.summary()},
         )
     return report
+
+
+EVENT_KINDS = {
+    "nuisance": "nuisance",
+    "nuisance report": "nuisance",
+    "condemnation": "condemnation",
+    "condemned": "condemnation",
+}
+
+
+def events_import(*, actor: Actor, text: str, source: str) -> ImportReport:
+    """Nuisance police reports and condemnations by parcel (HANDLE, kind, date, note): the
+    records the score counts besides violations and 311 complaints. Idempotent."""
+    from safercity.properties.models import PropertyEvent
+
+    require_role(actor, *IMPORT_ROLES)
+    report = ImportReport("property records")
+    parcels = dict(Parcel.objects.values_list("handle", "pk"))
+    existing = set(PropertyEvent.objects.values_list("parcel_id", "kind", "on", "note"))
+    new: list[PropertyEvent] = []
+    for line, row in _rows(text):
+        try:
+            handle = _handle(row.get("handle", ""))
+            kind = EVENT_KINDS.get(row.get("kind", "").strip().lower())
+            if kind is None:
+                raise ValueError(f"kind must be nuisance or condemnation, not {row.get('kind')!r}")
+            on = _date(row.get("date", ""))
+            if on is None:
+                raise ValueError("no date")
+        except ValueError as error:
+            report.rejected.append(Rejected(line, str(error)))
+            continue
+        parcel_id = parcels.get(handle)
+        if parcel_id is None:
+            report.rejected.append(Rejected(line, f"no parcel has HANDLE {handle}"))
+            continue
+        note = row.get("note", "")[:300]
+        if (parcel_id, kind, on, note) in existing:
+            report.unchanged += 1
+            continue
+        existing.add((parcel_id, kind, on, note))
+        new.append(PropertyEvent(parcel_id=parcel_id, kind=kind, on=on, note=note))
+    with transaction.atomic():
+        PropertyEvent.objects.bulk_create(new, batch_size=5000)
+        report.created = len(new)
+        audit_write(actor=actor, action="properties.events_import",
+                    detail={"source": source, "summary": report.summary()})  # fmt: skip
+    return report

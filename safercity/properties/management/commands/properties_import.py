@@ -10,6 +10,7 @@ from safercity.core.actors import SystemActor
 from safercity.core.textfiles import read_text_any
 from safercity.properties.importers import (
     ImportReport,
+    events_import,
     lra_import,
     parcels_import,
     vacancy_import,
@@ -18,12 +19,13 @@ from safercity.properties.importers import (
 
 class Command(BaseCommand):
     help = (
-        "Import the assessor's parcel file, the land bank (LRA) inventory or SLU's vacancy "
-        "estimates. Every rejected row is listed with its reason."
+        "Import the assessor's parcel file, the land bank (LRA) inventory, SLU's vacancy "
+        "estimates, or nuisance reports and condemnations by parcel (events). "
+        "Every rejected row is listed with its reason."
     )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
-        parser.add_argument("kind", choices=["parcels", "lra", "vacancy"])
+        parser.add_argument("kind", choices=["parcels", "lra", "vacancy", "events"])
         parser.add_argument("path", type=Path)
         parser.add_argument("--estimate", choices=["high", "low"], default="high")
         parser.add_argument("--year", type=int, default=2017)
@@ -38,6 +40,8 @@ class Command(BaseCommand):
         report: ImportReport
         if kind == "parcels":
             report = parcels_import(actor=actor, text=read_text_any(path), source=path.name)
+        elif kind == "events":
+            report = events_import(actor=actor, text=read_text_any(path), source=path.name)
         elif kind == "lra":
             report = lra_import(actor=actor, path=path)
         else:
