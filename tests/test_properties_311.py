@@ -32,3 +32,39 @@ def test_a_property_complaint_opens_one_case(db, settings, tmp_path):
     assert case.parcel == parcel and case.source == "311" and "No heat" in case.description
     assert not Case.objects.filter(service_request=street_light).exists()
     assert cases_from_311(actor=system)[0] == 0, "a second run opens nothing new"
+
+
+def test_the_resident_hears_how_the_case_went(db, settings, tmp_path):
+    from datetime import date
+
+    from safercity.core.roles import Role
+    from safercity.properties.services import (
+        ViolationIn,
+        inspection_record,
+        inspection_schedule,
+        notice_send,
+    )
+    from tests.conftest import make_user
+
+    settings.VAR_DIR = tmp_path
+    system = SystemActor("tests")
+    demo_load(actor=system, scale=0.001, with_staff=False)
+    parcel = Parcel.objects.filter(occupancy="non_owner").exclude(address=None).first()
+    Case.objects.filter(parcel=parcel).delete()
+    request = request_create(
+        actor=system, new=NewRequest(service_code="RATS", address_id=str(parcel.address_id))
+    )
+    cases_from_311(actor=system)
+    case = Case.objects.get(service_request=request)
+    ines = make_user("ines", Role.INSPECTOR)
+    first = inspection_schedule(actor=ines, case=case, on=date(2026, 12, 1))
+    inspection_record(actor=ines, inspection=first, result="violations",
+                      violations=[ViolationIn("25.34.010", "Rodent infestation", 2)])  # fmt: skip
+    notice_send(actor=ines, case=case)
+    request.refresh_from_db()
+    assert request.status == "open" and "ordered to correct" in request.status_notes
+    again = inspection_schedule(actor=ines, case=case, on=date(2027, 1, 5))
+    inspection_record(actor=ines, inspection=again, result="complied")
+    request.refresh_from_db()
+    assert request.status == "closed" and "corrected the violations" in request.status_notes
+    assert parcel.owner_name not in request.status_notes

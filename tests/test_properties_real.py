@@ -64,3 +64,34 @@ def test_vacancy_reaches_the_parcels_it_names(system, db):
         parcel = Parcel.objects.get(handle=r["handle"])
         assert parcel.vacant == (r["vacantBinary"] == "TRUE")
         assert parcel.vacancy_source == "SLU high estimate 2017"
+
+
+def test_nuisance_police_reports_reach_the_parcel_they_happened_at(system, db):
+    from safercity.crime.models import CrimeRecord
+    from safercity.crime.services import legacy_import
+    from safercity.properties.models import PropertyEvent
+    from safercity.properties.services import nuisance_from_crime
+
+    folder = shared_data("slmpd", "legacy", "2019")
+    files = [(p.name, p.read_bytes()) for p in sorted(folder.glob("*.csv"))[:1]]
+    legacy_import(actor=system, files=files)
+    nuisance = CrimeRecord.objects.filter(ucr_class__in=(15, 16, 18, 19, 22, 24), unfounded=False)
+    placed = list(nuisance.exclude(lat=None).order_by("pk")[:5])
+    other = CrimeRecord.objects.exclude(ucr_class__in=(15, 16, 18, 19, 22, 24)).exclude(lat=None)
+    assert len(placed) == 5 and other.exists()
+    header = "HANDLE,SiteAddr,OwnerName,NbrOfUnits,lat,lon\n"
+    body = "".join(
+        f"1000200{i:04d},{r.address or 'X'},OWNER {i},1,{r.lat + 0.00005},{r.lon}\n"  # ~5.5 m off
+        for i, r in enumerate(placed)
+    )
+    parcels_import(actor=system, text=header + body, source="test")
+    attached, far = nuisance_from_crime(actor=system)
+    same_spot = nuisance.filter(lat__in=[r.lat for r in placed], lon__in=[r.lon for r in placed])
+    assert attached == same_spot.count() >= 5
+    assert far == nuisance.exclude(lat=None).count() - attached
+    for i, r in enumerate(placed):
+        event = PropertyEvent.objects.filter(
+            parcel__handle=f"1000200{i:04d}", note__contains=r.complaint
+        )
+        assert event.exists()
+    assert nuisance_from_crime(actor=system)[0] == 0, "a report is attached once"

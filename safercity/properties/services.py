@@ -15,7 +15,7 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from safercity.core.actors import Actor, actor_label
+from safercity.core.actors import Actor, SystemActor, actor_label
 from safercity.core.audit import audit_write
 from safercity.core.models import Address
 from safercity.core.roles import Role, require_role
@@ -128,6 +128,72 @@ def vacancy_apply(*, actor: Actor, prefer: str = "high") -> int:
             actor=actor, action="properties.vacancy_apply", detail={"changed": len(changed)}
         )
     return len(changed)
+
+
+# -- nuisance police reports -----------------------------------------------------------------
+
+
+# UCR Part II classes that make a property a nuisance under the usual ordinances: weapons (15),
+# prostitution and commercialized vice (16), drugs (18), gambling (19), liquor laws (22),
+# disorderly conduct (24). Settable: SAFERCITY_NUISANCE_UCR_CLASSES.
+def nuisance_from_crime(*, actor: Actor, within_m: float = 25.0) -> tuple[int, int]:
+    """Attach police reports of nuisance offences to the parcel they happened at (the nearest
+    parcel within `within_m` metres of the report's point); (attached, too far from any parcel).
+    Idempotent: a report is attached once."""
+    import numpy as np
+    from scipy.spatial import cKDTree
+
+    from safercity.core import geo
+    from safercity.crime.models import CrimeRecord
+
+    require_role(actor, *ANALYSIS_ROLES)
+    placed = list(
+        Parcel.objects.exclude(lat=None).exclude(lon=None).values_list("pk", "lon", "lat")
+    )
+    if not placed:
+        return 0, 0
+    ids = np.array([p[0] for p in placed])
+    lonlat = np.array([(p[1], p[2]) for p in placed], dtype=np.float64)
+    px, py = geo.project_points(lonlat[:, 0], lonlat[:, 1], geo.WGS84, geo.MISSOURI_EAST_METRES)
+    tree = cKDTree(np.column_stack([px, py]))
+    seen = set(
+        PropertyEvent.objects.filter(kind=PropertyEvent.Kind.NUISANCE, note__startswith="SLMPD ")
+        .values_list("note", flat=True)
+    )  # fmt: skip
+    reports = (
+        CrimeRecord.objects.filter(
+            ucr_class__in=settings.PROPERTIES_NUISANCE_UCR_CLASSES,
+            unfounded=False,
+            lat__isnull=False,
+            lon__isnull=False,
+        )
+        .order_by("pk")
+        .values_list("complaint", "description", "occurred_at", "coded_month", "lon", "lat")
+    )
+    attached = far = 0
+    rows = list(reports)
+    for start in range(0, len(rows), BATCH):
+        batch = rows[start : start + BATCH]
+        points = np.array([(r[4], r[5]) for r in batch], dtype=np.float64)
+        x, y = geo.project_points(points[:, 0], points[:, 1], geo.WGS84, geo.MISSOURI_EAST_METRES)
+        distance, nearest = tree.query(np.column_stack([x, y]), distance_upper_bound=within_m)
+        made = []
+        for row, d, i in zip(batch, distance.tolist(), nearest.tolist(), strict=True):
+            if not np.isfinite(d):
+                far += 1
+                continue
+            note = f"SLMPD {row[0]} {row[1]}".strip()[:300]
+            if note in seen:
+                continue
+            seen.add(note)
+            on = timezone.localtime(row[2]).date() if row[2] else row[3]
+            made.append(PropertyEvent(parcel_id=int(ids[i]), kind=PropertyEvent.Kind.NUISANCE,
+                                      on=on, note=note))  # fmt: skip
+        PropertyEvent.objects.bulk_create(made, batch_size=BATCH)
+        attached += len(made)
+    audit_write(actor=actor, action="properties.nuisance_from_crime",
+                detail={"attached": attached, "far": far, "within_m": within_m})  # fmt: skip
+    return attached, far
 
 
 # -- portfolios -----------------------------------------------------------------------------
@@ -346,6 +412,7 @@ def _move(
     if after is flow.State.CLOSED:
         case.closed_at = at
     case.save()
+    _tell_311(case, after, action, at)
     CaseEvent.objects.create(
         case=case,
         at=at,
@@ -361,6 +428,38 @@ def _move(
         obj=case,
         detail={"from": state.value, "to": after.value, "note": note[:200]},
     )
+
+
+RESIDENT_NOTES = {
+    flow.Action.INSPECT_CLEAR: "An inspector visited and found no code violations.",
+    flow.Action.SEND_NOTICE: "An inspector found code violations; the owner has been ordered "
+    "to correct them.",
+    flow.Action.REINSPECT_COMPLIED: "The owner corrected the violations; the inspector confirmed "
+    "it.",
+    flow.Action.REINSPECT_NOT_COMPLIED: "The violations were not corrected; the owner has been "
+    "cited.",
+    flow.Action.REFER_TO_COURT: "The case has been referred to housing court.",
+    flow.Action.COURT_RESOLVED: "Housing court has resolved the case.",
+    flow.Action.WITHDRAW: "The code-enforcement case was closed without action.",
+    flow.Action.APPEAL_GRANTED: "The owner's appeal was granted; the case is closed.",
+}
+
+
+def _tell_311(case: Case, after: flow.State, action: flow.Action, at: datetime) -> None:
+    """Keep the resident's 311 request in step with the case (public notes, no names)."""
+    request = case.service_request
+    note = RESIDENT_NOTES.get(action)
+    if request is None or note is None:
+        return
+    from safercity.service311.models import ServiceRequest
+    from safercity.service311.services import request_set_status
+
+    closed = after is flow.State.CLOSED
+    status = ServiceRequest.Status.CLOSED if closed else ServiceRequest.Status.OPEN
+    request_set_status(
+        actor=SystemActor(f"properties.case.{case.pk}"), request=request, status=status,
+        note=note, at=at,
+    )  # fmt: skip
 
 
 def case_open(

@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand
 from safercity.core.actors import SystemActor
 from safercity.properties.services import (
     cases_from_311,
+    nuisance_from_crime,
     occupancy_classify,
     portfolios_resolve,
     scores_compute,
@@ -18,7 +19,8 @@ from safercity.properties.services import (
 class Command(BaseCommand):
     help = (
         "Rebuild the derived property data: vacancy on parcels, owner occupancy, portfolios, "
-        "cases for new 311 property complaints, and the problem-property scores (run nightly)."
+        "cases for new 311 property complaints, nuisance police reports at parcels, and the "
+        "problem-property scores (run nightly)."
     )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
@@ -35,4 +37,6 @@ class Command(BaseCommand):
         self.stdout.write(
             f"cases opened from 311: {opened} ({unplaced} complaints not on a parcel)"
         )
+        attached, far = nuisance_from_crime(actor=actor)
+        self.stdout.write(f"nuisance police reports: {attached} attached ({far} not at a parcel)")
         self.stdout.write(f"scores: {scores_compute(actor=actor):,} parcels")
