@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 
 from safercity.emergency.api import api as emergency_api
+from safercity.properties import urls as properties_urls
 from safercity.service311 import urls as service311_urls
 from safercity.service311.api import api as open311_api
 from safercity.service311.api import not_found as open311_not_found
@@ -16,6 +17,7 @@ urlpatterns = [
     path("staff/properties/", include("safercity.properties.urls")),
     path("311/", include(service311_urls.public)),
     path("crime/", include("safercity.crime.urls")),
+    path("landlords/", include(properties_urls.public)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("staff/", include("safercity.core.urls")),
     path("demo/", include("safercity.demo.urls")),

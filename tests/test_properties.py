@@ -280,3 +280,52 @@ def test_nuisance_reports_and_condemnations_are_imported_by_parcel(parcels, syst
     ]
     assert events_import(actor=system, text=text, source="events.csv").unchanged == 2
     assert set(PropertyEvent.objects.values_list("kind", flat=True)) == {"nuisance", "condemnation"}
+
+
+def test_the_public_page_shows_months_with_small_counts_hidden(client, rental, db):
+    from safercity.properties.models import Inspection
+
+    Parameter.objects.create(key=measures.BASELINE_KEY, label="b", value=Decimal(2025),
+                             unit="year", source="test", as_of=date(2025, 12, 31))  # fmt: skip
+    case = Case.objects.create(parcel=rental, source="plu", opened_at=timezone.now())
+    inspection = Inspection.objects.create(
+        case=case, kind="initial", scheduled_for=date(2025, 1, 1)
+    )
+
+    def issue(n, on, noo=True):
+        Violation.objects.bulk_create(
+            Violation(case=case, inspection=inspection, parcel=rental, code="x", description="x",
+                      issued_on=on, comply_by=on, non_owner_occupied=noo)
+            for _ in range(n)
+        )  # fmt: skip
+
+    issue(40, date(2025, 3, 4))
+    issue(25, date(2025, 3, 9), noo=False)
+    issue(3, date(2025, 4, 2))  # small: hidden, and one more cell with it
+    page = client.get("/landlords/")
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "<svg" in text and "Mar 2025" in text and "GATEWAY" not in text
+    rows = client.get("/landlords/violations-by-month.csv").content.decode().splitlines()
+    assert rows[0] == "month,violations_rented_homes,violations_owner_occupied_homes"
+    by_month = {r.split(",")[0]: r.split(",")[1:] for r in rows[1:]}
+    assert by_month["2025-04"][0] == "*", "a count of 3 is not published"
+    rented = [cells[0] for cells in by_month.values()]
+    assert rented.count("*") >= 2, "and one more cell in its row, so it cannot be worked out"
+    assert "40" in rented or "25" in [cells[1] for cells in by_month.values()]
+    assert len(by_month) >= 22, "every month from the baseline year to last month"
+    detail = client.get("/commitments/problem-landlords/").content.decode()
+    assert 'href="/landlords/"' in detail
+
+
+def test_administrators_can_read_but_not_change_property_records(client, rental, db):
+    from django.contrib.auth.models import User
+
+    client.force_login(User.objects.create_superuser("root", password="correct horse battery 1"))
+    listing = client.get("/admin/properties/parcel/")
+    assert listing.status_code == 200 and rental.handle in listing.content.decode()
+    assert client.get("/admin/properties/parcel/add/").status_code == 403
+    changed = client.post(f"/admin/properties/parcel/{rental.pk}/change/", {"owner_name": "X"})
+    assert changed.status_code == 403
+    rental.refresh_from_db()
+    assert rental.owner_name == "GATEWAY HOMES LLC"

@@ -24,10 +24,16 @@ class Figure:
 
 Provider = Callable[[], list[Figure]]
 _providers: dict[int, list[Provider]] = {}
+_pages: dict[int, str] = {}
 
 
 def register(commitment: int, provider: Provider) -> None:
     _providers.setdefault(commitment, []).append(provider)
+
+
+def register_page(commitment: int, url_name: str) -> None:
+    """A public page with the commitment's figures in detail (linked from the scorecard)."""
+    _pages[commitment] = url_name
 
 
 @dataclass(frozen=True)
@@ -35,6 +41,7 @@ class ScorecardRow:
     commitment: Commitment
     built: bool
     figures: list[Figure]
+    page: str | None = None
 
 
 def module_installed(label: str) -> bool:
@@ -50,5 +57,6 @@ def scorecard() -> list[ScorecardRow]:
             if built
             else []
         )
-        rows.append(ScorecardRow(commitment, built, figures))
+        page = _pages.get(commitment.number) if built else None
+        rows.append(ScorecardRow(commitment, built, figures, page))
     return rows

@@ -266,14 +266,14 @@ def portfolios_resolve(*, actor: Actor, split_above: int = 100) -> int:
         Portfolio.objects.bulk_create(made, batch_size=BATCH)
         ids = list(Portfolio.objects.order_by("pk").values_list("pk", flat=True))
         group_of_parcel = result.group_of_owner[result.owner_of_parcel]
-        assign: dict[int, list[int]] = defaultdict(list)
-        for (pk, *_), group in zip(rows, group_of_parcel.tolist(), strict=True):
-            assign[ids[group]].append(pk)
-        for portfolio_id, parcel_ids in assign.items():
-            for start in range(0, len(parcel_ids), 900):
-                Parcel.objects.filter(pk__in=parcel_ids[start : start + 900]).update(
-                    portfolio_id=portfolio_id
-                )
+        Parcel.objects.bulk_update(
+            [
+                Parcel(pk=row[0], portfolio_id=ids[group])
+                for row, group in zip(rows, group_of_parcel.tolist(), strict=True)
+            ],
+            ["portfolio"],
+            batch_size=2000,
+        )
         audit_write(
             actor=actor,
             action="properties.portfolios_resolve",
@@ -349,27 +349,26 @@ def scores_compute(*, actor: Actor, today: date | None = None) -> int:
             weights=weights,
             today=today,
         )
-        parcel.score = round(score.total, 3)
-        parcel.score_components = [c.as_json() for c in score.components]
-        parcel.scored_on = today
-        changed.append(parcel)
+        points, components = round(score.total, 3), [c.as_json() for c in score.components]
+        if (parcel.score, parcel.score_components) != (points, components):
+            parcel.score, parcel.score_components = points, components
+            changed.append(parcel)
         if parcel.portfolio_id is not None:
             by_portfolio[parcel.portfolio_id].append(score)
     portfolios = []
     for portfolio in Portfolio.objects.all():
-        total = rollup(by_portfolio.get(portfolio.pk, []))
-        portfolio.score = round(total.total, 3)
-        portfolio.score_components = [c.as_json() for c in total.components]
+        summed = rollup(by_portfolio.get(portfolio.pk, []))
+        portfolio.score = round(summed.total, 3)
+        portfolio.score_components = [c.as_json() for c in summed.components]
         portfolios.append(portfolio)
     with transaction.atomic():
-        Parcel.objects.bulk_update(
-            changed, ["score", "score_components", "scored_on"], batch_size=BATCH
-        )
+        Parcel.objects.bulk_update(changed, ["score", "score_components"], batch_size=BATCH)
+        Parcel.objects.update(scored_on=today)
         Portfolio.objects.bulk_update(portfolios, ["score", "score_components"], batch_size=BATCH)
         audit_write(
             actor=actor,
             action="properties.scores_compute",
-            detail={"parcels": len(changed), "portfolios": len(portfolios), "on": today},
+            detail={"changed": len(changed), "portfolios": len(portfolios), "on": today},
         )
     return len(changed)
 

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from safercity.properties import public as public_views
 from safercity.properties import views
 
 app_name = "properties"
@@ -14,3 +15,12 @@ urlpatterns = [
     path("cases/<int:pk>/act/", views.case_action, name="case_action"),
     path("scoring/", views.policy_page, name="policy"),
 ]
+
+
+public = (
+    [
+        path("", public_views.page, name="violations"),
+        path("violations-by-month.csv", public_views.csv_download, name="csv"),
+    ],
+    "properties_public",
+)

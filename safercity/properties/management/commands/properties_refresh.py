@@ -39,4 +39,4 @@ class Command(BaseCommand):
         )
         attached, far = nuisance_from_crime(actor=actor)
         self.stdout.write(f"nuisance police reports: {attached} attached ({far} not at a parcel)")
-        self.stdout.write(f"scores: {scores_compute(actor=actor):,} parcels")
+        self.stdout.write(f"scores: {scores_compute(actor=actor):,} parcels changed")

@@ -1,0 +1,111 @@
+"""The public page of commitment 6: violations issued on rented (non-owner-occupied) and
+owner-occupied homes by month, from the baseline year on, with small counts suppressed.
+No addresses, no owners: counts only."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import date
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from safercity.core.charts import svg
+from safercity.core.publication import Cell, suppress_table
+from safercity.properties import measures
+from safercity.properties.models import Violation
+
+
+@dataclass(frozen=True)
+class Month:
+    month: date
+    rented: Cell
+    owner: Cell
+
+
+def _months(first: date, last: date) -> list[date]:
+    found, cursor = [], first.replace(day=1)
+    while cursor <= last:
+        found.append(cursor)
+        cursor = date(cursor.year + cursor.month // 12, cursor.month % 12 + 1, 1)
+    return found
+
+
+def series(today: date | None = None) -> tuple[list[Month], float | None]:
+    """Whole months from the baseline year (or the first violation) to the last full month."""
+    today = today or timezone.localdate()
+    year = measures.baseline_year()
+    first_issued = Violation.objects.order_by("issued_on").values_list("issued_on", flat=True)
+    start = date(year, 1, 1) if year else (first_issued.first() or today)
+    last = measures.last_full_month(today)
+    months = _months(start, last)
+    if not months:
+        return [], measures.baseline_per_month()
+    end = date(last.year + last.month // 12, last.month % 12 + 1, 1)
+    rows = Violation.objects.filter(issued_on__gte=months[0], issued_on__lt=end).values_list(
+        "issued_on", "non_owner_occupied"
+    )
+    counts = {m: [0, 0] for m in months}
+    for issued, rented in rows.iterator(chunk_size=5000):
+        counts[issued.replace(day=1)][0 if rented else 1] += 1
+    table, _, _, _ = suppress_table(
+        [[counts[m][0] for m in months], [counts[m][1] for m in months]], with_totals=True
+    )
+    return [Month(m, table[0][i], table[1][i]) for i, m in enumerate(months)], (
+        measures.baseline_per_month()
+    )
+
+
+def page(request: HttpRequest) -> HttpResponse:
+    months, baseline = series()
+    target = baseline * measures.TARGET_MULTIPLE if baseline is not None else None
+    values = [
+        {"month": m.month.isoformat(), "homes": label, "violations": cell.value}
+        for m in months
+        for label, cell in (("rented", m.rented), ("owner-occupied", m.owner))
+        if not cell.suppressed
+    ]
+    layers: list[dict[str, object]] = [
+        {
+            "mark": {"type": "line", "point": True},
+            "encoding": {
+                "x": {"field": "month", "type": "temporal", "title": None},
+                "y": {"field": "violations", "type": "quantitative", "title": "Violations"},
+                "color": {"field": "homes", "type": "nominal", "title": "Homes"},
+            },
+        }
+    ]
+    if target is not None:
+        layers.append(
+            {
+                "data": {"values": [{"target": target}]},
+                "mark": {"type": "rule", "strokeDash": [4, 4]},
+                "encoding": {"y": {"field": "target", "type": "quantitative"}},
+            }
+        )
+    chart = (
+        svg({"width": 640, "height": 240, "data": {"values": values}, "layer": layers})
+        if values
+        else ""
+    )
+    return render(
+        request,
+        "properties/public.html",
+        {"months": months, "baseline": baseline, "target": target, "chart": chart,
+         "year": measures.baseline_year()},
+    )  # fmt: skip
+
+
+def csv_download(request: HttpRequest) -> HttpResponse:
+    months, _ = series()
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["month", "violations_rented_homes", "violations_owner_occupied_homes"])
+    for m in months:
+        writer.writerow([m.month.strftime("%Y-%m"), str(m.rented), str(m.owner)])
+    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="violations-by-month.csv"'
+    return response
