@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from scourgify import normalize_address_record
 from scourgify.exceptions import AddressNormalizationError
@@ -107,6 +108,7 @@ def pub28_line(line: str) -> str | None:
     return " ".join(parts + unit)
 
 
+@lru_cache(maxsize=262_144)
 def normalize_mailing(
     line: str, city: str = "", state: str = "", zip_code: str = ""
 ) -> MailingAddress:

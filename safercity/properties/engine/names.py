@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 
 # Spellings of entity types, longest first, replaced by one canonical token.
 _ENTITY_SPELLINGS: tuple[tuple[str, str], ...] = (
@@ -90,6 +91,7 @@ def is_public(canonical: str) -> bool:
     return any(p.search(canonical) for p in PUBLIC_PATTERNS)
 
 
+@lru_cache(maxsize=262_144)
 def owner_name(raw: str) -> OwnerName:
     canonical = canonical_name(raw)
     words = canonical.split()
