@@ -151,6 +151,8 @@ def test_occupancy_rules_with_their_reasons():
 
     public = classify(facts(owner="LAND REUTILIZATION AUTHORITY"), ZIPS)
     assert public.occupancy is Occupancy.PUBLIC
+    stale = ParcelFacts(**{**facts().__dict__, "land_bank": True})
+    assert classify(stale, ZIPS).reasons == ("held by the land bank (LRA inventory)",)
     assert classify(facts(units=0), ZIPS).occupancy is Occupancy.NO_UNITS
     assert classify(facts(mail="", occ="N"), ZIPS).occupancy is Occupancy.NON_OWNER
     assert classify(facts(mail="", occ=""), ZIPS).occupancy is Occupancy.UNKNOWN

@@ -114,6 +114,7 @@ def occupancy_classify(*, actor: Actor) -> dict[str, int]:
     in_city = _CityAddresses(zips.straddling)
     counts: dict[str, int] = defaultdict(int)
     changed: list[Parcel] = []
+    land_bank = set(LraHolding.objects.values_list("handle", flat=True))
     for parcel in Parcel.objects.order_by("pk").iterator(chunk_size=BATCH):
         facts = ParcelFacts(
             site=normalize_mailing(parcel.site_address, zip_code=parcel.site_zip),
@@ -123,6 +124,7 @@ def occupancy_classify(*, actor: Actor) -> dict[str, int]:
             ),
             owner_occ=parcel.owner_occ,
             units=parcel.units,
+            land_bank=parcel.handle in land_bank,
         )
         found = classify(facts, zips, in_city)
         counts[found.occupancy] += 1

@@ -1,8 +1,8 @@
 """Is a parcel lived in by its owner? Each answer carries the reasons it rests on.
 
 Evidence, strongest first:
-1. a public owner (land bank, city, housing authority...) -> public, excluded from the
-   landlord work;
+1. a public owner (land bank, city, housing authority...) or a parcel in the land bank's own
+   inventory -> public, excluded from the landlord work;
 2. no dwelling units -> not residential;
 3. a company owner (LLC, trust, bank...) -> not owner-occupied: a company cannot live there;
 4. the owner's mailing address: outside the city (by ZIP, or by geography when the ZIP
@@ -61,6 +61,7 @@ class ParcelFacts:
     mailing: MailingAddress
     owner_occ: str  # the assessor's raw code
     units: int
+    land_bank: bool = False  # in the land bank's own inventory, whatever the owner name says
 
 
 def classify(
@@ -70,6 +71,8 @@ def classify(
 ) -> Classified:
     """`in_city` places a mailing address on the map (True/False), or None when it cannot."""
     reasons: list[str] = []
+    if facts.land_bank:
+        return Classified(Occupancy.PUBLIC, ("held by the land bank (LRA inventory)",))
     if facts.owner.kind is OwnerKind.PUBLIC:
         return Classified(Occupancy.PUBLIC, (f"public owner: {facts.owner.canonical}",))
     if facts.units <= 0:
