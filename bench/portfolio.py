@@ -18,7 +18,6 @@ import argparse
 import resource
 import sys
 import time
-from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -27,13 +26,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from safercity.properties.engine.demo import Site, generate  # noqa: E402
-from safercity.properties.engine.portfolio import OwnerInput, resolve  # noqa: E402
+from safercity.properties.engine.portfolio import (  # noqa: E402
+    OwnerInput,
+    pairwise_agreement,
+    resolve,
+)
 
 GOALS = {135_000: 10.0, 1_000_000: 120.0}
-
-
-def _pairs(labels: list[object]) -> int:
-    return sum(n * (n - 1) // 2 for n in Counter(labels).values())
 
 
 def run(size: int) -> None:
@@ -59,9 +58,7 @@ def run(size: int) -> None:
     truth = np.array([p.landlord for p in parcels])
     found = result.group_of_owner[result.owner_of_parcel]
     private = truth >= 0
-    both = _pairs(list(zip(found[private].tolist(), truth[private].tolist(), strict=True)))
-    precision = both / _pairs(found[private].tolist())
-    recall = both / _pairs(truth[private].tolist())
+    precision, recall = pairwise_agreement(found[private].tolist(), truth[private].tolist())
     goal = GOALS.get(size)
     verdict = (
         "" if goal is None else f" (goal < {goal:.0f} s: {'met' if took < goal else 'MISSED'})"

@@ -19,7 +19,7 @@ from safercity.properties.engine.addresses import (
 from safercity.properties.engine.demo import Site, generate
 from safercity.properties.engine.names import OwnerKind, owner_name
 from safercity.properties.engine.occupancy import CityZips, Occupancy, ParcelFacts, classify
-from safercity.properties.engine.portfolio import OwnerInput, resolve
+from safercity.properties.engine.portfolio import OwnerInput, pairwise_agreement, resolve
 from safercity.properties.engine.score import Event, Weights, decay, rollup, score_parcel
 
 # -- names ---------------------------------------------------------------------------------
@@ -204,6 +204,13 @@ def test_an_address_shared_by_too_many_owners_links_nothing():
     assert cut and "too many to link by" in cut[0].evidence
 
 
+def test_pairwise_agreement():
+    assert pairwise_agreement([0, 0, 1, 1], [5, 5, 6, 6]) == (1.0, 1.0)
+    precision, recall = pairwise_agreement([0, 0, 0, 0], [5, 5, 6, 6])
+    assert (precision, recall) == (2 / 6, 1.0)
+    assert pairwise_agreement([0, 1, 2, 3], [5, 5, 6, 6]) == (1.0, 0.0)
+
+
 def test_a_very_large_group_is_split_by_louvain():
     # Two landlords, each with 40 companies at its own office, joined by one company that
     # used both offices: one connected component, two communities.
@@ -223,10 +230,6 @@ def test_a_very_large_group_is_split_by_louvain():
     assert any(not e.followed for e in split.explanations()[int(groups[0])])
 
 
-def _pairs(labels):
-    return sum(n * (n - 1) // 2 for n in Counter(labels).values())
-
-
 def test_resolution_recovers_the_demo_landlords():
     streets = [f"{p} {t}" for p in ("OAK", "ELM", "ASH", "PINE") for t in ("ST", "AVE", "BLVD")]
     sites = [Site(100 + 2 * (i // 12), streets[i % 12], f"631{i % 20 + 1:02d}")
@@ -237,9 +240,7 @@ def test_resolution_recovers_the_demo_landlords():
     truth = np.array([p.landlord for p in parcels])
     found = result.group_of_owner[result.owner_of_parcel]
     private = truth >= 0
-    both = _pairs(list(zip(found[private].tolist(), truth[private].tolist(), strict=True)))
-    precision = both / _pairs(found[private].tolist())
-    recall = both / _pairs(truth[private].tolist())
+    precision, recall = pairwise_agreement(found[private].tolist(), truth[private].tolist())
     assert precision > 0.97 and recall > 0.97, (precision, recall)
 
 

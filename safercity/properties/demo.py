@@ -34,7 +34,12 @@ from safercity.properties.models import (
     PropertyEvent,
     Violation,
 )
-from safercity.properties.services import occupancy_classify, portfolios_resolve, scores_compute
+from safercity.properties.services import (
+    occupancy_classify,
+    portfolios_resolve,
+    scores_compute,
+    update_rows,
+)
 
 BASELINE_YEAR = 2025
 VIOLATIONS = (
@@ -122,13 +127,28 @@ def load_properties(*, actor: Actor, seed: int) -> int:
     return len(made)
 
 
+DESCRIPTIONS: dict[str, str] = {
+    Case.Source.COMPLAINT_311: "Complaint about the property's condition",
+    Case.Source.PLU: "Problem Landlord Unit: proactive inspection",
+}
+
+
+def _case(
+    rng: np.random.Generator, parcel: Parcel, source: str, opened: datetime, fewest: int
+) -> tuple[Case, list[tuple[str, str, int]]]:
+    """A case and the violations its inspection will find (`fewest` to 3 of them)."""
+    picks = rng.choice(len(VIOLATIONS), int(rng.integers(fewest, 4)), replace=False)
+    case = Case(parcel=parcel, source=source, opened_at=opened, description=DESCRIPTIONS[source])
+    return case, [VIOLATIONS[int(i)] for i in picks]
+
+
 def _history(actor: Actor, seed: int, neglect: dict[str, float]) -> None:
     rng = np.random.default_rng(seed + 7)
     today = timezone.localdate()
     start = date(BASELINE_YEAR, 1, 1)
     days = (today - start).days
     parcels = list(Parcel.objects.exclude(occupancy=Occupancy.PUBLIC).order_by("pk"))
-    cases: list[tuple[Case, list[tuple[str, str, int]], bool]] = []
+    cases: list[tuple[Case, list[tuple[str, str, int]]]] = []
     events: list[PropertyEvent] = []
     for parcel in parcels:
         level = neglect.get(parcel.handle, 0.0)
@@ -136,33 +156,13 @@ def _history(actor: Actor, seed: int, neglect: dict[str, float]) -> None:
         noo = parcel.occupancy == Occupancy.NON_OWNER
         for _ in range(int(rng.poisson(rate * days / 365 * (1.3 if noo else 1.0)))):
             opened = start + timedelta(days=int(rng.integers(days)))
-            found = [
-                VIOLATIONS[int(i)]
-                for i in rng.choice(len(VIOLATIONS), int(rng.integers(0, 4)), replace=False)
-            ]
-            case = Case(
-                parcel=parcel,
-                source=Case.Source.COMPLAINT_311,
-                opened_at=_at(opened, 9),
-                description="Complaint about the property's condition",
-            )
-            cases.append((case, found, False))
+            cases.append(_case(rng, parcel, Case.Source.COMPLAINT_311, _at(opened, 9), 0))
         if noo and level > 0.35 and rng.random() < 0.15 * level:
             opened = date(BASELINE_YEAR + 1, 1, 5) + timedelta(
                 days=int(rng.integers(max(days - 370, 1)))
             )
             if opened < today:
-                found = [
-                    VIOLATIONS[int(i)]
-                    for i in rng.choice(len(VIOLATIONS), int(rng.integers(1, 4)), replace=False)
-                ]
-                case = Case(
-                    parcel=parcel,
-                    source=Case.Source.PLU,
-                    opened_at=_at(opened, 8),
-                    description="Problem Landlord Unit: proactive inspection",
-                )
-                cases.append((case, found, True))
+                cases.append(_case(rng, parcel, Case.Source.PLU, _at(opened, 8), 1))
         for _ in range(int(rng.poisson(0.6 * level * days / 365))):
             events.append(
                 PropertyEvent(
@@ -182,10 +182,10 @@ def _history(actor: Actor, seed: int, neglect: dict[str, float]) -> None:
                 )
             )
     with transaction.atomic():
-        Case.objects.bulk_create([c for c, _, _ in cases], batch_size=2000)
+        Case.objects.bulk_create([c for c, _ in cases], batch_size=2000)
         PropertyEvent.objects.bulk_create(events, batch_size=5000)
         inspections, violations, notices, history = [], [], [], []
-        for case, found, _ in cases:
+        for case, found in cases:
             opened = timezone.localtime(case.opened_at).date()
             inspect_on = opened + timedelta(days=int(rng.integers(3, 21)))
             age = (today - opened).days
@@ -322,9 +322,7 @@ def _history(actor: Actor, seed: int, neglect: dict[str, float]) -> None:
                         by="demo",
                     )
                 )
-        Case.objects.bulk_update(
-            [c for c, _, _ in cases], ["state", "outcome", "closed_at"], batch_size=2000
-        )
+        update_rows([c for c, _ in cases], ["state", "outcome", "closed_at"])
         Inspection.objects.bulk_create(inspections, batch_size=5000)
         for v in violations:
             v.inspection_id = v.inspection.pk

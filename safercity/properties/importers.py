@@ -88,6 +88,15 @@ def _rows(text: str) -> Iterator[tuple[int, dict[str, str]]]:
         yield reader.line_num, {k: (v or "").strip() for k, v in values.items() if k}
 
 
+def _first_time(seen: dict[str, int], handle: str, line: int, report: ImportReport) -> bool:
+    """True the first time a HANDLE comes; later rows with it are rejected, naming the first."""
+    if handle in seen:
+        report.rejected.append(Rejected(line, f"HANDLE {handle} repeats line {seen[handle]}"))
+        return False
+    seen[handle] = line
+    return True
+
+
 def _handle(raw: str) -> str:
     text = raw.strip().replace(".0", "") if raw.endswith(".0") else raw.strip()
     if not HANDLE.match(text):
@@ -166,10 +175,8 @@ def parcels_import(*, actor: Actor, text: str, source: str) -> ImportReport:
             report.rejected.append(Rejected(line, str(error)))
             continue
         handle = values["handle"]
-        if handle in seen:
-            report.rejected.append(Rejected(line, f"HANDLE {handle} repeats line {seen[handle]}"))
+        if not _first_time(seen, handle, line, report):
             continue
-        seen[handle] = line
         found = existing.get(handle)
         if found is None:
             to_create.append(Parcel(**values, imported_from=source[:100]))
@@ -247,10 +254,8 @@ def lra_import(*, actor: Actor, path: Path) -> ImportReport:
         except ValueError as error:
             report.rejected.append(Rejected(line, str(error)))
             continue
-        if handle in seen:
-            report.rejected.append(Rejected(line, f"Handle {handle} repeats row {seen[handle]}"))
+        if not _first_time(seen, handle, line, report):
             continue
-        seen[handle] = line
         found = existing.get(handle)
         if found is None:
             new.append(LraHolding(handle=handle, **values))
@@ -299,10 +304,8 @@ def vacancy_import(*, actor: Actor, text: str, estimate: str, year: int = 2017) 
         except ValueError as error:
             report.rejected.append(Rejected(line, str(error)))
             continue
-        if handle in seen:
-            report.rejected.append(Rejected(line, f"handle {handle} repeats line {seen[handle]}"))
+        if not _first_time(seen, handle, line, report):
             continue
-        seen[handle] = line
         found = existing.get(handle)
         if found is None:
             new.append(VacancyEstimate(handle=handle, estimate=estimate, year=year,

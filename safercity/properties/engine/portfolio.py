@@ -21,7 +21,7 @@ Public owners take part in no link. Every link keeps its evidence for the explan
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -303,3 +303,15 @@ def resolve(
         component_of_owner=component,
         split_groups={remap[g]: size for g, size in split.items() if g in remap},
     )
+
+
+def _pairs(labels: list[Any]) -> int:
+    return sum(n * (n - 1) // 2 for n in Counter(labels).values())
+
+
+def pairwise_agreement(found: Sequence[int], truth: Sequence[int]) -> tuple[float, float]:
+    """Precision and recall over pairs of parcels: of the pairs put together, how many share a
+    true owner; of the pairs that share a true owner, how many were put together."""
+    both = _pairs(list(zip(found, truth, strict=True)))
+    together, owned = _pairs(list(found)), _pairs(list(truth))
+    return (both / together if together else 1.0), (both / owned if owned else 1.0)
