@@ -68,3 +68,25 @@ def test_the_resident_hears_how_the_case_went(db, settings, tmp_path):
     request.refresh_from_db()
     assert request.status == "closed" and "corrected the violations" in request.status_notes
     assert parcel.owner_name not in request.status_notes
+
+
+def test_a_complaint_opens_its_case_as_soon_as_it_is_committed(
+    db, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    settings.VAR_DIR = tmp_path
+    system = SystemActor("tests")
+    demo_load(actor=system, scale=0.001, with_staff=False)
+    parcel = Parcel.objects.filter(occupancy="non_owner").exclude(address=None).first()
+    with django_capture_on_commit_callbacks(execute=True):
+        request = request_create(
+            actor=system,
+            new=NewRequest(service_code="VACANT-OPEN", address_id=str(parcel.address_id)),
+        )
+        light = request_create(
+            actor=system,
+            new=NewRequest(service_code="STREETLIGHT", address_id=str(parcel.address_id)),
+        )
+    case = Case.objects.get(service_request=request)
+    assert case.parcel == parcel and case.history.get().by == "system:properties.intake"
+    assert not Case.objects.filter(service_request=light).exists()
+    assert cases_from_311(actor=system)[0] == 0, "the sweep finds nothing left to open"

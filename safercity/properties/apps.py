@@ -12,3 +12,10 @@ class PropertiesConfig(AppConfig):
 
         register(6, figures)
         register_page(6, "properties_public:violations")
+
+        from django.db.models.signals import post_save
+
+        from safercity.properties.services import case_on_new_request
+        from safercity.service311.models import ServiceRequest
+
+        post_save.connect(case_on_new_request, sender=ServiceRequest, dispatch_uid="plu-intake")

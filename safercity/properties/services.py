@@ -579,6 +579,31 @@ def cases_from_311(*, actor: Actor) -> tuple[int, int]:
     return opened, unplaced
 
 
+def case_on_new_request(sender: Any, instance: Any, created: bool, **kwargs: Any) -> None:
+    """A new 311 property complaint at a parcel opens its case as soon as the request is
+    committed (the nightly `cases_from_311` sweep catches any this misses)."""
+    if not created or instance.parent_id is not None or kwargs.get("raw"):
+        return
+
+    def open_case() -> None:
+        request = type(instance).objects.select_related("service").get(pk=instance.pk)
+        if request.service.group not in PROPERTY_SERVICE_GROUPS:
+            return
+        parcel = parcel_for_request(request)
+        if parcel is None or Case.objects.filter(service_request=request).exists():
+            return
+        case_open(
+            actor=SystemActor("properties.intake"),
+            parcel=parcel,
+            source=Case.Source.COMPLAINT_311,
+            description=f"311 #{request.pk} {request.service.service_name}: {request.description}",
+            service_request=request,
+            at=request.requested_datetime,
+        )
+
+    transaction.on_commit(open_case, robust=True)  # a failure is logged; the sweep retries
+
+
 def inspection_schedule(
     *, actor: Actor, case: Case, on: date, inspector: Any = None, at: datetime | None = None
 ) -> Inspection:
