@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from safercity.accountability.models import Parameter
+from safercity.core.actors import SystemActor
 from safercity.core.models import AuditEntry
 from safercity.core.roles import Role
 from safercity.properties import measures
@@ -329,3 +330,23 @@ def test_administrators_can_read_but_not_change_property_records(client, rental,
     assert changed.status_code == 403
     rental.refresh_from_db()
     assert rental.owner_name == "GATEWAY HOMES LLC"
+
+
+def test_the_commands_import_refresh_and_plan(tmp_path, db, capsys):
+    from django.core.management import call_command
+
+    make_user("ines", Role.INSPECTOR)
+    path = tmp_path / "prcl.csv"
+    path.write_text(HEADER + "\n".join(GOOD + BAD) + "\n")
+    call_command("properties_import", "parcels", str(path))
+    out = capsys.readouterr().out
+    assert "parcels: 5 new, 0 updated, 0 unchanged, 5 rejected" in out
+    assert "line 11: HANDLE 10001000010 repeats line 3" in out
+    call_command("properties_refresh")
+    out = capsys.readouterr().out
+    assert "occupancy: " in out and "portfolios: " in out and "scores: " in out
+    assert Parcel.objects.filter(portfolio=None).count() == 0
+    case_open(actor=SystemActor("t"), parcel=Parcel.objects.get(handle="10001000010"),
+              source=Case.Source.PLU)  # fmt: skip
+    call_command("properties_plan", "2026-12-01")
+    assert "1 inspection scheduled on 2026-12-01" in capsys.readouterr().out

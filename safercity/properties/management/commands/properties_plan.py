@@ -26,4 +26,5 @@ class Command(BaseCommand):
             )
         except CaseError as error:
             raise CommandError(str(error)) from error
-        self.stdout.write(f"{len(made)} inspections scheduled on {options['day']:%Y-%m-%d}")
+        plural = "" if len(made) == 1 else "s"
+        self.stdout.write(f"{len(made)} inspection{plural} scheduled on {options['day']:%Y-%m-%d}")
