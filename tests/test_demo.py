@@ -180,3 +180,15 @@ def test_the_calibrated_population_is_the_census_count_of_the_real_wards():
         f["properties"]["TOT_POP"] for f in wards["features"]
     )
     assert load_calibration()["wards"] == len(wards["features"])
+
+
+def test_addresses_are_reassigned_to_the_areas_that_hold_them(db, settings, tmp_path):
+    from safercity.core.services import addresses_assign_areas
+
+    settings.VAR_DIR = tmp_path
+    demo_load(actor=SystemActor("tests"), scale=0.001, with_staff=False)
+    before = dict(Address.objects.values_list("pk", "neighborhood_id"))
+    Address.objects.update(neighborhood=None, ward=None, district=None)
+    assert addresses_assign_areas(actor=SystemActor("tests")) == len(before)
+    assert dict(Address.objects.values_list("pk", "neighborhood_id")) == before
+    assert not Address.objects.filter(ward=None).exists()

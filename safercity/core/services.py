@@ -14,6 +14,7 @@ from django.db.models import F
 from safercity.core import geo
 from safercity.core.actors import Actor
 from safercity.core.audit import audit_write
+from safercity.core.bulk import update_rows
 from safercity.core.models import Address, City, Neighborhood, PoliceDistrict, Ward
 from safercity.core.roles import Role, require_role
 
@@ -224,6 +225,6 @@ def addresses_assign_areas(*, actor: Actor, batch_size: int = 5000) -> int:
             address.neighborhood_id = where.neighborhood_id
             address.ward_id = where.ward_id
             address.district_id = where.district_id
-        changed += Address.objects.bulk_update(batch, ["neighborhood", "ward", "district"])
+        changed += update_rows(batch, ["neighborhood", "ward", "district"])
     audit_write(actor=actor, action="geography.addresses.assign", detail={"addresses": changed})
     return changed

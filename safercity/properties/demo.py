@@ -19,6 +19,7 @@ from django.utils import timezone
 from safercity.accountability.models import Parameter
 from safercity.core.actors import Actor
 from safercity.core.audit import audit_write
+from safercity.core.bulk import update_rows
 from safercity.core.models import Address
 from safercity.properties.engine.cases import State
 from safercity.properties.engine.demo import Site, generate
@@ -38,7 +39,6 @@ from safercity.properties.services import (
     occupancy_classify,
     portfolios_resolve,
     scores_compute,
-    update_rows,
 )
 
 BASELINE_YEAR = 2025

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from safercity.core.actors import Actor, SystemActor, actor_label
 from safercity.core.audit import audit_write
+from safercity.core.bulk import update_rows, update_values
 from safercity.core.models import Address
 from safercity.core.roles import Role, require_role
 from safercity.properties.engine import cases as flow
@@ -45,39 +46,6 @@ CASE_ROLES = (Role.INSPECTOR, Role.ADMINISTRATOR)
 # open a code-enforcement case).
 PROPERTY_SERVICE_GROUPS = ("housing", "vacant buildings", "nuisance", "health")
 BATCH = 5000
-
-
-def update_rows(objects: list[Any], fields: list[str]) -> None:
-    """Write `fields` of many model objects (see `update_values`)."""
-    if not objects:
-        return
-    model = type(objects[0])
-    columns = [model._meta.get_field(name) for name in fields]
-    update_values(
-        model,
-        fields,
-        [[c.get_db_prep_save(getattr(o, c.attname), connection) for c in columns] + [o.pk]
-         for o in objects],
-    )  # fmt: skip
-
-
-def update_values(model: Any, fields: list[str], rows: list[list[Any]]) -> None:
-    """UPDATE many rows, one parameterised statement per row (executemany); each row holds the
-    fields' database values, then the primary key.
-
-    Django's bulk_update builds one CASE WHEN per field over the whole batch, which the
-    database evaluates row by row: quadratic in the batch size (minutes for 135,000 parcels).
-    """
-    if not rows:
-        return
-    quote = connection.ops.quote_name
-    columns = [model._meta.get_field(name).column for name in fields]
-    sets = ", ".join(f"{quote(c)} = %s" for c in columns)
-    table, key = quote(model._meta.db_table), quote(model._meta.pk.column)
-    sql = f"UPDATE {table} SET {sets} WHERE {key} = %s"  # noqa: S608 - names from the model
-    with connection.cursor() as cursor:
-        for start in range(0, len(rows), BATCH):
-            cursor.executemany(sql, rows[start : start + BATCH])
 
 
 # -- occupancy ------------------------------------------------------------------------------
