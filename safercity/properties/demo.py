@@ -7,6 +7,7 @@ when the Problem Landlord Unit starts; 2025 is the measure's baseline year.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -21,7 +22,7 @@ from safercity.core.actors import Actor
 from safercity.core.audit import audit_write
 from safercity.core.bulk import update_rows
 from safercity.core.models import Address
-from safercity.properties.engine.cases import State
+from safercity.properties.engine.cases import Action, State, next_state
 from safercity.properties.engine.demo import Site, generate
 from safercity.properties.engine.occupancy import Occupancy
 from safercity.properties.measures import BASELINE_KEY
@@ -36,6 +37,7 @@ from safercity.properties.models import (
     Violation,
 )
 from safercity.properties.services import (
+    mailing_of,
     occupancy_classify,
     portfolios_resolve,
     scores_compute,
@@ -142,6 +144,129 @@ def _case(
     return case, [VIOLATIONS[int(i)] for i in picks]
 
 
+@dataclass
+class _Records:
+    """What the demo's case stories leave behind, written in bulk afterwards."""
+
+    inspections: list[Inspection] = field(default_factory=list)
+    violations: list[Violation] = field(default_factory=list)
+    notices: list[Notice] = field(default_factory=list)
+    history: list[CaseEvent] = field(default_factory=list)
+
+    def play(self, case: Case, steps: list[tuple[Action, datetime]]) -> None:
+        """Walk the case through the workflow's own transitions, recording each step."""
+        state = State.RECEIVED
+        self.history.append(
+            CaseEvent(
+                case=case,
+                at=case.opened_at,
+                action="open",
+                from_state="",
+                to_state=state,
+                by="demo",
+            )
+        )
+        for action, at in steps:
+            after = next_state(state, action)
+            self.history.append(
+                CaseEvent(
+                    case=case,
+                    at=at,
+                    action=action.value,
+                    from_state=state,
+                    to_state=after,
+                    by="demo",
+                )
+            )
+            state = after
+            if after is State.CLOSED:
+                case.closed_at = at
+        case.state = state
+
+
+def _story(
+    rng: np.random.Generator,
+    case: Case,
+    found: list[tuple[str, str, int]],
+    today: date,
+    records: _Records,
+) -> list[tuple[Action, datetime]]:
+    """What happened to one case by today: its steps, and its inspections, violations and
+    notices added to `records`."""
+    opened = timezone.localtime(case.opened_at).date()
+    inspect_on = opened + timedelta(days=int(rng.integers(3, 21)))
+    if inspect_on >= today:
+        if rng.random() < 0.5:
+            return []
+        records.inspections.append(Inspection(case=case, kind="initial", scheduled_for=inspect_on))
+        return [(Action.SCHEDULE, case.opened_at)]
+    first = Inspection(
+        case=case,
+        kind="initial",
+        scheduled_for=inspect_on,
+        done_at=_at(inspect_on, 11),
+        result="violations" if found else "clear",
+    )
+    records.inspections.append(first)
+    steps = [(Action.SCHEDULE, case.opened_at)]
+    if not found:
+        case.outcome = "no violation found"
+        return [*steps, (Action.INSPECT_CLEAR, _at(inspect_on, 11))]
+    steps.append((Action.INSPECT_VIOLATIONS, _at(inspect_on, 11)))
+    comply_by = inspect_on + timedelta(days=30)
+    records.violations.extend(
+        Violation(
+            case=case,
+            inspection=first,
+            parcel=case.parcel,
+            code=code,
+            description=text,
+            severity=severity,
+            issued_on=inspect_on,
+            comply_by=comply_by,
+            non_owner_occupied=case.parcel.occupancy == Occupancy.NON_OWNER,
+        )
+        for code, text, severity in found
+    )
+    if (today - opened).days <= 5:
+        return steps
+    sent = _at(inspect_on + timedelta(days=2), 10)
+    records.notices.append(
+        Notice(
+            case=case,
+            kind="notice",
+            sent_on=sent.date(),
+            comply_by=comply_by,
+            mailed_to=mailing_of(case.parcel),
+        )
+    )
+    steps.append((Action.SEND_NOTICE, sent))
+    if comply_by + timedelta(days=7) >= today:
+        return steps
+    again = comply_by + timedelta(days=int(rng.integers(1, 7)))
+    complied = rng.random() < 0.7
+    records.inspections.append(
+        Inspection(
+            case=case,
+            kind="reinspection",
+            scheduled_for=again,
+            done_at=_at(again, 14),
+            result="complied" if complied else "not_complied",
+        )
+    )
+    steps.append((Action.SCHEDULE_REINSPECTION, sent))
+    if complied:
+        case.outcome = "complied"
+        return [*steps, (Action.REINSPECT_COMPLIED, _at(again, 14))]
+    records.notices.append(
+        Notice(case=case, kind="citation", sent_on=again, mailed_to=mailing_of(case.parcel))
+    )
+    steps.append((Action.REINSPECT_NOT_COMPLIED, _at(again, 14)))
+    if (today - again).days > 60:
+        steps.append((Action.REFER_TO_COURT, _at(again + timedelta(days=30), 9)))
+    return steps
+
+
 def _history(actor: Actor, seed: int, neglect: dict[str, float]) -> None:
     rng = np.random.default_rng(seed + 7)
     today = timezone.localdate()
@@ -184,153 +309,22 @@ def _history(actor: Actor, seed: int, neglect: dict[str, float]) -> None:
     with transaction.atomic():
         Case.objects.bulk_create([c for c, _ in cases], batch_size=2000)
         PropertyEvent.objects.bulk_create(events, batch_size=5000)
-        inspections, violations, notices, history = [], [], [], []
+        records = _Records()
         for case, found in cases:
-            opened = timezone.localtime(case.opened_at).date()
-            inspect_on = opened + timedelta(days=int(rng.integers(3, 21)))
-            age = (today - opened).days
-            steps: list[tuple[str, str, str, datetime | None]] = [
-                ("open", "", State.RECEIVED, case.opened_at)
-            ]
-            if inspect_on >= today:
-                case.state = State.RECEIVED if rng.random() < 0.5 else State.SCHEDULED
-                if case.state == State.SCHEDULED:
-                    inspections.append(
-                        Inspection(case=case, kind="initial", scheduled_for=inspect_on)
-                    )
-                    steps.append(("schedule", State.RECEIVED, State.SCHEDULED, case.opened_at))
-            else:
-                steps.append(("schedule", State.RECEIVED, State.SCHEDULED, case.opened_at))
-                first = Inspection(
-                    case=case,
-                    kind="initial",
-                    scheduled_for=inspect_on,
-                    done_at=_at(inspect_on, 11),
-                    result="violations" if found else "clear",
-                )
-                inspections.append(first)
-                if not found:
-                    case.state, case.outcome, case.closed_at = (
-                        State.CLOSED,
-                        "no violation found",
-                        first.done_at,
-                    )
-                    steps.append(("inspect_clear", State.SCHEDULED, State.CLOSED, first.done_at))
-                else:
-                    steps.append(
-                        ("inspect_violations", State.SCHEDULED, State.VIOLATIONS, first.done_at)
-                    )
-                    comply_by = inspect_on + timedelta(days=30)
-                    for code, text, severity in found:
-                        violations.append(
-                            Violation(
-                                case=case,
-                                inspection=first,
-                                parcel=case.parcel,
-                                code=code,
-                                description=text,
-                                severity=severity,
-                                issued_on=inspect_on,
-                                comply_by=comply_by,
-                                non_owner_occupied=case.parcel.occupancy == Occupancy.NON_OWNER,
-                            )
-                        )
-                    sent = _at(inspect_on + timedelta(days=2), 10)
-                    if age > 5:
-                        notices.append(
-                            Notice(
-                                case=case,
-                                kind="notice",
-                                sent_on=sent.date(),
-                                comply_by=comply_by,
-                                mailed_to=f"{case.parcel.owner_name}, {case.parcel.owner_addr}"[
-                                    :300
-                                ],
-                            )
-                        )
-                        steps.append(("send_notice", State.VIOLATIONS, State.NOTICE_SENT, sent))
-                        case.state = State.NOTICE_SENT
-                    else:
-                        case.state = State.VIOLATIONS
-                    if comply_by + timedelta(days=7) < today:
-                        again = comply_by + timedelta(days=int(rng.integers(1, 7)))
-                        complied = rng.random() < 0.7
-                        inspections.append(
-                            Inspection(
-                                case=case,
-                                kind="reinspection",
-                                scheduled_for=again,
-                                done_at=_at(again, 14),
-                                result="complied" if complied else "not_complied",
-                            )
-                        )
-                        steps.append(
-                            ("schedule_reinspection", State.NOTICE_SENT, State.REINSPECTION, sent)
-                        )
-                        if complied:
-                            case.state, case.outcome, case.closed_at = (
-                                State.CLOSED,
-                                "complied",
-                                _at(again, 14),
-                            )
-                            steps.append(
-                                (
-                                    "reinspect_complied",
-                                    State.REINSPECTION,
-                                    State.CLOSED,
-                                    case.closed_at,
-                                )
-                            )
-                        else:
-                            case.state = State.CITED
-                            notices.append(
-                                Notice(
-                                    case=case,
-                                    kind="citation",
-                                    sent_on=again,
-                                    mailed_to=f"{case.parcel.owner_name}, {case.parcel.owner_addr}"[
-                                        :300
-                                    ],
-                                )
-                            )
-                            steps.append(
-                                (
-                                    "reinspect_not_complied",
-                                    State.REINSPECTION,
-                                    State.CITED,
-                                    _at(again, 14),
-                                )
-                            )
-                            if (today - again).days > 60:
-                                case.state = State.COURT
-                                steps.append(
-                                    (
-                                        "refer_to_court",
-                                        State.CITED,
-                                        State.COURT,
-                                        _at(again + timedelta(days=30), 9),
-                                    )
-                                )
-            for action, before, after, at in steps:
-                history.append(
-                    CaseEvent(
-                        case=case,
-                        at=at or case.opened_at,
-                        action=action,
-                        from_state=before,
-                        to_state=after,
-                        by="demo",
-                    )
-                )
+            records.play(case, _story(rng, case, found, today, records))
         update_rows([c for c, _ in cases], ["state", "outcome", "closed_at"])
-        Inspection.objects.bulk_create(inspections, batch_size=5000)
-        for v in violations:
+        Inspection.objects.bulk_create(records.inspections, batch_size=5000)
+        for v in records.violations:
             v.inspection_id = v.inspection.pk
-        Violation.objects.bulk_create(violations, batch_size=5000)
-        Notice.objects.bulk_create(notices, batch_size=5000)
-        CaseEvent.objects.bulk_create(history, batch_size=5000)
+        Violation.objects.bulk_create(records.violations, batch_size=5000)
+        Notice.objects.bulk_create(records.notices, batch_size=5000)
+        CaseEvent.objects.bulk_create(records.history, batch_size=5000)
         audit_write(
             actor=actor,
             action="demo.properties.history",
-            detail={"cases": len(cases), "violations": len(violations), "events": len(events)},
+            detail={
+                "cases": len(cases),
+                "violations": len(records.violations),
+                "events": len(events),
+            },
         )

@@ -327,7 +327,7 @@ def vacancy_import(*, actor: Actor, text: str, estimate: str, year: int = 2017) 
     return report
 
 
-EVENT_KINDS = {
+EVENT_SPELLINGS = {
     "nuisance": "nuisance",
     "nuisance report": "nuisance",
     "condemnation": "condemnation",
@@ -348,7 +348,7 @@ def events_import(*, actor: Actor, text: str, source: str) -> ImportReport:
     for line, row in _rows(text):
         try:
             handle = _handle(row.get("handle", ""))
-            kind = EVENT_KINDS.get(row.get("kind", "").strip().lower())
+            kind = EVENT_SPELLINGS.get(row.get("kind", "").strip().lower())
             if kind is None:
                 raise ValueError(f"kind must be nuisance or condemnation, not {row.get('kind')!r}")
             on = _date(row.get("date", ""))

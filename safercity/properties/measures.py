@@ -3,7 +3,7 @@ the baseline year's monthly average (the target is double)."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.db.models import Count
 from django.db.models.functions import TruncMonth
@@ -23,26 +23,37 @@ def baseline_year() -> int | None:
     return int(found.value) if found else None
 
 
-def monthly_counts(first: date, last: date) -> dict[date, int]:
-    """Violations on non-owner-occupied parcels per calendar month, first..last inclusive."""
+def next_month(day: date) -> date:
+    return date(day.year + day.month // 12, day.month % 12 + 1, 1)
+
+
+def months_between(first: date, last: date) -> list[date]:
+    """The first days of the calendar months from first's to last's, inclusive."""
+    found, cursor = [], first.replace(day=1)
+    while cursor <= last:
+        found.append(cursor)
+        cursor = next_month(cursor)
+    return found
+
+
+def monthly_counts(first: date, last: date, *, non_owner_occupied: bool = True) -> dict[date, int]:
+    """Violations per calendar month, first..last inclusive, on non-owner-occupied parcels
+    (or, with non_owner_occupied=False, on the others)."""
     rows = (
-        Violation.objects.filter(non_owner_occupied=True, issued_on__range=(first, last))
+        Violation.objects.filter(
+            non_owner_occupied=non_owner_occupied, issued_on__range=(first, last)
+        )
         .annotate(month=TruncMonth("issued_on"))
         .values("month")
         .annotate(n=Count("pk"))
         .values_list("month", "n")
     )
     found = {(m.date() if hasattr(m, "date") else m).replace(day=1): n for m, n in rows}
-    months: dict[date, int] = {}
-    cursor = first.replace(day=1)
-    while cursor <= last:
-        months[cursor] = found.get(cursor, 0)
-        cursor = date(cursor.year + cursor.month // 12, cursor.month % 12 + 1, 1)
-    return months
+    return {month: found.get(month, 0) for month in months_between(first, last)}
 
 
-def baseline_per_month() -> float | None:
-    year = baseline_year()
+def baseline_per_month(year: int | None) -> float | None:
+    """The baseline year's monthly average (None without a baseline year)."""
     if year is None:
         return None
     months = monthly_counts(date(year, 1, 1), date(year, 12, 31))
@@ -57,11 +68,9 @@ def last_full_month(today: date) -> date:
 def figures() -> list[Figure]:
     today = timezone.localdate()
     month = last_full_month(today)
-    end = date(month.year + month.month // 12, month.month % 12 + 1, 1)
-    count = Violation.objects.filter(
-        non_owner_occupied=True, issued_on__gte=month, issued_on__lt=end
-    ).count()
-    baseline = baseline_per_month()
+    count = monthly_counts(month, next_month(month) - timedelta(days=1))[month]
+    year = baseline_year()
+    baseline = baseline_per_month(year)
     period = f"{month:%B %Y}"
     label = "Violations issued on non-owner-occupied units"
     if baseline is None:
@@ -72,7 +81,7 @@ def figures() -> list[Figure]:
     return [
         Figure(label, shown, verdict, period),
         Figure(
-            f"Baseline ({baseline_year()}) and target",
+            f"Baseline ({year}) and target",
             f"{baseline:,.0f} a month; target {target:,.0f}",
             None,
             "monthly average",

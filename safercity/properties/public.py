@@ -7,7 +7,7 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -26,41 +26,29 @@ class Month:
     owner: Cell
 
 
-def _months(first: date, last: date) -> list[date]:
-    found, cursor = [], first.replace(day=1)
-    while cursor <= last:
-        found.append(cursor)
-        cursor = date(cursor.year + cursor.month // 12, cursor.month % 12 + 1, 1)
-    return found
-
-
-def series(today: date | None = None) -> tuple[list[Month], float | None]:
-    """Whole months from the baseline year (or the first violation) to the last full month."""
+def series(today: date | None = None) -> tuple[list[Month], int | None, float | None]:
+    """Whole months from the baseline year (or the first violation) to the last full month;
+    the baseline year and its monthly average."""
     today = today or timezone.localdate()
     year = measures.baseline_year()
     first_issued = Violation.objects.order_by("issued_on").values_list("issued_on", flat=True)
     start = date(year, 1, 1) if year else (first_issued.first() or today)
     last = measures.last_full_month(today)
-    months = _months(start, last)
+    months = measures.months_between(start, last)
+    baseline = measures.baseline_per_month(year)
     if not months:
-        return [], measures.baseline_per_month()
-    end = date(last.year + last.month // 12, last.month % 12 + 1, 1)
-    rows = Violation.objects.filter(issued_on__gte=months[0], issued_on__lt=end).values_list(
-        "issued_on", "non_owner_occupied"
-    )
-    counts = {m: [0, 0] for m in months}
-    for issued, rented in rows.iterator(chunk_size=5000):
-        counts[issued.replace(day=1)][0 if rented else 1] += 1
+        return [], year, baseline
+    end = measures.next_month(last) - timedelta(days=1)
+    rented = measures.monthly_counts(months[0], end)
+    owner = measures.monthly_counts(months[0], end, non_owner_occupied=False)
     table, _, _, _ = suppress_table(
-        [[counts[m][0] for m in months], [counts[m][1] for m in months]], with_totals=True
+        [[rented[m] for m in months], [owner[m] for m in months]], with_totals=True
     )
-    return [Month(m, table[0][i], table[1][i]) for i, m in enumerate(months)], (
-        measures.baseline_per_month()
-    )
+    return [Month(m, table[0][i], table[1][i]) for i, m in enumerate(months)], year, baseline
 
 
 def page(request: HttpRequest) -> HttpResponse:
-    months, baseline = series()
+    months, year, baseline = series()
     target = baseline * measures.TARGET_MULTIPLE if baseline is not None else None
     values = [
         {"month": m.month.isoformat(), "homes": label, "violations": cell.value}
@@ -95,12 +83,12 @@ def page(request: HttpRequest) -> HttpResponse:
         request,
         "properties/public.html",
         {"months": months, "baseline": baseline, "target": target, "chart": chart,
-         "year": measures.baseline_year()},
+         "year": year},
     )  # fmt: skip
 
 
 def csv_download(request: HttpRequest) -> HttpResponse:
-    months, _ = series()
+    months, _, _ = series()
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["month", "violations_rented_homes", "violations_owner_occupied_homes"])

@@ -3,7 +3,7 @@ code-enforcement case workflow. Each function checks the actor's role and writes
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -173,14 +173,14 @@ def nuisance_from_crime(*, actor: Actor, within_m: float = 25.0) -> tuple[int, i
         .order_by("pk")
         .values_list("complaint", "description", "occurred_at", "coded_month", "lon", "lat")
     )
-    attached = far = 0
+    far = 0
     rows = list(reports)
+    made: list[PropertyEvent] = []
     for start in range(0, len(rows), BATCH):
         batch = rows[start : start + BATCH]
         points = np.array([(r[4], r[5]) for r in batch], dtype=np.float64)
         x, y = geo.project_points(points[:, 0], points[:, 1], geo.WGS84, geo.MISSOURI_EAST_METRES)
         distance, nearest = tree.query(np.column_stack([x, y]), distance_upper_bound=within_m)
-        made = []
         for row, d, i in zip(batch, distance.tolist(), nearest.tolist(), strict=True):
             if not np.isfinite(d):
                 far += 1
@@ -192,10 +192,11 @@ def nuisance_from_crime(*, actor: Actor, within_m: float = 25.0) -> tuple[int, i
             on = timezone.localtime(row[2]).date() if row[2] else row[3]
             made.append(PropertyEvent(parcel_id=int(ids[i]), kind=PropertyEvent.Kind.NUISANCE,
                                       on=on, note=note))  # fmt: skip
+    attached = len(made)
+    with transaction.atomic():
         PropertyEvent.objects.bulk_create(made, batch_size=BATCH)
-        attached += len(made)
-    audit_write(actor=actor, action="properties.nuisance_from_crime",
-                detail={"attached": attached, "far": far, "within_m": within_m})  # fmt: skip
+        audit_write(actor=actor, action="properties.nuisance_from_crime",
+                    detail={"attached": attached, "far": far, "within_m": within_m})  # fmt: skip
     return attached, far
 
 
@@ -230,10 +231,8 @@ def portfolios_resolve(*, actor: Actor, split_above: int = 100) -> int:
         made: list[Portfolio] = []
         for group in range(result.groups):
             members = by_group.get(group, [])
-            owner_ids = sorted({int(result.owner_of_parcel[i]) for i in members})
-            owner_parcels: dict[int, int] = defaultdict(int)
-            for i in members:
-                owner_parcels[int(result.owner_of_parcel[i])] += 1
+            owner_parcels = Counter(int(result.owner_of_parcel[i]) for i in members)
+            owner_ids = sorted(owner_parcels)
             lead = max(owner_ids, key=lambda o: (owner_parcels[o], -o))
             owners = [
                 {
@@ -268,15 +267,11 @@ def portfolios_resolve(*, actor: Actor, split_above: int = 100) -> int:
                 )
             )
         Portfolio.objects.bulk_create(made, batch_size=BATCH)
-        ids = [p.pk for p in made]  # both databases return the new keys from bulk_create
-        group_of_parcel = result.group_of_owner[result.owner_of_parcel]
+        # Both databases return the new keys from bulk_create.
         update_values(
             Parcel,
             ["portfolio"],
-            [
-                [ids[group], row[0]]
-                for row, group in zip(rows, group_of_parcel.tolist(), strict=True)
-            ],
+            [[made[group].pk, rows[i][0]] for group, members in by_group.items() for i in members],
         )
         audit_write(
             actor=actor,
@@ -314,7 +309,7 @@ def policy_set(*, actor: Actor, weights: dict[str, Any], note: str) -> ScoringPo
     return policy
 
 
-def _events(today: date) -> dict[int, list[Event]]:
+def _events() -> dict[int, list[Event]]:
     from safercity.service311.models import ServiceRequest
 
     events: dict[int, list[Event]] = defaultdict(list)
@@ -342,7 +337,7 @@ def scores_compute(*, actor: Actor, today: date | None = None) -> int:
     require_role(actor, *ANALYSIS_ROLES)
     today = today or timezone.localdate()
     weights = policy_current()
-    events = _events(today)
+    events = _events()
     by_portfolio: dict[int, list[Score]] = defaultdict(list)
     changed: list[list[Any]] = []
     as_json = Parcel._meta.get_field("score_components")
@@ -518,6 +513,21 @@ def parcel_for_request(request: Any) -> Parcel | None:
     return Parcel.objects.filter(address_id=request.address_id).first()
 
 
+def _case_for_request(actor: Actor, request: Any) -> Case | None:
+    """Open the case for a 311 property complaint; None when it is not at a known parcel."""
+    parcel = parcel_for_request(request)
+    if parcel is None:
+        return None
+    return case_open(
+        actor=actor,
+        parcel=parcel,
+        source=Case.Source.COMPLAINT_311,
+        description=f"311 #{request.pk} {request.service.service_name}: {request.description}",
+        service_request=request,
+        at=request.requested_datetime,
+    )
+
+
 def cases_from_311(*, actor: Actor) -> tuple[int, int]:
     """Open a case for every property complaint (311) that has none; (opened, unplaced)."""
     from safercity.service311.models import ServiceRequest
@@ -531,19 +541,10 @@ def cases_from_311(*, actor: Actor) -> tuple[int, int]:
     ).select_related("service")
     opened = unplaced = 0
     for request in waiting.iterator(chunk_size=1000):
-        parcel = parcel_for_request(request)
-        if parcel is None:
+        if _case_for_request(actor, request) is None:
             unplaced += 1
-            continue
-        case_open(
-            actor=actor,
-            parcel=parcel,
-            source=Case.Source.COMPLAINT_311,
-            description=f"311 #{request.pk} {request.service.service_name}: {request.description}",
-            service_request=request,
-            at=request.requested_datetime,
-        )
-        opened += 1
+        else:
+            opened += 1
     return opened, unplaced
 
 
@@ -557,17 +558,8 @@ def case_on_new_request(sender: Any, instance: Any, created: bool, **kwargs: Any
         request = type(instance).objects.select_related("service").get(pk=instance.pk)
         if request.service.group not in PROPERTY_SERVICE_GROUPS:
             return
-        parcel = parcel_for_request(request)
-        if parcel is None or Case.objects.filter(service_request=request).exists():
-            return
-        case_open(
-            actor=SystemActor("properties.intake"),
-            parcel=parcel,
-            source=Case.Source.COMPLAINT_311,
-            description=f"311 #{request.pk} {request.service.service_name}: {request.description}",
-            service_request=request,
-            at=request.requested_datetime,
-        )
+        if not Case.objects.filter(service_request=request).exists():
+            _case_for_request(SystemActor("properties.intake"), request)
 
     transaction.on_commit(open_case, robust=True)  # a failure is logged; the sweep retries
 
@@ -653,7 +645,7 @@ def inspection_record(
             case.save(update_fields=["outcome"])
         elif action is flow.Action.REINSPECT_NOT_COMPLIED:
             Notice.objects.create(
-                case=case, kind=Notice.Kind.CITATION, sent_on=issued, mailed_to=_mailing_of(parcel)
+                case=case, kind=Notice.Kind.CITATION, sent_on=issued, mailed_to=mailing_of(parcel)
             )
         elif action is flow.Action.INSPECT_CLEAR:
             case.outcome = "no violation found"
@@ -661,7 +653,7 @@ def inspection_record(
     return inspection
 
 
-def _mailing_of(parcel: Parcel) -> str:
+def mailing_of(parcel: Parcel) -> str:
     owner = ", ".join(
         p
         for p in (
@@ -686,16 +678,13 @@ def notice_send(*, actor: Actor, case: Case, at: datetime | None = None) -> Noti
             kind=Notice.Kind.NOTICE,
             sent_on=timezone.localtime(at).date(),
             comply_by=comply_by.comply_by if comply_by else None,
-            mailed_to=_mailing_of(case.parcel),
+            mailed_to=mailing_of(case.parcel),
         )
 
 
-def case_act(
-    *, actor: Actor, case: Case, action: str, note: str = "", at: datetime | None = None
-) -> Case:
-    """The remaining steps: court, appeals, withdrawal (each checked against the flow)."""
-    require_role(actor, *CASE_ROLES)
-    simple = {
+# Steps taken with a note alone (inspections and notices have their own functions).
+SIMPLE_ACTIONS = frozenset(
+    {
         flow.Action.REFER_TO_COURT,
         flow.Action.COURT_RESOLVED,
         flow.Action.APPEAL,
@@ -703,11 +692,19 @@ def case_act(
         flow.Action.APPEAL_DENIED,
         flow.Action.WITHDRAW,
     }
+)
+
+
+def case_act(
+    *, actor: Actor, case: Case, action: str, note: str = "", at: datetime | None = None
+) -> Case:
+    """The remaining steps: court, appeals, withdrawal (each checked against the flow)."""
+    require_role(actor, *CASE_ROLES)
     try:
         chosen = flow.Action(action)
     except ValueError:
         raise CaseError(f"unknown action {action!r}") from None
-    if chosen not in simple:
+    if chosen not in SIMPLE_ACTIONS:
         raise CaseError(f"{chosen.value} has its own form (inspection, notice)")
     if chosen in (flow.Action.APPEAL, flow.Action.WITHDRAW) and not note.strip():
         raise CaseError("say why (the appeal's grounds, or why the case is withdrawn)")
@@ -719,7 +716,7 @@ def case_act(
                 case=case,
                 kind=Notice.Kind.SUMMONS,
                 sent_on=timezone.localtime(at).date(),
-                mailed_to=_mailing_of(case.parcel),
+                mailed_to=mailing_of(case.parcel),
             )
         outcomes = {
             flow.Action.COURT_RESOLVED: "resolved in court",

@@ -13,13 +13,15 @@ from django.views.decorators.http import require_POST
 
 from safercity.core.audit import audit_read
 from safercity.core.http import HtmxHttpRequest
-from safercity.core.roles import Role, role_required
+from safercity.core.roles import Role, has_role, role_required
 from safercity.properties import selectors
 from safercity.properties.engine import cases as flow
-from safercity.properties.engine.score import EVENT_KINDS, Weights
-from safercity.properties.models import Case, Inspection, Parcel, Portfolio
+from safercity.properties.engine.score import LABELS
+from safercity.properties.models import Case, Inspection, Parcel, Portfolio, ScoringPolicy
 from safercity.properties.services import (
     ANALYSIS_ROLES,
+    CASE_ROLES,
+    SIMPLE_ACTIONS,
     CaseError,
     ViolationIn,
     case_act,
@@ -40,7 +42,6 @@ SIMPLE_LABELS = {
     flow.Action.WITHDRAW: "Withdraw the case",
 }
 VIEW_ROLES = (Role.INSPECTOR, Role.ANALYST, Role.ADMINISTRATOR)
-CASE_ROLES = (Role.INSPECTOR, Role.ADMINISTRATOR)
 
 
 def _int(text: str | None) -> int | None:
@@ -116,7 +117,7 @@ def case_open_view(request: HtmxHttpRequest, handle: str) -> HttpResponse:
 
 
 def _case_context(case: Case, error: str = "") -> dict[str, object]:
-    state = flow.State(case.state)
+    allowed = flow.actions_from(flow.State(case.state))
     return {
         "case": case,
         "parcel": case.parcel,
@@ -125,10 +126,8 @@ def _case_context(case: Case, error: str = "") -> dict[str, object]:
         "violations": case.violations.all(),
         "notices": case.notices.all(),
         "pending": case.inspections.filter(done_at__isnull=True).first(),
-        "actions": [a.value for a in flow.actions_from(state)],
-        "simple_actions": [
-            (a.value, SIMPLE_LABELS[a]) for a in flow.actions_from(state) if a in SIMPLE_LABELS
-        ],
+        "actions": [a.value for a in allowed],
+        "simple_actions": [(a.value, SIMPLE_LABELS[a]) for a in allowed if a in SIMPLE_ACTIONS],
         "inspectors": get_user_model().objects.filter(groups__name=Role.INSPECTOR),
         "today": timezone.localdate(),
         "error": error,
@@ -226,7 +225,7 @@ def policy_page(request: HtmxHttpRequest) -> HttpResponse:
     error = ""
     status = 200
     if request.method == "POST":
-        if not (set(ANALYSIS_ROLES) & _roles(request)):
+        if not has_role(request.user, *ANALYSIS_ROLES):
             return render(
                 request,
                 "properties/error.html",
@@ -245,20 +244,11 @@ def policy_page(request: HtmxHttpRequest) -> HttpResponse:
             return redirect("properties:policy")
         except (KeyError, ValueError) as problem:
             error, status = f"Not saved: {problem}", 400
+    per = {"tax_year": " (per year)"}
     rows = [
-        (
-            kind,
-            EVENT_KINDS.get(
-                kind,
-                {"tax_year": "Tax delinquency (per year)", "vacancy": "Vacant"}.get(kind, kind),
-            ),
-            weights.weight[kind],
-            weights.half_life_days.get(kind),
-        )
-        for kind in weights.weight
+        (kind, LABELS.get(kind, kind) + per.get(kind, ""), w, weights.half_life_days.get(kind))
+        for kind, w in weights.weight.items()
     ]
-    from safercity.properties.models import ScoringPolicy
-
     return render(
         request,
         "properties/policy.html",
@@ -266,14 +256,7 @@ def policy_page(request: HtmxHttpRequest) -> HttpResponse:
             "rows": rows,
             "weights": weights,
             "error": error,
-            "defaults": Weights(),
             "history": ScoringPolicy.objects.all()[:20],
         },
         status=status,
     )
-
-
-def _roles(request: HtmxHttpRequest) -> set[Role]:
-    from safercity.core.roles import roles_of
-
-    return set(roles_of(request.user))

@@ -59,7 +59,7 @@ class Owner:
 
 @dataclass(frozen=True)
 class SharedKey:
-    kind: str  # "name", "person name and ZIP", "mailing address"
+    kind: str  # "same company name", "same mailing address"
     text: str
 
 
@@ -88,7 +88,6 @@ class Resolution:
     hubs: dict[int, list[int]]  # keys shared so widely that they link nothing
     fuzzy: list[FuzzyLink]
     group_of_owner: IntArray
-    component_of_owner: IntArray
     split_groups: dict[int, int] = field(default_factory=dict)  # group -> owners in its component
 
     @property
@@ -300,7 +299,6 @@ def resolve(
         hubs=hubs,
         fuzzy=fuzzy,
         group_of_owner=final,
-        component_of_owner=component,
         split_groups={remap[g]: size for g, size in split.items() if g in remap},
     )
 

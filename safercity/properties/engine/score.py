@@ -23,6 +23,8 @@ EVENT_KINDS = {
     "nuisance": "Nuisance police reports",
     "condemnation": "Condemnations",
 }
+STATUS_KINDS = {"tax_year": "Tax delinquency", "vacancy": "Vacant"}
+LABELS = {**EVENT_KINDS, **STATUS_KINDS}
 
 
 @dataclass(frozen=True)
@@ -48,7 +50,7 @@ class Weights:
     tax_years_cap: int = 5
 
     def check(self) -> None:
-        for kind in (*EVENT_KINDS, "tax_year", "vacancy"):
+        for kind in LABELS:
             if self.weight.get(kind, 0) < 0:
                 raise ValueError(f"the weight of {kind} must not be negative")
         for kind in EVENT_KINDS:
@@ -141,10 +143,10 @@ def score_parcel(
         w = weights.weight["tax_year"]
         plural = "s" if years > 1 else ""
         how = f"{years} year{plural} x {w:g} points (at most {weights.tax_years_cap})"
-        components.append(Component("tax_year", "Tax delinquency", years, years * w, how))
+        components.append(Component("tax_year", LABELS["tax_year"], years, years * w, how))
     if vacant:
         w = weights.weight["vacancy"]
-        components.append(Component("vacancy", "Vacant", 1, w, f"{w:g} points"))
+        components.append(Component("vacancy", LABELS["vacancy"], 1, w, f"{w:g} points"))
     total = sum(c.points for c in components)
     return Score(total, tuple(components))
 
