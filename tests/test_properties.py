@@ -200,24 +200,36 @@ def test_scores_and_the_weights_that_make_them(rental, system, db):
         policy_set(actor=system, weights={}, note=" ")
 
 
-def test_the_measure_compares_last_month_with_the_baseline(rental, db):
-    today = timezone.localdate()
-    month = measures.last_full_month(today)
-    assert measures.figures()[0].value == "no baseline year is set"
-    Parameter.objects.create(key=measures.BASELINE_KEY, label="b", value=Decimal(2025),
-                             unit="year", source="test", as_of=date(2025, 12, 31))  # fmt: skip
-    case = Case.objects.create(parcel=rental, source="plu", opened_at=timezone.now())
+def _set_baseline_year(year):
+    Parameter.objects.create(key=measures.BASELINE_KEY, label="b", value=Decimal(year),
+                             unit="year", source="test", as_of=date(year, 12, 31))  # fmt: skip
+
+
+@pytest.fixture
+def issue(rental):
+    """issue(n, on, noo=True): record n violations at the rental, issued on `on`."""
     from safercity.properties.models import Inspection
 
-    inspection = Inspection.objects.create(case=case, kind="initial", scheduled_for=month)
+    case = Case.objects.create(parcel=rental, source="plu", opened_at=timezone.now())
+    inspection = Inspection.objects.create(
+        case=case, kind="initial", scheduled_for=date(2025, 1, 1)
+    )
 
-    def issue(n, on, noo=True):
+    def record(n, on, noo=True):
         Violation.objects.bulk_create(
             Violation(case=case, inspection=inspection, parcel=rental, code="x", description="x",
                       issued_on=on, comply_by=on, non_owner_occupied=noo)
             for _ in range(n)
         )  # fmt: skip
 
+    return record
+
+
+def test_the_measure_compares_last_month_with_the_baseline(issue, db):
+    today = timezone.localdate()
+    month = measures.last_full_month(today)
+    assert measures.figures()[0].value == "no baseline year is set"
+    _set_baseline_year(2025)
     issue(120, date(2025, 5, 3))  # baseline: 10 a month
     issue(15, month)
     issue(30, month, noo=False)  # owner-occupied: not counted
@@ -283,23 +295,8 @@ def test_nuisance_reports_and_condemnations_are_imported_by_parcel(parcels, syst
     assert set(PropertyEvent.objects.values_list("kind", flat=True)) == {"nuisance", "condemnation"}
 
 
-def test_the_public_page_shows_months_with_small_counts_hidden(client, rental, db):
-    from safercity.properties.models import Inspection
-
-    Parameter.objects.create(key=measures.BASELINE_KEY, label="b", value=Decimal(2025),
-                             unit="year", source="test", as_of=date(2025, 12, 31))  # fmt: skip
-    case = Case.objects.create(parcel=rental, source="plu", opened_at=timezone.now())
-    inspection = Inspection.objects.create(
-        case=case, kind="initial", scheduled_for=date(2025, 1, 1)
-    )
-
-    def issue(n, on, noo=True):
-        Violation.objects.bulk_create(
-            Violation(case=case, inspection=inspection, parcel=rental, code="x", description="x",
-                      issued_on=on, comply_by=on, non_owner_occupied=noo)
-            for _ in range(n)
-        )  # fmt: skip
-
+def test_the_public_page_shows_months_with_small_counts_hidden(client, issue, db):
+    _set_baseline_year(2025)
     issue(40, date(2025, 3, 4))
     issue(25, date(2025, 3, 9), noo=False)
     issue(3, date(2025, 4, 2))  # small: hidden, and one more cell with it
