@@ -8,6 +8,7 @@ export DEBUG ?= 1
 .PHONY: install run test test-sqlite test-postgres lint bench clean
 
 $(STAMP): pyproject.toml
+	@echo "Installing SaferCity and its dependencies into $(VENV) (a few minutes the first time)..."
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'
@@ -15,10 +16,19 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-run: install
+# Development settings for every shell in this checkout (settings.py reads the file; the
+# environment still wins). Written once, readable only by you.
+var/local.env:
+	mkdir -p var
+	umask 077 && printf 'DEBUG=1\nSECRET_KEY=%s\n' "$$(python3 -c 'import secrets; print(secrets.token_urlsafe(50))')" > $@
+
+# The task worker (rollups, e-mail, the schedule) runs beside the development server and
+# stops with it.
+run: install var/local.env
 	$(BIN)/safercity migrate --noinput
 	$(BIN)/safercity demo_load --if-empty
-	$(BIN)/safercity runserver 127.0.0.1:8000
+	$(BIN)/safercity worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(BIN)/safercity runserver 127.0.0.1:8000
 
 test: test-sqlite test-postgres
 
@@ -31,6 +41,7 @@ test-postgres: install
 	  DATABASE_URL=postgres://postgres@127.0.0.1/safercity $(BIN)/pytest
 
 lint: install
+	$(BIN)/lint-imports
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy safercity

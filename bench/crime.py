@@ -44,7 +44,7 @@ def child(backend: str, repeats: int) -> None:
     django.setup()
     from django.core.management import call_command
 
-    from safercity.core.actors import SystemActor
+    from safercity.core.actors import command_actor
     from safercity.core.models import Neighborhood
     from safercity.core.textfiles import decode_any
     from safercity.crime.compstat import compstat, hexagon_counts, rates_per_100k
@@ -66,7 +66,7 @@ def child(backend: str, repeats: int) -> None:
     rows = sum(1 for _, data in files for _ in csv.reader(io.StringIO(decode_any(data))))
     floor = time.perf_counter() - started
     started = time.perf_counter()
-    reports = legacy_import(actor=SystemActor("bench"), files=files)
+    reports = legacy_import(actor=command_actor("bench"), files=files)
     took = time.perf_counter() - started
     imported = sum(r.created for r in reports)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

@@ -34,11 +34,12 @@ def child(backend: str, minutes: float, scale: float) -> None:
     from django.core.management import call_command
     from django.db import transaction
 
-    from safercity.core.actors import SystemActor
+    from safercity.core.actors import command_actor
+    from safercity.demo.stream import demo_events
+    from safercity.emergency.api import PHONE_SYSTEM
     from safercity.emergency.models import Position
     from safercity.emergency.queue import assign_waiting
     from safercity.emergency.services import CallEventIn, event_ingest
-    from safercity.emergency.stream import demo_events
 
     call_command("migrate", verbosity=0)
     evening = datetime(2026, 7, 10, 18, 0, tzinfo=ZoneInfo("America/Chicago"))
@@ -53,7 +54,7 @@ def child(backend: str, minutes: float, scale: float) -> None:
     Position.objects.all().delete()
     for n in range(POSITIONS):
         Position.objects.create(name=f"P{n + 1}", on_duty=True)
-    cti, router = SystemActor("cti"), SystemActor("router")
+    cti, router = PHONE_SYSTEM, command_actor("router")
     latencies = []
     started = time.perf_counter()
     for event in events:

@@ -41,12 +41,12 @@ def run(backend: str, count: int, repeats: int) -> None:
     from django.utils import timezone
 
     django.setup()
-    from safercity.core.actors import SystemActor
+    from safercity.core.actors import command_actor
     from safercity.service311.catalog import DEMO_CATALOG, catalog_load
     from safercity.service311.models import Service, ServiceRequest
 
     call_command("migrate", verbosity=0)
-    catalog_load(actor=SystemActor("bench"), specs=DEMO_CATALOG, source="bench")
+    catalog_load(actor=command_actor("bench"), specs=DEMO_CATALOG, source="bench")
     services = list(Service.objects.all())
     rng = np.random.default_rng(7)
     now = timezone.now().replace(microsecond=0)

@@ -4,6 +4,7 @@ import importlib.util
 from pathlib import Path
 
 import django_stubs_ext
+from dotenv import load_dotenv
 
 from safercity.env import database_from_url, env_bool, env_list, env_str, sqlite_database
 
@@ -12,22 +13,31 @@ django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("SAFERCITY_VAR", str(BASE_DIR / "var")))
+# `make run` writes the development settings here, so a command from a second shell finds them;
+# the environment still wins. The test suite sets its own and ignores the file.
+if not env_bool("SAFERCITY_TESTING", False):
+    load_dotenv(VAR_DIR / "local.env", override=False)
 
 DEBUG = env_bool("DEBUG", False)
+TESTING = env_bool("SAFERCITY_TESTING", False)
 _DEV_KEY = "insecure-development-key-do-not-use-in-production"
 SECRET_KEY = env_str("SECRET_KEY", _DEV_KEY)
-if SECRET_KEY == _DEV_KEY and not DEBUG and not env_bool("SAFERCITY_TESTING", False):
-    raise RuntimeError("Set SECRET_KEY (or DEBUG=1 for development).")
+if SECRET_KEY == _DEV_KEY and not DEBUG and not TESTING:
+    raise RuntimeError(
+        "Set SECRET_KEY (or DEBUG=1 for development; `make run` writes both to var/local.env)."
+    )
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "safercity.core.apps.SaferCityAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    "django_tasks",
+    "django_tasks_db",
     "safercity.core",
     "safercity.accountability",
     "safercity.staffing",
@@ -40,6 +50,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -81,6 +92,10 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "safercity.core.backends.RoleBackend",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -102,7 +117,21 @@ TIME_ZONE = env_str("SAFERCITY_TIME_ZONE", "America/Chicago")
 SAFERCITY_CITY_NAME = env_str("SAFERCITY_CITY_NAME", "St. Louis")
 
 STATIC_URL = "static/"
-STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT = Path(env_str("SAFERCITY_STATIC_ROOT", str(VAR_DIR / "static")))
+if DEBUG or TESTING:
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise looks there even in development
+# In production whitenoise serves the files `collectstatic` gathered, compressed and under
+# content-hashed names (cached for a year); development and tests serve them from the apps.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if DEBUG or TESTING
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        )
+    },
+}
 # Leaflet's files come from the django-leaflet package (found, not imported: importing it
 # would load GeoDjango, which needs GDAL).
 _leaflet = importlib.util.find_spec("leaflet")
@@ -117,7 +146,26 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2_500_000
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_500_000
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 200
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# One cache in the database, shared by every server process and the task worker (rate limits
+# must count across processes). Its table is made by core's migrations.
+# Background tasks: stored in the database and run by `safercity worker`. The test suite runs
+# them at once, in the test's own transaction.
+TASKS = {
+    "default": {
+        "BACKEND": (
+            "django_tasks.backends.immediate.ImmediateBackend"
+            if TESTING
+            else "django_tasks_db.backend.DatabaseBackend"
+        )
+    }
+}
+
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "safercity_cache",
+    }
+}
 
 # 911: an abandoned call is called back within this many seconds.
 SAFERCITY_CALLBACK_DEADLINE_S = int(env_str("SAFERCITY_CALLBACK_DEADLINE_S", "300"))
@@ -141,7 +189,20 @@ OPEN311_POSTS_PER_MINUTE = int(env_str("OPEN311_POSTS_PER_MINUTE", "30"))
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+SECURE_HSTS_SECONDS = int(env_str("SECURE_HSTS_SECONDS", "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+# Behind a reverse proxy that terminates TLS: trust its X-Forwarded-Proto (and, for rate limits,
+# the client address it puts in X-Forwarded-For; see core.http.client_address).
+SAFERCITY_TRUSTED_PROXIES = int(env_str("SAFERCITY_TRUSTED_PROXIES", "0"))
+if SAFERCITY_TRUSTED_PROXIES:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    USE_X_FORWARDED_HOST = env_bool("USE_X_FORWARDED_HOST", False)
 
 LOGGING = {
     "version": 1,

@@ -1,8 +1,8 @@
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path, re_path
 
+from safercity.core.uploads import serve_upload
 from safercity.emergency.api import api as emergency_api
 from safercity.properties import urls as properties_urls
 from safercity.service311 import urls as service311_urls
@@ -26,5 +26,6 @@ urlpatterns = [
     re_path(r"^open311/v2/(?P<rest>.*)$", open311_not_found),
     path("admin/", admin.site.urls),
 ]
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Uploads are served by one view, in development and production alike, only as the image type
+# their bytes show (see core.uploads); a front proxy may cache them but must not serve the folder.
+urlpatterns.append(path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", serve_upload))

@@ -9,12 +9,17 @@ from django.conf import settings
 from django.contrib.auth.models import Group, User
 
 from safercity.core import selectors
-from safercity.core.actors import SystemActor
+from safercity.core.actors import SystemActor, command_actor
 from safercity.core.roles import Role
 
 SHARED_DATA = Path(
     os.environ.get("SAFERCITY_SHARED_DATA", Path(__file__).resolve().parents[2] / "shared" / "data")
 )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # Test users need no slow password hash; the real hashers are Django's, tested upstream.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def shared_data(*parts: str) -> Path:
@@ -80,7 +85,7 @@ def _fresh_city_index() -> Iterator[None]:
 
 @pytest.fixture
 def system() -> SystemActor:
-    return SystemActor("tests")
+    return command_actor("tests")
 
 
 def make_user(username: str, *roles: Role) -> User:
@@ -88,6 +93,25 @@ def make_user(username: str, *roles: Role) -> User:
     for role in roles:
         user.groups.add(Group.objects.get(name=role.value))
     return user
+
+
+# One named person per role (healthchecks' habit): tests read as who did what.
+PERSONAS = {
+    Role.ADMINISTRATOR: "alice",
+    Role.CALL_TAKER: "carl",
+    Role.DISPATCHER: "dina",
+    Role.SUPERVISOR_911: "sofia",
+    Role.AGENT_311: "omar",
+    Role.INSPECTOR: "ines",
+    Role.ANALYST: "ana",
+    Role.PROGRAM_STAFF: "pablo",
+}
+
+
+@pytest.fixture
+def personas(db: None) -> dict[Role, User]:
+    """Every role's person at once (for tests that try each role in turn)."""
+    return {role: make_user(name, role) for role, name in PERSONAS.items()}
 
 
 @pytest.fixture
@@ -98,3 +122,33 @@ def alice_admin(db: None) -> User:
 @pytest.fixture
 def carl_call_taker(db: None) -> User:
     return make_user("carl", Role.CALL_TAKER)
+
+
+@pytest.fixture
+def dina_dispatcher(db: None) -> User:
+    return make_user("dina", Role.DISPATCHER)
+
+
+@pytest.fixture
+def sofia_supervisor(db: None) -> User:
+    return make_user("sofia", Role.SUPERVISOR_911)
+
+
+@pytest.fixture
+def omar_agent(db: None) -> User:
+    return make_user("omar", Role.AGENT_311)
+
+
+@pytest.fixture
+def ines_inspector(db: None) -> User:
+    return make_user("ines", Role.INSPECTOR)
+
+
+@pytest.fixture
+def ana_analyst(db: None) -> User:
+    return make_user("ana", Role.ANALYST)
+
+
+@pytest.fixture
+def pablo_program_staff(db: None) -> User:
+    return make_user("pablo", Role.PROGRAM_STAFF)

@@ -4,7 +4,7 @@ import pytest
 from django.utils import timezone
 
 from safercity.accountability.registry import scorecard
-from safercity.core.actors import SystemActor
+from safercity.core.actors import command_actor
 from safercity.demo.services import demo_load
 from safercity.service311.measures import figures
 from safercity.service311.models import ServiceRequest
@@ -16,14 +16,14 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def city(settings, tmp_path):
     settings.VAR_DIR = tmp_path
-    demo_load(actor=SystemActor("tests"), scale=0.001, with_staff=False)
+    demo_load(actor=command_actor("tests"), scale=0.001, with_staff=False)
 
 
 def _requests(count, *, on_time):
     now = timezone.now()
     for n in range(count):
         made = request_create(
-            actor=SystemActor("t"),
+            actor=command_actor("t"),
             new=NewRequest(service_code="STREETLIGHT", address_string=f"{n} Main St"),
         )
         ServiceRequest.objects.filter(pk=made.pk).update(

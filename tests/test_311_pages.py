@@ -7,7 +7,7 @@ import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from safercity.core.actors import SystemActor
+from safercity.core.actors import command_actor
 from safercity.core.models import Address
 from safercity.core.roles import Role
 from safercity.demo.services import demo_load
@@ -27,13 +27,13 @@ def city(settings, tmp_path):
     settings.VAR_DIR = tmp_path
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    demo_load(actor=SystemActor("tests"), scale=0.002, with_staff=False)
+    demo_load(actor=command_actor("tests"), scale=0.002, with_staff=False)
     return Address.objects.exclude(neighborhood=None).first()
 
 
 def new(city, code="STREETLIGHT", **extra):
     return request_create(
-        actor=SystemActor("tests"),
+        actor=command_actor("tests"),
         new=NewRequest(service_code=code, lat=city.lat, long=city.lon, **extra),
     )
 

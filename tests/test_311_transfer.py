@@ -1,7 +1,7 @@
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from safercity.core.actors import SystemActor
+from safercity.core.actors import command_actor
 from safercity.core.audit import audit_verify
 from safercity.core.models import Address, AuditEntry
 from safercity.core.roles import Role
@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def city(settings, tmp_path):
     settings.VAR_DIR = tmp_path
-    demo_load(actor=SystemActor("tests"), scale=0.001, with_staff=False)
+    demo_load(actor=command_actor("tests"), scale=0.001, with_staff=False)
     return Address.objects.exclude(neighborhood=None).first()
 
 

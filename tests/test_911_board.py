@@ -3,15 +3,15 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from safercity.core.actors import SystemActor
 from safercity.core.roles import Role
+from safercity.emergency.api import PHONE_SYSTEM
 from safercity.emergency.board import board_state
 from safercity.emergency.models import Position
 from safercity.emergency.services import CallEventIn, event_ingest
 from tests.conftest import make_user
 
 pytestmark = pytest.mark.django_db
-CTI = SystemActor("cti")
+CTI = PHONE_SYSTEM
 
 
 def happen(event_id, call_id, kind, seconds_ago, **extra):

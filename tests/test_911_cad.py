@@ -4,8 +4,8 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
-from safercity.core.actors import SystemActor
 from safercity.core.roles import Role
+from safercity.emergency.api import PHONE_SYSTEM
 from safercity.emergency.cad import dispatch, incident_from_call, recommend, unit_progress
 from safercity.emergency.engine.triage import Answers
 from safercity.emergency.models import Call, Unit
@@ -19,7 +19,7 @@ HERE = (38.6270, -90.1994)  # downtown
 
 @pytest.fixture
 def triaged_call():
-    cti = SystemActor("cti")
+    cti = PHONE_SYSTEM
     at = timezone.now() - timedelta(minutes=2)
     event_ingest(
         actor=cti,
@@ -108,6 +108,6 @@ def test_status_times_run_through_and_the_incident_closes_when_all_clear(triaged
 
 
 def test_an_untriaged_call_cannot_become_an_incident(dana):
-    event_ingest(actor=SystemActor("cti"), event=CallEventIn("o9", "c9", "offered", timezone.now()))
+    event_ingest(actor=PHONE_SYSTEM, event=CallEventIn("o9", "c9", "offered", timezone.now()))
     with pytest.raises(ValueError, match="triage the call first"):
         incident_from_call(actor=dana, call=Call.objects.get(call_id="c9"))

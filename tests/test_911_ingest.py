@@ -7,16 +7,16 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.db import connection
 
-from safercity.core.actors import SystemActor
 from safercity.core.audit import audit_verify
 from safercity.core.roles import Role
+from safercity.emergency.api import PHONE_SYSTEM
 from safercity.emergency.models import Call, Callback, CallEvent
 from safercity.emergency.services import CallEventIn, EventInvalid, callback_record, event_ingest
 from tests.conftest import make_user
 
 pytestmark = pytest.mark.django_db
 T0 = datetime(2026, 11, 24, 18, 0, tzinfo=UTC)
-CTI = SystemActor("cti")
+CTI = PHONE_SYSTEM
 
 
 def event(event_id, call_id, kind, seconds, **extra):

@@ -4,7 +4,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.utils import timezone
 
-from safercity.core.actors import SystemActor
+from safercity.emergency.api import PHONE_SYSTEM
 from safercity.emergency.engine.nena import answer_times
 from safercity.emergency.measures import figures
 from safercity.emergency.services import CallEventIn, event_ingest
@@ -40,7 +40,7 @@ def test_impossible_answer_times_are_refused():
 
 @pytest.mark.django_db
 def test_the_scorecard_shows_this_months_answer_times_once_there_are_enough_calls(client):
-    actor = SystemActor("cti")
+    actor = PHONE_SYSTEM
     now = timezone.now().replace(microsecond=0)
     start = max(
         timezone.localtime(now).replace(day=1, hour=0, minute=0, second=0), now - timedelta(hours=6)

@@ -8,21 +8,22 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from safercity.core.actors import SystemActor
+from safercity.core.actors import command_actor
 from safercity.core.roles import Role
+from safercity.emergency.api import PHONE_SYSTEM
 from safercity.emergency.models import Call, Position
 from safercity.emergency.queue import alerts, assign_waiting, roll_to_partner
 from safercity.emergency.services import CallEventIn, event_ingest
 from tests.conftest import make_user
 
 pytestmark = pytest.mark.django_db
-ROUTER = SystemActor("router")
+ROUTER = command_actor("router")
 
 
 def offer(call_id, seconds_ago, **extra):
     at = timezone.now() - timedelta(seconds=seconds_ago)
     event_ingest(
-        actor=SystemActor("cti"), event=CallEventIn(f"o-{call_id}", call_id, "offered", at, **extra)
+        actor=PHONE_SYSTEM, event=CallEventIn(f"o-{call_id}", call_id, "offered", at, **extra)
     )
     return Call.objects.get(call_id=call_id)
 
@@ -70,10 +71,10 @@ def test_a_position_with_a_live_call_gets_no_other():
     first = Call.objects.get(call_id="first")
     at = timezone.now()
     event_ingest(
-        actor=SystemActor("cti"), event=CallEventIn("a1", "first", "answered", at, position="P1")
+        actor=PHONE_SYSTEM, event=CallEventIn("a1", "first", "answered", at, position="P1")
     )
     event_ingest(
-        actor=SystemActor("cti"),
+        actor=PHONE_SYSTEM,
         event=CallEventIn("r1", "first", "released", at + timedelta(seconds=60)),
     )
     first.refresh_from_db()

@@ -15,12 +15,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from safercity.core.actors import SystemActor
-from safercity.emergency.management.commands.emergency_demo_stream import send_event
+from safercity.core.actors import command_actor
+from safercity.demo.management.commands.emergency_demo_stream import send_event
+from safercity.demo.stream import demo_events
+from safercity.emergency.api import PHONE_SYSTEM
 from safercity.emergency.models import Call, Callback, CallEvent, Position
 from safercity.emergency.queue import assign_waiting
 from safercity.emergency.services import CallEventIn, event_ingest
-from safercity.emergency.stream import demo_events
 
 EVENING = datetime(2026, 7, 10, 18, 0, tzinfo=ZoneInfo("America/Chicago"))
 KEY = "reliability-" + "k" * 24
@@ -31,7 +32,7 @@ def test_a_burst_of_ten_times_normal_volume_leaves_no_call_untracked():
     events = demo_events(start=EVENING, minutes=20, positions=6, scale=10, run="burst")
     for n in range(6):
         Position.objects.create(name=f"P{n + 1}", on_duty=True)
-    cti, router = SystemActor("cti"), SystemActor("router")
+    cti, router = PHONE_SYSTEM, command_actor("router")
     for number, event in enumerate(events):
         body = dict(event.body)
         at = datetime.fromisoformat(str(body.pop("at")))

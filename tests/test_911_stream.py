@@ -5,8 +5,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.management import call_command
 
+from safercity.demo.stream import demo_events
 from safercity.emergency.models import Call, Callback, CallEvent
-from safercity.emergency.stream import demo_events
 
 CHICAGO = ZoneInfo("America/Chicago")
 

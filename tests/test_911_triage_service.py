@@ -4,10 +4,11 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
-from safercity.core.actors import SystemActor
+from safercity.core.actors import command_actor
 from safercity.core.models import Address
 from safercity.core.roles import Role
 from safercity.demo.services import demo_load
+from safercity.emergency.api import PHONE_SYSTEM
 from safercity.emergency.engine.triage import Answers, Discipline
 from safercity.emergency.measures import clinician_figures
 from safercity.emergency.models import Call
@@ -22,7 +23,7 @@ pytestmark = pytest.mark.django_db
 def a_call(call_id, **extra):
     at = timezone.now() - timedelta(minutes=1)
     event_ingest(
-        actor=SystemActor("cti"), event=CallEventIn(f"o-{call_id}", call_id, "offered", at, **extra)
+        actor=PHONE_SYSTEM, event=CallEventIn(f"o-{call_id}", call_id, "offered", at, **extra)
     )
     return Call.objects.get(call_id=call_id)
 
@@ -67,7 +68,7 @@ def test_a_call_taker_may_change_who_goes_but_must_say_why():
 
 def test_a_routine_concern_becomes_a_311_request_in_one_step(settings, tmp_path):
     settings.VAR_DIR = tmp_path
-    demo_load(actor=SystemActor("tests"), scale=0.001, with_staff=False)
+    demo_load(actor=command_actor("tests"), scale=0.001, with_staff=False)
     spot = Address.objects.exclude(neighborhood=None).first()
     call = a_call("c3", lat=spot.lat, lon=spot.lon, ani="3145550111")
     carl = make_user("carl", Role.CALL_TAKER)

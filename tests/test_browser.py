@@ -121,12 +121,12 @@ def test_a_supervisor_makes_a_staffing_plan_in_the_browser(live_server, sue_supe
 
 @pytest.fixture
 def demo_city(settings, tmp_path):
-    from safercity.core.actors import SystemActor
+    from safercity.core.actors import command_actor
     from safercity.demo.services import demo_load
 
     settings.VAR_DIR = tmp_path
     settings.MEDIA_ROOT = tmp_path / "media"
-    demo_load(actor=SystemActor("tests"), scale=0.001, with_staff=False)
+    demo_load(actor=command_actor("tests"), scale=0.001, with_staff=False)
 
 
 def test_a_resident_reports_by_clicking_the_map(live_server, demo_city, page):
@@ -150,7 +150,7 @@ def test_a_resident_reports_by_clicking_the_map(live_server, demo_city, page):
 def published_crime(settings, tmp_path):
     from django.core.management import call_command
 
-    from safercity.core.actors import SystemActor
+    from safercity.core.actors import command_actor
     from safercity.crime.services import legacy_import
     from tests.conftest import shared_data
 
@@ -159,7 +159,7 @@ def published_crime(settings, tmp_path):
     call_command("geo_import", "neighborhoods", str(hoods), verbosity=0)
     folder = shared_data("slmpd", "legacy", "2019")
     files = [(p.name, p.read_bytes()) for p in sorted(folder.glob("*.csv"))[:3]]
-    legacy_import(actor=SystemActor("tests"), files=files)
+    legacy_import(actor=command_actor("tests"), files=files)
     call_command("crime_publish", verbosity=0)
 
 

@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta
 import pytest
 from django.core.management import call_command
 
-from safercity.core.actors import SystemActor
+from safercity.core.actors import command_actor
 from safercity.crime.compstat import compstat, hexagon_counts, rates_per_100k, windows
 from safercity.crime.legacy import read_legacy
 from safercity.crime.models import CrimeRecord
@@ -23,7 +23,7 @@ def two_years():
     for year in (2018, 2019):
         folder = shared_data("slmpd", "legacy", str(year))
         files += [(p.name, p.read_bytes()) for p in sorted(folder.glob("*.csv"))]
-    legacy_import(actor=SystemActor("t"), files=files)
+    legacy_import(actor=command_actor("t"), files=files)
     return [r for _, data in files for r in read_legacy(data).records]
 
 

@@ -2,7 +2,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from safercity.core.actors import SystemActor
+from safercity.core.actors import command_actor
 from safercity.crime.selectors import homicides_by_month
 from safercity.crime.services import legacy_import
 from tests.conftest import shared_data
@@ -16,7 +16,7 @@ def years_2012_to_2015():
     for year in range(2012, 2016):
         folder = shared_data("slmpd", "legacy", str(year))
         files += [(p.name, p.read_bytes()) for p in sorted(folder.glob("*.csv"))]
-    legacy_import(actor=SystemActor("t"), files=files)
+    legacy_import(actor=command_actor("t"), files=files)
 
 
 def test_the_goal_report_and_the_change_after_august_2014(years_2012_to_2015, capsys):

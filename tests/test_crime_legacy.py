@@ -3,7 +3,7 @@
 import pytest
 from django.core.management import call_command
 
-from safercity.core.actors import SystemActor
+from safercity.core.actors import command_actor
 from safercity.crime.legacy import parse_occurred, read_legacy
 from safercity.crime.models import CrimeRecord
 from safercity.crime.selectors import homicides_by_year
@@ -29,7 +29,7 @@ def year_files(year):
 @pytest.mark.django_db
 def test_homicides_per_year_equal_the_fbis(django_assert_max_num_queries):
     for year in FBI_HOMICIDES:
-        reports = legacy_import(actor=SystemActor("t"), files=year_files(year))
+        reports = legacy_import(actor=command_actor("t"), files=year_files(year))
         assert all(r.rejected == [] for r in reports), year
     assert {y: n for y, n in homicides_by_year().items() if y in FBI_HOMICIDES} == FBI_HOMICIDES
 

@@ -8,7 +8,7 @@ import pyarrow.parquet as pq
 import pytest
 from django.core.management import call_command
 
-from safercity.core.actors import SystemActor
+from safercity.core.actors import command_actor
 from safercity.core.geo import MISSOURI_EAST_METRES, WGS84, project_points
 from safercity.core.publication import is_small
 from safercity.crime.models import CrimeRecord
@@ -27,7 +27,7 @@ def published(settings, tmp_path):
     for year in (2018, 2019):
         folder = shared_data("slmpd", "legacy", str(year))
         files += [(p.name, p.read_bytes()) for p in sorted(folder.glob("*.csv"))]
-    legacy_import(actor=SystemActor("t"), files=files)
+    legacy_import(actor=command_actor("t"), files=files)
     call_command("crime_publish")
     return tmp_path / "public" / "crime"
 

@@ -6,7 +6,7 @@ import io
 import pytest
 from django.core.management import call_command
 
-from safercity.core.actors import SystemActor
+from safercity.core.actors import command_actor
 from safercity.core.textfiles import read_text_any
 from safercity.service311.importers import department_of, import_csb, moment, read_categories
 from safercity.service311.models import Department, Service, ServiceRequest
@@ -28,7 +28,7 @@ def categories():
 def test_the_catalog_has_every_problem_code_with_its_division_group_and_deadline(
     january, categories
 ):
-    import_csb(actor=SystemActor("t"), text=january, categories=categories, with_requests=False)
+    import_csb(actor=command_actor("t"), text=january, categories=categories, with_requests=False)
     assert Service.objects.count() == 156
     assert Department.objects.count() == 26  # 27 spellings of SUBMITTO, two of the same division
     streetlight = Service.objects.get(service_code="Single Light Out")
@@ -42,7 +42,7 @@ def test_the_catalog_has_every_problem_code_with_its_division_group_and_deadline
 
 
 def test_requests_are_imported_with_their_real_times_status_and_place(january, categories):
-    report = import_csb(actor=SystemActor("t"), text=january, categories=categories)
+    report = import_csb(actor=command_actor("t"), text=january, categories=categories)
     assert report.created == 1520
     assert len(report.rejected) == 34
     reasons = [r.reason for r in report.rejected]
@@ -61,8 +61,8 @@ def test_requests_are_imported_with_their_real_times_status_and_place(january, c
 
 
 def test_importing_again_changes_nothing(january):
-    import_csb(actor=SystemActor("t"), text=january)
-    again = import_csb(actor=SystemActor("t"), text=january)
+    import_csb(actor=command_actor("t"), text=january)
+    again = import_csb(actor=command_actor("t"), text=january)
     assert (again.created, again.unchanged) == (0, 1520)
     assert ServiceRequest.objects.count() == 1520
 
@@ -70,7 +70,7 @@ def test_importing_again_changes_nothing(january):
 def test_csb_neighborhoods_agree_with_ours_on_the_real_boundaries(january):
     path = shared_data("boundaries", "city_nbrhds_wards", "BND_Nhd88_cw.shp")
     call_command("geo_import", "neighborhoods", str(path))
-    report = import_csb(actor=SystemActor("t"), text=january)
+    report = import_csb(actor=command_actor("t"), text=january)
     outside = [r for r in report.rejected if "outside the city" in r.reason]
     assert len(outside) < 5
     recorded = {r["requestid"]: r["neighborhood"] for r in csv.DictReader(io.StringIO(january))}
@@ -83,7 +83,7 @@ def test_csb_neighborhoods_agree_with_ours_on_the_real_boundaries(january):
 
 def test_the_upper_case_schema_reads_too():
     text = read_text_any(shared_data("csb311", "testdata_raw_uppercase_schema.csv"))
-    report = import_csb(actor=SystemActor("t"), text=text)
+    report = import_csb(actor=command_actor("t"), text=text)
     assert report.created >= 2
     assert report.rejected == []
 

@@ -9,7 +9,7 @@ from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from safercity.core.actors import SystemActor
+from safercity.core.actors import command_actor
 from safercity.core.audit import audit_verify
 from safercity.core.geo import area_square_metres
 from safercity.core.models import Address, City, Neighborhood, PoliceDistrict, Ward
@@ -96,7 +96,7 @@ def test_every_calibration_value_cites_a_source():
 @pytest.mark.django_db
 def test_loading_the_demo_stores_the_city_through_the_audited_write_path(settings, tmp_path):
     settings.VAR_DIR = tmp_path
-    report = demo_load(actor=SystemActor("tests"), scale=0.01)
+    report = demo_load(actor=command_actor("tests"), scale=0.01)
     assert report.addresses == Address.objects.count() == 1_350
     assert Neighborhood.objects.count() == 88
     assert Ward.objects.filter(plan="demo-14").count() == 14
@@ -125,7 +125,7 @@ def test_loading_the_demo_stores_the_city_through_the_audited_write_path(setting
 @pytest.mark.django_db
 def test_demo_staff_get_one_account_per_role_and_a_private_password_file(settings, tmp_path):
     settings.VAR_DIR = tmp_path
-    report = demo_load(actor=SystemActor("tests"), scale=0.001)
+    report = demo_load(actor=command_actor("tests"), scale=0.001)
     assert report.credentials_path is not None
     assert stat.S_IMODE(report.credentials_path.stat().st_mode) == 0o600
     text = report.credentials_path.read_text()
@@ -186,9 +186,9 @@ def test_addresses_are_reassigned_to_the_areas_that_hold_them(db, settings, tmp_
     from safercity.core.services import addresses_assign_areas
 
     settings.VAR_DIR = tmp_path
-    demo_load(actor=SystemActor("tests"), scale=0.001, with_staff=False)
+    demo_load(actor=command_actor("tests"), scale=0.001, with_staff=False)
     before = dict(Address.objects.values_list("pk", "neighborhood_id"))
     Address.objects.update(neighborhood=None, ward=None, district=None)
-    assert addresses_assign_areas(actor=SystemActor("tests")) == len(before)
+    assert addresses_assign_areas(actor=command_actor("tests")) == len(before)
     assert dict(Address.objects.values_list("pk", "neighborhood_id")) == before
     assert not Address.objects.filter(ward=None).exists()

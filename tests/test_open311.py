@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.utils import timezone
 
-from safercity.core.actors import SystemActor
+from safercity.core.actors import command_actor
 from safercity.core.models import Address, Neighborhood
 from safercity.demo.services import demo_load
 from safercity.service311.models import ServiceRequest
@@ -27,12 +27,12 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 def city(settings, tmp_path):
     settings.VAR_DIR = tmp_path
     settings.MEDIA_ROOT = tmp_path / "media"
-    demo_load(actor=SystemActor("tests"), scale=0.002, with_staff=False)
+    demo_load(actor=command_actor("tests"), scale=0.002, with_staff=False)
 
 
 @pytest.fixture
 def key(city):
-    return api_key_create(actor=SystemActor("tests"), name="test client")
+    return api_key_create(actor=command_actor("tests"), name="test client")
 
 
 @pytest.fixture
@@ -396,7 +396,7 @@ def test_extensions_add_the_public_history(client, key, inside):
     from safercity.service311.services import request_add_note, request_set_status
 
     [stored] = _make(client, key, inside, n=1)
-    staff = SystemActor("tests")
+    staff = command_actor("tests")
     request_add_note(actor=staff, request=stored, text="crew's private remark", public=False)
     request_set_status(actor=staff, request=stored, status="closed", note="Light repaired.")
     [plain] = client.get(f"{BASE}/requests/{stored.pk}.json").json()
@@ -458,8 +458,8 @@ def test_a_photo_can_be_uploaded_but_not_other_files(client, key, inside):
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_an_acknowledged_request_is_already_committed(client, settings, tmp_path):
     settings.VAR_DIR = tmp_path
-    demo_load(actor=SystemActor("tests"), scale=0.001, with_staff=False)
-    key = api_key_create(actor=SystemActor("tests"), name="durability")
+    demo_load(actor=command_actor("tests"), scale=0.001, with_staff=False)
+    key = api_key_create(actor=command_actor("tests"), name="durability")
     address = Address.objects.exclude(neighborhood=None).first()
     response = post(client, key, service_code="STREETLIGHT", lat=address.lat, long=address.lon)
     request_id = response.json()[0]["service_request_id"]

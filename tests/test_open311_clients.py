@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from georeport import GeoReport
 
-from safercity.core.actors import SystemActor
+from safercity.core.actors import command_actor
 from safercity.core.models import Address
 from safercity.demo.services import demo_load
 from safercity.service311.services import NewRequest, api_key_create, request_create
@@ -22,9 +22,9 @@ SNAPSHOT = Path(__file__).parent / "snapshots" / "open311_openapi.json"
 @pytest.fixture
 def city_with_requests(settings, tmp_path):
     settings.VAR_DIR = tmp_path
-    demo_load(actor=SystemActor("tests"), scale=0.001, with_staff=False)
+    demo_load(actor=command_actor("tests"), scale=0.001, with_staff=False)
     address = Address.objects.exclude(neighborhood=None).first()
-    system = SystemActor("tests")
+    system = command_actor("tests")
     created = [
         request_create(
             actor=system,

@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from safercity.accountability.models import Parameter
-from safercity.core.actors import SystemActor
+from safercity.core.actors import command_actor
 from safercity.core.models import AuditEntry
 from safercity.core.roles import Role
 from safercity.properties import measures
@@ -343,7 +343,7 @@ def test_the_commands_import_refresh_and_plan(tmp_path, db, capsys):
     out = capsys.readouterr().out
     assert "occupancy: " in out and "portfolios: " in out and "scores: " in out
     assert Parcel.objects.filter(portfolio=None).count() == 0
-    case_open(actor=SystemActor("t"), parcel=Parcel.objects.get(handle="10001000010"),
+    case_open(actor=command_actor("t"), parcel=Parcel.objects.get(handle="10001000010"),
               source=Case.Source.PLU)  # fmt: skip
     call_command("properties_plan", "2026-12-01")
     assert "1 inspection scheduled on 2026-12-01" in capsys.readouterr().out

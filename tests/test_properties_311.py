@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from safercity.core.actors import SystemActor
+from safercity.core.actors import command_actor
 from safercity.core.models import Address
 from safercity.demo.services import demo_load
 from safercity.properties.models import Case, Parcel
@@ -12,7 +12,7 @@ from safercity.service311.services import NewRequest, request_create
 
 def test_a_property_complaint_opens_one_case(db, settings, tmp_path):
     settings.VAR_DIR = tmp_path
-    system = SystemActor("tests")
+    system = command_actor("tests")
     demo_load(actor=system, scale=0.001, with_staff=False)
     parcel = Parcel.objects.filter(occupancy="non_owner").exclude(address=None).first()
     Case.objects.filter(parcel=parcel).delete()
@@ -47,7 +47,7 @@ def test_the_resident_hears_how_the_case_went(db, settings, tmp_path):
     from tests.conftest import make_user
 
     settings.VAR_DIR = tmp_path
-    system = SystemActor("tests")
+    system = command_actor("tests")
     demo_load(actor=system, scale=0.001, with_staff=False)
     parcel = Parcel.objects.filter(occupancy="non_owner").exclude(address=None).first()
     Case.objects.filter(parcel=parcel).delete()
@@ -70,23 +70,25 @@ def test_the_resident_hears_how_the_case_went(db, settings, tmp_path):
     assert parcel.owner_name not in request.status_notes
 
 
-def test_a_complaint_opens_its_case_as_soon_as_it_is_committed(
-    db, settings, tmp_path, django_capture_on_commit_callbacks
-):
+def test_a_complaint_opens_its_case_at_the_next_intake_a_minute_later(db, settings, tmp_path):
+    from safercity.core.tasks import SCHEDULE
+    from safercity.properties.tasks import intake_311
+
     settings.VAR_DIR = tmp_path
-    system = SystemActor("tests")
+    system = command_actor("tests")
     demo_load(actor=system, scale=0.001, with_staff=False)
     parcel = Parcel.objects.filter(occupancy="non_owner").exclude(address=None).first()
-    with django_capture_on_commit_callbacks(execute=True):
-        request = request_create(
-            actor=system,
-            new=NewRequest(service_code="VACANT-OPEN", address_id=str(parcel.address_id)),
-        )
-        light = request_create(
-            actor=system,
-            new=NewRequest(service_code="STREETLIGHT", address_id=str(parcel.address_id)),
-        )
+    request = request_create(
+        actor=system, new=NewRequest(service_code="VACANT-OPEN", address_id=str(parcel.address_id))
+    )
+    light = request_create(
+        actor=system, new=NewRequest(service_code="STREETLIGHT", address_id=str(parcel.address_id))
+    )
+    assert SCHEDULE["properties:intake"].every.total_seconds() == 60
+    assert intake_311.enqueue().return_value == 1
     case = Case.objects.get(service_request=request)
-    assert case.parcel == parcel and case.history.get().by == "system:properties.intake"
+    assert case.parcel == parcel and case.history.get().by == (
+        "system:task:properties-intake (permission checks skipped)"
+    )
     assert not Case.objects.filter(service_request=light).exists()
     assert cases_from_311(actor=system)[0] == 0, "the sweep finds nothing left to open"

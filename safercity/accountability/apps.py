@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django.apps import AppConfig
 
 
@@ -5,3 +7,12 @@ class AccountabilityConfig(AppConfig):
     name = "safercity.accountability"
     label = "accountability"
     verbose_name = "Accountability: the ten commitments"
+
+    def ready(self) -> None:
+        from safercity.accountability import selectors  # registers the scorecard rollup
+        from safercity.core.rollups import refresh_rollup
+        from safercity.core.tasks import periodic
+
+        # Figures that count "the last hour" change with the clock as well as with records.
+        periodic("rollup:scorecard", timedelta(minutes=1), refresh_rollup, "scorecard")
+        del selectors

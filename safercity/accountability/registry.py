@@ -48,13 +48,15 @@ def module_installed(label: str) -> bool:
     return any(config.label == label for config in apps.get_app_configs())
 
 
-def scorecard() -> list[ScorecardRow]:
+def scorecard(with_figures: bool = True) -> list[ScorecardRow]:
+    """The ten commitments, with their live figures computed now (the rollup calls this;
+    pages read the rollup's snapshot through `selectors.scorecard_view`)."""
     rows = []
     for commitment in COMMITMENTS:
         built = module_installed(commitment.module)
         figures = (
             [f for provider in _providers.get(commitment.number, []) for f in provider()]
-            if built
+            if built and with_figures
             else []
         )
         page = _pages.get(commitment.number) if built else None

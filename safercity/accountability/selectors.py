@@ -1,15 +1,19 @@
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, replace
+from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from safercity.accountability.commitments import HOMICIDE_BASELINE_KEY, HOMICIDE_REDUCTION
 from safercity.accountability.models import Parameter
+from safercity.accountability.registry import Figure, ScorecardRow, scorecard
+from safercity.core.rollups import rollup, rollup_read
 
 
 @dataclass(frozen=True)
 class HomicideGoal:
-    baseline: Parameter
+    baseline: Parameter | Baseline
     target: int  # homicides a year at the end of the term
 
 
@@ -21,3 +25,70 @@ def homicide_goal() -> HomicideGoal | None:
         Decimal(1), rounding=ROUND_HALF_UP
     )
     return HomicideGoal(baseline=baseline, target=int(target))
+
+
+@dataclass(frozen=True)
+class Baseline:
+    """The homicide baseline as the scorecard's snapshot keeps it."""
+
+    value: Decimal
+    as_of: date
+    source: str
+    source_url: str
+
+
+@dataclass(frozen=True)
+class ScorecardView:
+    rows: list[ScorecardRow]
+    goal: HomicideGoal | None
+    as_of: datetime
+
+
+def goal_data() -> dict[str, Any] | None:
+    """The homicide goal as a snapshot keeps it (JSON)."""
+    goal = homicide_goal()
+    if goal is None:
+        return None
+    return {
+        "value": str(goal.baseline.value),
+        "as_of": goal.baseline.as_of.isoformat(),
+        "source": goal.baseline.source,
+        "source_url": goal.baseline.source_url,
+        "target": goal.target,
+    }
+
+
+def goal_from(saved: dict[str, Any] | None) -> HomicideGoal | None:
+    if saved is None:
+        return None
+    baseline = Baseline(
+        value=Decimal(saved["value"]),
+        as_of=date.fromisoformat(saved["as_of"]),
+        source=saved["source"],
+        source_url=saved["source_url"],
+    )
+    return HomicideGoal(baseline=baseline, target=saved["target"])
+
+
+@rollup("scorecard")
+def _scorecard_rollup() -> dict[str, Any]:
+    return {
+        "figures": {
+            str(row.commitment.number): [asdict(figure) for figure in row.figures]
+            for row in scorecard()
+        },
+        "goal": goal_data(),
+    }
+
+
+def scorecard_view() -> ScorecardView:
+    """The scorecard as the last rollup left it (the page says when)."""
+    snapshot = rollup_read("scorecard")
+    figures = snapshot.data["figures"]
+    rows = [
+        replace(row, figures=[Figure(**f) for f in figures.get(str(row.commitment.number), [])])
+        for row in scorecard(with_figures=False)
+    ]
+    return ScorecardView(
+        rows=rows, goal=goal_from(snapshot.data["goal"]), as_of=snapshot.computed_at
+    )

@@ -1,20 +1,21 @@
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from safercity.accountability.registry import scorecard
-from safercity.accountability.selectors import homicide_goal
+from safercity.accountability.selectors import scorecard_view
 
 
 def home(request: HttpRequest) -> HttpResponse:
+    view = scorecard_view()
     return render(
         request,
         "accountability/home.html",
-        {"rows": scorecard(), "goal": homicide_goal()},
+        {"rows": view.rows, "goal": view.goal, "as_of": view.as_of},
     )
 
 
 def commitment_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    row = next((r for r in scorecard() if r.commitment.slug == slug), None)
+    view = scorecard_view()
+    row = next((r for r in view.rows if r.commitment.slug == slug), None)
     if row is None:
         raise Http404("No such commitment")
-    return render(request, "accountability/commitment.html", {"row": row})
+    return render(request, "accountability/commitment.html", {"row": row, "as_of": view.as_of})

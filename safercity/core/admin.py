@@ -59,7 +59,14 @@ class AuditEntryAdmin(ReadOnlyAdmin):
 
 
 class AuditedUserAdmin(UserAdmin[User]):
-    """Users and their roles change here; every change is written to the audit log."""
+    """Users and their roles change here; every change is written to the audit log. Only a
+    superuser (made with `createsuperuser` on the server) can make another superuser."""
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        fixed = super().get_readonly_fields(request, obj)
+        if getattr(request.user, "is_superuser", False):
+            return fixed
+        return (*fixed, "is_superuser", "is_staff", "user_permissions", "last_login", "date_joined")
 
     def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:
         super().save_model(request, obj, form, change)

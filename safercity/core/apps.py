@@ -1,7 +1,16 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 
 
 class CoreConfig(AppConfig):
+    default = True
     name = "safercity.core"
     label = "core"
     verbose_name = "Core: geography, roles, audit"
+
+
+class SaferCityAdminConfig(admin_apps.AdminConfig):
+    """Django's admin, opened by the administrator role (see `core.admin_site`)."""
+
+    default = False
+    default_site = "safercity.core.admin_site.SaferCityAdminSite"

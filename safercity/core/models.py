@@ -184,3 +184,27 @@ class AuditHead(models.Model):
 
     def __str__(self) -> str:
         return f"audit head at #{self.last_id}"
+
+
+class Snapshot(models.Model):
+    """A rollup computed by a background task (see core.rollups): public pages read these
+    instead of summing live records in the request, and say when they were computed."""
+
+    key = models.CharField(max_length=200, primary_key=True)
+    data = models.JSONField()
+    computed_at = models.DateTimeField()
+    seconds = models.FloatField(default=0, help_text="how long the computation took")
+
+    def __str__(self) -> str:
+        return f"{self.key} as of {self.computed_at:%Y-%m-%d %H:%M}"
+
+
+class ScheduledRun(models.Model):
+    """When a periodic job was last enqueued: lets several workers share one schedule without
+    running a job twice (the row is locked while it is checked)."""
+
+    name = models.CharField(max_length=100, primary_key=True)
+    last_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.name} last enqueued {self.last_at:%Y-%m-%d %H:%M:%S}"

@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import HttpRequest, HttpResponse
 
-from safercity.core.actors import Actor, SystemActor
+from safercity.core.actors import Actor, ApiClient, PublicActor, SystemActor
 
 
 class Role(models.TextChoices):
@@ -26,7 +26,9 @@ class Role(models.TextChoices):
 
 
 def roles_of(actor: Actor) -> frozenset[Role]:
-    if isinstance(actor, SystemActor) or not actor.is_authenticated or not actor.is_active:
+    if isinstance(actor, SystemActor | PublicActor | ApiClient):
+        return frozenset()
+    if not actor.is_authenticated or not actor.is_active:
         return frozenset()
     names = actor.groups.values_list("name", flat=True)  # type: ignore[attr-defined]
     roles = {Role(name) for name in names if name in Role.values}
@@ -36,9 +38,7 @@ def roles_of(actor: Actor) -> frozenset[Role]:
 
 
 def has_role(actor: Actor, *roles: Role) -> bool:
-    """System actors (operator commands, tasks) may do what their command does."""
-    if isinstance(actor, SystemActor):
-        return True
+    """Does a signed-in user hold one of `roles`? (Services check with `permissions.requires`.)"""
     return bool(roles_of(actor) & set(roles))
 
 
@@ -60,6 +60,7 @@ def role_required(*roles: Role) -> Callable[[ViewFunc], ViewFunc]:
             require_role(request.user, *roles)
             return view(request, *args, **kwargs)
 
+        wrapped.required_roles = frozenset(roles)  # type: ignore[attr-defined]
         return login_required(wrapped)
 
     return decorate

@@ -16,7 +16,8 @@ from safercity.core.actors import Actor
 from safercity.core.audit import audit_write
 from safercity.core.bulk import update_rows
 from safercity.core.models import Address, City, Neighborhood, PoliceDistrict, Ward
-from safercity.core.roles import Role, require_role
+from safercity.core.permissions import requires
+from safercity.core.roles import Role
 
 Layer = Literal["neighborhoods", "wards", "districts", "city"]
 LAYERS: tuple[Layer, ...] = ("neighborhoods", "wards", "districts", "city")
@@ -114,6 +115,7 @@ def _bump_geography(city: City) -> None:
     City.objects.filter(pk=city.pk).update(geography_version=F("geography_version") + 1)
 
 
+@requires(Role.ADMINISTRATOR)
 @transaction.atomic
 def boundaries_import(
     *,
@@ -133,7 +135,6 @@ def boundaries_import(
 
     Re-running with the same file changes nothing but the audit log.
     """
-    require_role(actor, Role.ADMINISTRATOR)
     report = ImportReport(layer=layer)
     city = city_current()
     if layer == "city":
@@ -192,12 +193,12 @@ def boundaries_import(
     return report
 
 
+@requires(Role.ADMINISTRATOR)
 @transaction.atomic
 def districts_from_neighborhoods(
     *, actor: Actor, plan: str, assignment: dict[int, int], source: str
 ) -> ImportReport:
     """Police districts as unions of neighborhoods (SLMPD's districts follow neighborhood lines)."""
-    require_role(actor, Role.ADMINISTRATOR)
     shapes = {n.number: n.shape for n in Neighborhood.objects.filter(number__in=assignment)}
     features = [
         geo.Feature({"number": district, "name": f"District {district}"}, shapes[number])
@@ -209,12 +210,12 @@ def districts_from_neighborhoods(
     )
 
 
+@requires(Role.ADMINISTRATOR)
 @transaction.atomic
 def addresses_assign_areas(*, actor: Actor, batch_size: int = 5000) -> int:
     """Recompute every address's neighborhood, ward and district from the current boundaries."""
     from safercity.core.selectors import city_index
 
-    require_role(actor, Role.ADMINISTRATOR)
     index = city_index()
     changed = 0
     addresses = list(Address.objects.only("id", "lon", "lat"))

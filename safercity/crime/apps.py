@@ -5,3 +5,13 @@ class CrimeConfig(AppConfig):
     name = "safercity.crime"
     label = "crime"
     verbose_name = "Crime: SLMPD records and the homicide goal"
+
+    def ready(self) -> None:
+        from datetime import timedelta
+
+        from safercity.core.rollups import refresh_rollup
+        from safercity.core.tasks import periodic
+        from safercity.crime import rollups  # registers the dashboard's rollup
+
+        periodic("rollup:crime", timedelta(minutes=15), refresh_rollup, "crime:dashboard")
+        del rollups

@@ -16,7 +16,9 @@ from safercity.core import geo
 from safercity.core.actors import Actor
 from safercity.core.audit import audit_write
 from safercity.core.models import Neighborhood
-from safercity.core.roles import Role, require_role
+from safercity.core.permissions import requires
+from safercity.core.roles import Role
+from safercity.core.rollups import rollups_stale
 from safercity.crime.legacy import LegacyFile, LegacyRecord, Rejected, read_legacy
 from safercity.crime.models import CrimeRecord
 
@@ -99,6 +101,7 @@ def _objects(parsed: LegacyFile, hoods: dict[int, int], zone: ZoneInfo) -> list[
     return objects
 
 
+@requires(Role.ADMINISTRATOR, Role.ANALYST)
 def legacy_import(
     *,
     actor: Actor,
@@ -106,7 +109,6 @@ def legacy_import(
     progress: Callable[[FileReport], None] | None = None,
 ) -> list[FileReport]:
     """Import SLMPD monthly files. A file already imported is recognised and left alone."""
-    require_role(actor, Role.ADMINISTRATOR, Role.ANALYST)
     zone = ZoneInfo(settings.TIME_ZONE)
     hoods = dict(Neighborhood.objects.values_list("number", "id"))
     reports = []
@@ -132,6 +134,7 @@ def legacy_import(
                     "rejected": len(report.rejected),
                 },
             )
+            rollups_stale("scorecard", "crime:dashboard")
         reports.append(report)
         if progress:
             progress(report)
@@ -141,11 +144,11 @@ def legacy_import(
 NIBRS_SOURCE = "slmpd-nibrs"
 
 
+@requires(Role.ADMINISTRATOR, Role.ANALYST)
 def nibrs_import(*, actor: Actor, path: Path) -> FileReport:
     """Import a NIBRS-era offense file (Parquet). Offenses already imported are left alone."""
     from safercity.crime.nibrs import read_nibrs
 
-    require_role(actor, Role.ADMINISTRATOR, Role.ANALYST)
     zone = ZoneInfo(settings.TIME_ZONE)
     parsed = read_nibrs(path)
     hoods = dict(Neighborhood.objects.values_list("number", "id"))
@@ -198,4 +201,5 @@ def nibrs_import(*, actor: Actor, path: Path) -> FileReport:
                 "rejected": len(report.rejected),
             },
         )
+        rollups_stale("scorecard", "crime:dashboard")
     return report

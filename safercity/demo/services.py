@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,7 +16,8 @@ from safercity.core import geo
 from safercity.core.actors import Actor
 from safercity.core.audit import audit_write
 from safercity.core.models import Address, Neighborhood, PoliceDistrict
-from safercity.core.roles import Role, require_role
+from safercity.core.permissions import requires
+from safercity.core.roles import Role
 from safercity.core.selectors import city_index
 from safercity.core.services import boundaries_import, city_current
 from safercity.demo.engine import Area, DemoCity, annual_volumes, build_city, load_calibration
@@ -125,9 +127,9 @@ def _load_catalog(actor: Actor) -> None:
     catalog_load(actor=actor, specs=DEMO_CATALOG, source="SaferCity demo catalog")
 
 
+@requires(Role.ADMINISTRATOR)
 def demo_staff_create(*, actor: Actor, path: Path) -> Path:
     """One demo account per role with a random password, written to a file only the server reads."""
-    require_role(actor, Role.ADMINISTRATOR)
     user_model = get_user_model()
     lines = ["# SaferCity demo staff accounts (username  password  role)"]
     for role in Role:
@@ -149,14 +151,21 @@ def demo_staff_create(*, actor: Actor, path: Path) -> Path:
     return path
 
 
+@requires(Role.ADMINISTRATOR)
 def demo_load(
-    *, actor: Actor, seed: int = 2026, scale: float = 1.0, with_staff: bool = True
+    *,
+    actor: Actor,
+    seed: int = 2026,
+    scale: float = 1.0,
+    with_staff: bool = True,
+    progress: Callable[[str], None] = lambda step: None,
 ) -> DemoReport:
-    """Generate the demo city and store it. Refuses to mix with an existing geography."""
-    require_role(actor, Role.ADMINISTRATOR)
+    """Generate the demo city and store it. Refuses to mix with an existing geography.
+    `progress` hears each step as it starts (the command prints them)."""
     if demo_city_exists():
         raise ValueError("the database already has a geography; the demo loads into an empty one")
     calibration = load_calibration()
+    progress("the city's outline, neighborhoods, wards, districts and addresses")
     city = build_city(seed=seed, scale=scale, calibration=calibration)
     with transaction.atomic():
         current = city_current()
@@ -168,9 +177,15 @@ def demo_load(
         audit_write(
             actor=actor, action="demo.load", obj=current, detail={"seed": seed, "scale": scale}
         )
+    progress("the 311 catalog, 911 positions and units")
     _load_catalog(actor)
     _load_911(actor, seed)
+    progress(
+        f"{addresses:,} parcels with owners, portfolios and two years of code enforcement "
+        "(the longest step: about a minute and a half at full scale)"
+    )
     parcels = load_properties(actor=actor, seed=seed)
+    progress("staff accounts")
     credentials = (
         demo_staff_create(actor=actor, path=settings.VAR_DIR / "demo-credentials.txt")
         if with_staff

@@ -10,12 +10,13 @@ import hmac
 from datetime import datetime
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from ninja import NinjaAPI, Schema, Status
 from ninja.errors import ValidationError
 from ninja.security import APIKeyHeader
 
-from safercity.core.actors import SystemActor
+from safercity.core.actors import ApiClient
 from safercity.emergency.services import CallEventIn, EventInvalid, event_ingest
 
 
@@ -44,6 +45,11 @@ def on_invalid(request: HttpRequest, error: ValidationError) -> object:
     return api.create_response(request, {"detail": problems}, status=400)
 
 
+@api.exception_handler(PermissionDenied)
+def on_permission_denied(request: HttpRequest, error: PermissionDenied) -> object:
+    return api.create_response(request, {"detail": str(error)}, status=403)
+
+
 @api.exception_handler(EventInvalid)
 def on_event_invalid(request: HttpRequest, error: EventInvalid) -> object:
     return api.create_response(request, {"detail": str(error)}, status=400)
@@ -66,6 +72,10 @@ class EventIn(Schema):
     transferred_to: str = ""
 
 
+# The phone system holds the CTI key; with it, it may post call events and nothing else.
+PHONE_SYSTEM = ApiClient("api:cti", scopes=frozenset({"911:events"}))
+
+
 class Accepted(Schema):
     event_id: str
     call_id: str
@@ -76,8 +86,10 @@ class Problem(Schema):
     detail: str
 
 
-@api.post("/events", response={200: Accepted, 201: Accepted, 400: Problem, 401: Problem})
+@api.post(
+    "/events", response={200: Accepted, 201: Accepted, 400: Problem, 401: Problem, 403: Problem}
+)
 def receive(request: HttpRequest, event: EventIn) -> Status:  # type: ignore[type-arg]
-    stored, new = event_ingest(actor=SystemActor("cti"), event=CallEventIn(**event.dict()))
+    stored, new = event_ingest(actor=PHONE_SYSTEM, event=CallEventIn(**event.dict()))
     body = {"event_id": stored.event_id, "call_id": stored.call.call_id, "duplicate": not new}
     return Status(201 if new else 200, body)

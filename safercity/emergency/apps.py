@@ -12,3 +12,16 @@ class EmergencyConfig(AppConfig):
 
         register(4, figures)
         register(8, clinician_figures)
+
+        from safercity.core.navigation import register_tool
+
+        register_tool("911", "Supervisor board", "emergency:board", "callers waiting, positions")
+        register_tool("911", "Callbacks", "emergency:callbacks", "abandoned calls to call back")
+        register_tool("911", "Answer times (NENA)", "emergency:nena", "per hour, day and month")
+
+        from safercity.core.rollups import refresh_rollup
+        from safercity.core.tasks import periodic
+        from safercity.emergency.report import REFRESH
+
+        for period, every in REFRESH.items():
+            periodic(f"rollup:nena:{period}", every, refresh_rollup, f"nena:{period}")

@@ -12,17 +12,18 @@ from django.utils import timezone
 from safercity.core.actors import Actor
 from safercity.core.audit import audit_write
 from safercity.core.geo import distance_m
-from safercity.core.roles import Role, require_role
+from safercity.core.permissions import requires
+from safercity.core.roles import Role
 from safercity.emergency.models import Assignment, Call, Incident, Unit
 
 DISPATCH_ROLES = (Role.DISPATCHER, Role.SUPERVISOR_911, Role.ADMINISTRATOR)
 NEXT_STATUS = {"en_route": "en_route_at", "on_scene": "on_scene_at", "cleared": "cleared_at"}
 
 
+@requires(Role.CALL_TAKER, *DISPATCH_ROLES)
 @transaction.atomic
 def incident_from_call(*, actor: Actor, call: Call) -> Incident:
     """An incident for a triaged call, keeping the call's received and answered times."""
-    require_role(actor, Role.CALL_TAKER, *DISPATCH_ROLES)
     if not call.call_type or not call.disciplines:
         raise ValueError("triage the call first: it has no call type or no one to send")
     if call.arrived_at is None:
@@ -81,9 +82,9 @@ def recommend(incident: Incident) -> list[Recommendation]:
     return picks
 
 
+@requires(*DISPATCH_ROLES)
 @transaction.atomic
 def dispatch(*, actor: Actor, incident: Incident, unit: Unit) -> Assignment:
-    require_role(actor, *DISPATCH_ROLES)
     unit = Unit.objects.select_for_update().get(pk=unit.pk)
     if unit.status != Unit.Status.AVAILABLE:
         raise ValueError(f"{unit.call_sign} is {unit.get_status_display()}, not available")
@@ -100,10 +101,10 @@ def dispatch(*, actor: Actor, incident: Incident, unit: Unit) -> Assignment:
     return assignment
 
 
+@requires(*DISPATCH_ROLES)
 @transaction.atomic
 def unit_progress(*, actor: Actor, assignment: Assignment, status: str) -> Assignment:
     """A unit reports en route, on scene, or cleared; the incident closes when all clear."""
-    require_role(actor, *DISPATCH_ROLES)
     if status not in NEXT_STATUS:
         raise ValueError(f"status must be one of {', '.join(NEXT_STATUS)}")
     assignment = (

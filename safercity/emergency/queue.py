@@ -15,6 +15,8 @@ from django.utils import timezone
 
 from safercity.core.actors import Actor
 from safercity.core.audit import audit_write
+from safercity.core.permissions import requires
+from safercity.core.roles import Role
 from safercity.emergency.models import Call, Position
 
 
@@ -42,6 +44,10 @@ def _waiting() -> object:
     return queryset
 
 
+ROUTING_ROLES = (Role.SUPERVISOR_911, Role.ADMINISTRATOR)
+
+
+@requires(*ROUTING_ROLES)
 def assign_waiting(*, actor: Actor, now: datetime | None = None) -> list[tuple[Call, Position]]:
     """Send waiting calls to free positions that can take them. Returns what was assigned."""
     now = now or timezone.now()
@@ -85,6 +91,7 @@ def _assign(
     return assigned
 
 
+@requires(*ROUTING_ROLES)
 def roll_over_long_waits(*, actor: Actor, now: datetime | None = None) -> list[Call]:
     """The automatic rule: callers waiting past SAFERCITY_PARTNER_ROLLOVER_S while no
     position is free go to the partner center. Off when the setting is 0."""
@@ -139,12 +146,10 @@ def alerts(now: datetime | None = None) -> list[Alert]:
     return found
 
 
+@requires(*ROUTING_ROLES)
 @transaction.atomic
 def roll_to_partner(*, actor: Actor, call: Call, partner: str) -> Call:
     """The supervisor sends a caller who has waited too long to the partner center."""
-    from safercity.core.roles import Role, require_role
-
-    require_role(actor, Role.SUPERVISOR_911, Role.ADMINISTRATOR)
     call = Call.objects.select_for_update().get(pk=call.pk)
     if call.state != Call.State.WAITING:
         raise ValueError("only a waiting call can be rolled over")

@@ -13,7 +13,9 @@ from django.utils import timezone
 
 from safercity.core.actors import Actor, actor_label
 from safercity.core.audit import audit_write
-from safercity.core.roles import Role, require_role
+from safercity.core.permissions import requires
+from safercity.core.roles import Role
+from safercity.core.rollups import rollups_stale
 from safercity.emergency.models import Call, Callback, CallEvent, Position
 
 KINDS = ("offered", "answered", "transferred", "abandoned", "released")
@@ -102,6 +104,8 @@ def _callback_for(call: Call) -> None:
         Callback.objects.create(call=call, created_at=abandoned, due_at=abandoned + deadline)
 
 
+# The phone system's events come with its key (scope `911:events`); supervisors may replay them.
+@requires(Role.SUPERVISOR_911, Role.ADMINISTRATOR, scope="911:events")
 def event_ingest(*, actor: Actor, event: CallEventIn) -> tuple[CallEvent, bool]:
     """Store one event and apply it. Returns the stored event and whether it was new; the same
     event_id again changes nothing. Committed before returning."""
@@ -131,6 +135,7 @@ def event_ingest(*, actor: Actor, event: CallEventIn) -> tuple[CallEvent, bool]:
                 obj=call,
                 detail={"event_id": event.event_id},
             )
+            rollups_stale("scorecard")
     except IntegrityError:
         # Another worker stored the same event first: that one stands.
         return CallEvent.objects.get(event_id=event.event_id), False
@@ -144,10 +149,10 @@ def _payload(event: CallEventIn) -> dict[str, Any]:
     }
 
 
+@requires(*CALLBACK_ROLES)
 @transaction.atomic
 def callback_record(*, actor: Actor, callback: Callback, outcome: str, notes: str = "") -> Callback:
     """A call-taker records what happened when they called back."""
-    require_role(actor, *CALLBACK_ROLES)
     if outcome not in Callback.Outcome.values or outcome == Callback.Outcome.OPEN:
         raise ValueError("outcome must be reached, no_answer, no_emergency or unreachable")
     callback = Callback.objects.select_for_update().get(pk=callback.pk)
@@ -167,12 +172,12 @@ def callback_record(*, actor: Actor, callback: Callback, outcome: str, notes: st
     return callback
 
 
+@requires(Role.SUPERVISOR_911, Role.ADMINISTRATOR)
 @transaction.atomic
 def positions_on_duty(
     *, actor: Actor, names: list[str], languages: dict[str, list[str]] | None = None
 ) -> int:
     """Open these positions (creating them if needed); close every other one."""
-    require_role(actor, Role.SUPERVISOR_911, Role.ADMINISTRATOR)
     for name in names:
         Position.objects.update_or_create(
             name=name, defaults={"on_duty": True, "languages": (languages or {}).get(name, [])}

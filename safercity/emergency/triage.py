@@ -9,13 +9,15 @@ from django.utils import timezone
 
 from safercity.core.actors import Actor, actor_label
 from safercity.core.audit import audit_write
-from safercity.core.roles import Role, require_role
+from safercity.core.permissions import requires
+from safercity.core.roles import Role
 from safercity.emergency.engine.triage import Answers, Decision, Discipline, triage
 from safercity.emergency.models import Call
 
 TRIAGE_ROLES = (Role.CALL_TAKER, Role.SUPERVISOR_911, Role.ADMINISTRATOR)
 
 
+@requires(*TRIAGE_ROLES)
 @transaction.atomic
 def call_triage(
     *,
@@ -27,7 +29,6 @@ def call_triage(
     override: tuple[Discipline, ...] | None = None,
     override_reason: str = "",
 ) -> Decision:
-    require_role(actor, *TRIAGE_ROLES)
     decision = triage(call_type, answers)
     reasons = list(decision.reasons)
     disciplines = decision.disciplines

@@ -13,9 +13,22 @@ class PropertiesConfig(AppConfig):
         register(6, figures)
         register_page(6, "properties_public:violations")
 
-        from django.db.models.signals import post_save
+        from safercity.core.navigation import register_tool
 
-        from safercity.properties.services import case_on_new_request
-        from safercity.service311.models import ServiceRequest
+        group = "Problem Landlord Unit"
+        register_tool(group, "Work queue", "properties:queue", "worst rented homes first")
+        register_tool(group, "Landlords", "properties:landlords", "portfolios and why")
+        register_tool(group, "Code-enforcement cases", "properties:cases", "today's inspections")
+        register_tool(group, "Scoring weights", "properties:policy", "analysts set the weights")
 
-        post_save.connect(case_on_new_request, sender=ServiceRequest, dispatch_uid="plu-intake")
+        from datetime import timedelta
+
+        from safercity.core.rollups import refresh_rollup
+        from safercity.core.tasks import periodic
+        from safercity.properties import public  # registers the monthly rollup
+        from safercity.properties.tasks import intake_311, nightly_refresh
+
+        periodic("properties:intake", timedelta(minutes=1), intake_311)
+        periodic("rollup:properties", timedelta(hours=1), refresh_rollup, "properties:monthly")
+        del public
+        periodic("properties:refresh", timedelta(days=1), nightly_refresh, at_start=False)

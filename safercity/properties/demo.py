@@ -22,6 +22,8 @@ from safercity.core.actors import Actor
 from safercity.core.audit import audit_write
 from safercity.core.bulk import update_rows
 from safercity.core.models import Address
+from safercity.core.permissions import requires
+from safercity.core.roles import Role
 from safercity.properties.engine.cases import Action, State, next_state
 from safercity.properties.engine.demo import Site, generate
 from safercity.properties.engine.occupancy import Occupancy
@@ -62,6 +64,7 @@ def _at(day: date, hour: int) -> datetime:
     return datetime.combine(day, time(hour), tzinfo=ZoneInfo(settings.TIME_ZONE))
 
 
+@requires(Role.ADMINISTRATOR)
 def load_properties(*, actor: Actor, seed: int) -> int:
     addresses = list(Address.objects.order_by("pk"))
     if not addresses:

@@ -19,7 +19,8 @@ from django.db import transaction
 
 from safercity.core.actors import Actor
 from safercity.core.audit import audit_write
-from safercity.core.roles import Role, require_role
+from safercity.core.permissions import requires
+from safercity.core.roles import Role
 from safercity.core.textfiles import read_text_any
 from safercity.properties.models import LraHolding, Parcel, VacancyEstimate
 
@@ -159,9 +160,9 @@ def _assessor_values(row: dict[str, str]) -> dict[str, Any]:
     return values
 
 
+@requires(*IMPORT_ROLES)
 def parcels_import(*, actor: Actor, text: str, source: str) -> ImportReport:
     """The assessor's parcel file (HANDLE, SiteAddr, OwnerName, OwnerAddr, ..., NbrOfUnits)."""
-    require_role(actor, *IMPORT_ROLES)
     report = ImportReport("parcels")
     seen: dict[str, int] = {}
     existing = {p.handle: p for p in Parcel.objects.all()}
@@ -232,9 +233,9 @@ def _lra_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
     yield from _rows(read_text_any(path))
 
 
+@requires(*IMPORT_ROLES)
 def lra_import(*, actor: Actor, path: Path) -> ImportReport:
     """The LRA inventory (SLDC real-estate layer): CSV or Parquet. Rows are numbered from 1."""
-    require_role(actor, *IMPORT_ROLES)
     report = ImportReport("land bank holdings")
     seen: dict[str, int] = {}
     existing = {h.handle: h for h in LraHolding.objects.all()}
@@ -286,9 +287,9 @@ def _truth(raw: str, name: str) -> bool:
     raise ValueError(f"{name} must be TRUE or FALSE, not {raw!r}")
 
 
+@requires(*IMPORT_ROLES)
 def vacancy_import(*, actor: Actor, text: str, estimate: str, year: int = 2017) -> ImportReport:
     """SLU's parcel vacancy file (handle, vacantBinary, cityStatus)."""
-    require_role(actor, *IMPORT_ROLES)
     if estimate not in ("high", "low"):
         raise ValueError("the estimate is 'high' or 'low'")
     report = ImportReport(f"vacancy ({estimate} estimate, {year})")
@@ -335,12 +336,12 @@ EVENT_SPELLINGS = {
 }
 
 
+@requires(*IMPORT_ROLES)
 def events_import(*, actor: Actor, text: str, source: str) -> ImportReport:
     """Nuisance police reports and condemnations by parcel (HANDLE, kind, date, note): the
     records the score counts besides violations and 311 complaints. Idempotent."""
     from safercity.properties.models import PropertyEvent
 
-    require_role(actor, *IMPORT_ROLES)
     report = ImportReport("property records")
     parcels = dict(Parcel.objects.values_list("handle", "pk"))
     existing = set(PropertyEvent.objects.values_list("parcel_id", "kind", "on", "note"))

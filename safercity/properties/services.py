@@ -19,7 +19,9 @@ from safercity.core.actors import Actor, SystemActor, actor_label
 from safercity.core.audit import audit_write
 from safercity.core.bulk import update_rows, update_values
 from safercity.core.models import Address
-from safercity.core.roles import Role, require_role
+from safercity.core.permissions import requires
+from safercity.core.roles import Role
+from safercity.core.rollups import rollups_stale
 from safercity.properties.engine import cases as flow
 from safercity.properties.engine.addresses import MailingAddress, normalize_mailing
 from safercity.properties.engine.names import owner_name
@@ -75,9 +77,9 @@ class _CityAddresses:
         return mailing.key in known
 
 
+@requires(*ANALYSIS_ROLES)
 def occupancy_classify(*, actor: Actor) -> dict[str, int]:
     """Classify every parcel; store the answer and its reasons."""
-    require_role(actor, *ANALYSIS_ROLES)
     zips = city_zips()
     in_city = _CityAddresses(zips.straddling)
     counts: dict[str, int] = defaultdict(int)
@@ -110,9 +112,9 @@ def occupancy_classify(*, actor: Actor) -> dict[str, int]:
     return dict(counts)
 
 
+@requires(*ANALYSIS_ROLES)
 def vacancy_apply(*, actor: Actor, prefer: str = "high") -> int:
     """Copy the vacancy estimates (and land-bank holdings) onto the parcels they name."""
-    require_role(actor, *ANALYSIS_ROLES)
     estimates: dict[str, tuple[bool, str]] = {}
     for v in VacancyEstimate.objects.order_by("year"):
         if v.handle not in estimates or v.estimate == prefer:
@@ -139,6 +141,7 @@ def vacancy_apply(*, actor: Actor, prefer: str = "high") -> int:
 # UCR Part II classes that make a property a nuisance under the usual ordinances: weapons (15),
 # prostitution and commercialized vice (16), drugs (18), gambling (19), liquor laws (22),
 # disorderly conduct (24). Settable: SAFERCITY_NUISANCE_UCR_CLASSES.
+@requires(*ANALYSIS_ROLES)
 def nuisance_from_crime(*, actor: Actor, within_m: float = 25.0) -> tuple[int, int]:
     """Attach police reports of nuisance offences to the parcel they happened at (the nearest
     parcel within `within_m` metres of the report's point); (attached, too far from any parcel).
@@ -149,7 +152,6 @@ def nuisance_from_crime(*, actor: Actor, within_m: float = 25.0) -> tuple[int, i
     from safercity.core import geo
     from safercity.crime.models import CrimeRecord
 
-    require_role(actor, *ANALYSIS_ROLES)
     placed = list(
         Parcel.objects.exclude(lat=None).exclude(lon=None).values_list("pk", "lon", "lat")
     )
@@ -203,9 +205,9 @@ def nuisance_from_crime(*, actor: Actor, within_m: float = 25.0) -> tuple[int, i
 # -- portfolios -----------------------------------------------------------------------------
 
 
+@requires(*ANALYSIS_ROLES)
 def portfolios_resolve(*, actor: Actor, split_above: int = 100) -> int:
     """Rebuild the owner portfolios from the parcels' owners; returns how many there are."""
-    require_role(actor, *ANALYSIS_ROLES)
     rows = list(
         Parcel.objects.order_by("pk").values_list(
             "pk",
@@ -294,8 +296,8 @@ def policy_current() -> Weights:
     return Weights.from_json(latest.weights) if latest else Weights()
 
 
+@requires(*ANALYSIS_ROLES)
 def policy_set(*, actor: Actor, weights: dict[str, Any], note: str) -> ScoringPolicy:
-    require_role(actor, *ANALYSIS_ROLES)
     checked = Weights.from_json(weights)  # raises ValueError with the reason
     if not note.strip():
         raise ValueError("say why the weights change")
@@ -332,9 +334,9 @@ def _events() -> dict[int, list[Event]]:
     return events
 
 
+@requires(*ANALYSIS_ROLES)
 def scores_compute(*, actor: Actor, today: date | None = None) -> int:
     """Score every parcel and roll the scores up to the portfolios."""
-    require_role(actor, *ANALYSIS_ROLES)
     today = today or timezone.localdate()
     weights = policy_current()
     events = _events()
@@ -459,12 +461,12 @@ def _tell_311(case: Case, after: flow.State, action: flow.Action, at: datetime) 
 
     closed = after is flow.State.CLOSED
     status = ServiceRequest.Status.CLOSED if closed else ServiceRequest.Status.OPEN
-    request_set_status(
-        actor=SystemActor(f"properties.case.{case.pk}"), request=request, status=status,
-        note=note, at=at,
-    )  # fmt: skip
+    # The resident's request follows the case the inspector has already been allowed to move.
+    follower = SystemActor(f"properties.case.{case.pk}", skip_permission_checks=True)
+    request_set_status(actor=follower, request=request, status=status, note=note, at=at)
 
 
+@requires(*CASE_ROLES, Role.AGENT_311)
 def case_open(
     *,
     actor: Actor,
@@ -474,7 +476,6 @@ def case_open(
     service_request: Any = None,
     at: datetime | None = None,
 ) -> Case:
-    require_role(actor, *CASE_ROLES, Role.AGENT_311)
     if source not in Case.Source.values:
         raise CaseError(f"unknown case source {source!r}")
     open_case = parcel.cases.exclude(state=flow.State.CLOSED).first()
@@ -528,17 +529,20 @@ def _case_for_request(actor: Actor, request: Any) -> Case | None:
     )
 
 
-def cases_from_311(*, actor: Actor) -> tuple[int, int]:
-    """Open a case for every property complaint (311) that has none; (opened, unplaced)."""
+@requires(*CASE_ROLES)
+def cases_from_311(*, actor: Actor, since: datetime | None = None) -> tuple[int, int]:
+    """Open a case for every property complaint (311) that has none, or for those received
+    since `since` (the intake task's every-minute sweep); returns (opened, unplaced)."""
     from safercity.service311.models import ServiceRequest
 
-    require_role(actor, *CASE_ROLES)
     waiting = ServiceRequest.objects.filter(
         service__group__in=PROPERTY_SERVICE_GROUPS,
         status=ServiceRequest.Status.OPEN,
         parent__isnull=True,
         enforcement_case__isnull=True,
     ).select_related("service")
+    if since is not None:
+        waiting = waiting.filter(requested_datetime__gte=since)
     opened = unplaced = 0
     for request in waiting.iterator(chunk_size=1000):
         if _case_for_request(actor, request) is None:
@@ -548,26 +552,10 @@ def cases_from_311(*, actor: Actor) -> tuple[int, int]:
     return opened, unplaced
 
 
-def case_on_new_request(sender: Any, instance: Any, created: bool, **kwargs: Any) -> None:
-    """A new 311 property complaint at a parcel opens its case as soon as the request is
-    committed (the nightly `cases_from_311` sweep catches any this misses)."""
-    if not created or instance.parent_id is not None or kwargs.get("raw"):
-        return
-
-    def open_case() -> None:
-        request = type(instance).objects.select_related("service").get(pk=instance.pk)
-        if request.service.group not in PROPERTY_SERVICE_GROUPS:
-            return
-        if not Case.objects.filter(service_request=request).exists():
-            _case_for_request(SystemActor("properties.intake"), request)
-
-    transaction.on_commit(open_case, robust=True)  # a failure is logged; the sweep retries
-
-
+@requires(*CASE_ROLES)
 def inspection_schedule(
     *, actor: Actor, case: Case, on: date, inspector: Any = None, at: datetime | None = None
 ) -> Inspection:
-    require_role(actor, *CASE_ROLES)
     state = flow.State(case.state)
     if state in (flow.State.RECEIVED, flow.State.SCHEDULED):
         action, kind = flow.Action.SCHEDULE, Inspection.Kind.INITIAL
@@ -583,6 +571,7 @@ def inspection_schedule(
         )
 
 
+@requires(*CASE_ROLES)
 def inspection_record(
     *,
     actor: Actor,
@@ -592,7 +581,6 @@ def inspection_record(
     note: str = "",
     at: datetime | None = None,
 ) -> Inspection:
-    require_role(actor, *CASE_ROLES)
     if inspection.done_at is not None:
         raise CaseError("this inspection is already recorded")
     case = inspection.case
@@ -650,6 +638,8 @@ def inspection_record(
         elif action is flow.Action.INSPECT_CLEAR:
             case.outcome = "no violation found"
             case.save(update_fields=["outcome"])
+        if violations:
+            rollups_stale("scorecard", "properties:monthly")
     return inspection
 
 
@@ -667,8 +657,8 @@ def mailing_of(parcel: Parcel) -> str:
     return owner[:300] or "owner of record"
 
 
+@requires(*CASE_ROLES)
 def notice_send(*, actor: Actor, case: Case, at: datetime | None = None) -> Notice:
-    require_role(actor, *CASE_ROLES)
     at = at or timezone.now()
     with transaction.atomic():
         _move(actor, case, flow.Action.SEND_NOTICE, at=at)
@@ -695,11 +685,11 @@ SIMPLE_ACTIONS = frozenset(
 )
 
 
+@requires(*CASE_ROLES)
 def case_act(
     *, actor: Actor, case: Case, action: str, note: str = "", at: datetime | None = None
 ) -> Case:
     """The remaining steps: court, appeals, withdrawal (each checked against the flow)."""
-    require_role(actor, *CASE_ROLES)
     try:
         chosen = flow.Action(action)
     except ValueError:
@@ -729,11 +719,11 @@ def case_act(
     return case
 
 
+@requires(*CASE_ROLES)
 def inspections_plan(*, actor: Actor, day: date, per_inspector: int = 8) -> list[Inspection]:
     """Fill `day` for every inspector: re-inspections past their comply-by date first, then new
     complaints, then the rest in score order (non-owner-occupied first); an inspector's visits
     are kept within as few wards as possible."""
-    require_role(actor, *CASE_ROLES)
     inspectors = list(
         get_user_model().objects.filter(groups__name=Role.INSPECTOR, is_active=True).order_by("pk")
     )
@@ -774,3 +764,18 @@ def inspections_plan(*, actor: Actor, day: date, per_inspector: int = 8) -> list
         room[chosen.pk] -= 1
         wards_of[chosen.pk].add(ward)
     return made
+
+
+@requires(*ANALYSIS_ROLES)
+def properties_refresh(*, actor: Actor, split_above: int = 100) -> list[str]:
+    """The nightly rebuild of derived property data, step by step; returns what each did."""
+    said = [f"vacancy: {vacancy_apply(actor=actor)} parcels changed"]
+    counts = occupancy_classify(actor=actor)
+    said.append("occupancy: " + ", ".join(f"{k} {v:,}" for k, v in counts.items()))
+    said.append(f"portfolios: {portfolios_resolve(actor=actor, split_above=split_above):,}")
+    opened, unplaced = cases_from_311(actor=actor)
+    said.append(f"cases opened from 311: {opened} ({unplaced} complaints not on a parcel)")
+    attached, far = nuisance_from_crime(actor=actor)
+    said.append(f"nuisance police reports: {attached} attached ({far} not at a parcel)")
+    said.append(f"scores: {scores_compute(actor=actor):,} parcels changed")
+    return said

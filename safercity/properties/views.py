@@ -11,13 +11,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from safercity.core.audit import audit_read
 from safercity.core.http import HtmxHttpRequest
 from safercity.core.roles import Role, has_role, role_required
 from safercity.properties import selectors
 from safercity.properties.engine import cases as flow
 from safercity.properties.engine.score import LABELS
-from safercity.properties.models import Case, Inspection, Parcel, Portfolio, ScoringPolicy
+from safercity.properties.models import Case, Inspection, Parcel, ScoringPolicy
 from safercity.properties.services import (
     ANALYSIS_ROLES,
     CASE_ROLES,
@@ -41,34 +40,33 @@ SIMPLE_LABELS = {
     flow.Action.APPEAL_DENIED: "Appeal denied (resume)",
     flow.Action.WITHDRAW: "Withdraw the case",
 }
-VIEW_ROLES = (Role.INSPECTOR, Role.ANALYST, Role.ADMINISTRATOR)
 
 
 def _int(text: str | None) -> int | None:
     return int(text) if text and text.isdigit() and len(text) < 6 else None
 
 
-@role_required(*VIEW_ROLES)
+@role_required(*selectors.VIEW_ROLES)
 def queue_page(request: HtmxHttpRequest) -> HttpResponse:
     ward = _int(request.GET.get("ward"))
     with_open = request.GET.get("open") == "1"
-    page = Paginator(selectors.work_queue(ward, with_open), 50).get_page(request.GET.get("page"))
+    page = selectors.work_queue_page(
+        actor=request.user, ward=ward, with_open_case=with_open, number=request.GET.get("page")
+    )
     context = {"page": page, "ward": ward, "with_open": with_open}
     template = "properties/_queue.html" if request.htmx else "properties/queue.html"
     return render(request, template, context)
 
 
-@role_required(*VIEW_ROLES)
+@role_required(*selectors.VIEW_ROLES)
 def landlords_page(request: HtmxHttpRequest) -> HttpResponse:
-    page = Paginator(selectors.landlords(), 50).get_page(request.GET.get("page"))
+    page = selectors.landlords_page(actor=request.user, number=request.GET.get("page"))
     return render(request, "properties/landlords.html", {"page": page})
 
 
-@role_required(*VIEW_ROLES)
+@role_required(*selectors.VIEW_ROLES)
 def landlord_page(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    portfolio = get_object_or_404(Portfolio, pk=pk)
-    # Owner names and mailing addresses can be people's: who looked is recorded.
-    audit_read(actor=request.user, action="properties.portfolio.view", obj=portfolio)
+    portfolio = selectors.portfolio_read(actor=request.user, pk=pk)
     parcels = portfolio.parcels.select_related("ward").order_by("-score")[:300]
     return render(
         request,
@@ -82,12 +80,9 @@ def landlord_page(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@role_required(*VIEW_ROLES)
+@role_required(*selectors.VIEW_ROLES)
 def parcel_page(request: HtmxHttpRequest, handle: str) -> HttpResponse:
-    parcel = get_object_or_404(
-        Parcel.objects.select_related("portfolio", "ward", "neighborhood"), handle=handle
-    )
-    audit_read(actor=request.user, action="properties.parcel.view", obj=parcel)
+    parcel = selectors.parcel_read(actor=request.user, handle=handle)
     return render(
         request,
         "properties/parcel.html",
@@ -134,7 +129,7 @@ def _case_context(case: Case, error: str = "") -> dict[str, object]:
     }
 
 
-@role_required(*VIEW_ROLES)
+@role_required(*selectors.VIEW_ROLES)
 def case_page(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     case = get_object_or_404(Case.objects.select_related("parcel"), pk=pk)
     return render(request, "properties/case.html", _case_context(case))
@@ -195,7 +190,7 @@ def case_action(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     return redirect("properties:case", pk=case.pk)
 
 
-@role_required(*VIEW_ROLES)
+@role_required(*selectors.VIEW_ROLES)
 def cases_page(request: HtmxHttpRequest) -> HttpResponse:
     state = request.GET.get("state", "")
     found = selectors.open_cases().select_related("parcel").order_by("opened_at")
@@ -219,7 +214,7 @@ def cases_page(request: HtmxHttpRequest) -> HttpResponse:
     )
 
 
-@role_required(*VIEW_ROLES)
+@role_required(*selectors.VIEW_ROLES)
 def policy_page(request: HtmxHttpRequest) -> HttpResponse:
     weights = policy_current()
     error = ""

@@ -11,3 +11,7 @@ class Service311Config(AppConfig):
         from safercity.service311.measures import figures
 
         register(5, figures)
+
+        from safercity.core.navigation import register_tool
+
+        register_tool("311", "311 requests", "service311_staff:queue", "work the queues")

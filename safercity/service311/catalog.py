@@ -10,7 +10,8 @@ from django.db import transaction
 
 from safercity.core.actors import Actor
 from safercity.core.audit import audit_write
-from safercity.core.roles import Role, require_role
+from safercity.core.permissions import requires
+from safercity.core.roles import Role
 from safercity.service311.models import Department, Service, ServiceAttribute
 
 
@@ -203,12 +204,12 @@ DEMO_CATALOG: tuple[ServiceSpec, ...] = (
 )
 
 
+@requires(Role.ADMINISTRATOR)
 @transaction.atomic
 def catalog_load(
     *, actor: Actor, specs: tuple[ServiceSpec, ...] | list[ServiceSpec], source: str
 ) -> dict[str, int]:
     """Create or update departments, services and their questions. Re-running changes nothing."""
-    require_role(actor, Role.ADMINISTRATOR)
     counts = {"departments": 0, "services_created": 0, "services_updated": 0}
     for spec in specs:
         department, made = Department.objects.update_or_create(

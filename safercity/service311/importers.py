@@ -25,6 +25,8 @@ from django.utils.text import slugify
 
 from safercity.core import geo
 from safercity.core.actors import Actor
+from safercity.core.permissions import requires
+from safercity.core.roles import Role
 from safercity.core.textfiles import read_text_any
 from safercity.service311.catalog import ServiceSpec, catalog_load
 from safercity.service311.models import ServiceRequest
@@ -180,6 +182,7 @@ def _signature(row: CsbRow) -> tuple[str, ...]:
     return tuple(row.get(k) for k in sorted(row.values))
 
 
+@requires(Role.ADMINISTRATOR)
 def import_csb(
     *,
     actor: Actor,

@@ -85,6 +85,10 @@ class ServiceAttribute(models.Model):
         return f"{self.service.service_code}/{self.code}"
 
 
+def default_scopes() -> list[str]:
+    return ["requests:create"]
+
+
 class ApiKey(models.Model):
     """An Open311 client allowed to create requests. Only a hash of the key is stored."""
 
@@ -92,6 +96,8 @@ class ApiKey(models.Model):
     key_hash = models.CharField(max_length=64, unique=True)
     active = models.BooleanField(default=True)
     created = models.DateTimeField(auto_now_add=True)
+    # What the key may do; a key made before scopes existed could create requests.
+    scopes = models.JSONField(default=default_scopes)
 
     def __str__(self) -> str:
         return self.name

@@ -14,12 +14,12 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from safercity.core.actors import SystemActor
+from safercity.core.actors import PublicActor
 from safercity.core.models import Neighborhood
 from safercity.service311.models import Service, ServiceAttribute, ServiceRequest
 from safercity.service311.services import NewRequest, Open311Error, rate_limited, request_create
 
-WEB = SystemActor("resident-web")
+WEB = PublicActor("web")
 
 
 def start(request: HttpRequest) -> HttpResponse:

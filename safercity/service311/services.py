@@ -16,11 +16,15 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from safercity.core.actors import Actor, SystemActor, actor_label
+from safercity.core.actors import Actor, ApiClient, actor_label
 from safercity.core.audit import audit_write
+from safercity.core.http import client_address
 from safercity.core.models import Address, Neighborhood
-from safercity.core.roles import Role, require_role
+from safercity.core.permissions import requires
+from safercity.core.roles import Role
+from safercity.core.rollups import rollups_stale
 from safercity.core.selectors import city_index
+from safercity.core.uploads import image_type
 from safercity.service311.models import (
     ApiKey,
     RequestNote,
@@ -31,8 +35,8 @@ from safercity.service311.models import (
 
 MAX_DESCRIPTION = 4000
 MAX_MEDIA_BYTES = 10 * 1024 * 1024
-IMAGE_SIGNATURES = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n", b"GIF87a", b"GIF89a", b"RIFF")
 STAFF_311 = (Role.AGENT_311, Role.ADMINISTRATOR)
+TRANSFER_ROLES = (Role.CALL_TAKER, Role.SUPERVISOR_911, *STAFF_311)
 
 
 class Open311Error(Exception):
@@ -165,14 +169,14 @@ def _check_media(media: UploadedFile[bytes] | None) -> None:
         raise Open311Error(413, "media is larger than 10 MB")
     head = media.read(12)
     media.seek(0)
-    if not head.startswith(IMAGE_SIGNATURES):
+    if image_type(head) is None:
         raise _invalid("media must be a JPEG, PNG, GIF or WebP image")
 
 
 def rate_limited(request: HttpRequest, key: str) -> bool:
     """At most OPEN311_POSTS_PER_MINUTE reports a minute per key and address (fixed window):
     the API and the resident pages both count here."""
-    who = f"{ApiKey.hash(key)[:16]}:{request.META.get('REMOTE_ADDR', '')}"
+    who = f"{ApiKey.hash(key)[:16]}:{client_address(request)}"
     bucket = f"open311-post:{who}:{int(timezone.now().timestamp() // 60)}"
     cache.add(bucket, 0, timeout=120)
     try:
@@ -189,6 +193,9 @@ def service_for(code: str) -> Service:
     return service
 
 
+# Residents (public pages), Open311 clients (scope `requests:create`) and 311 staff; a 911
+# call-taker's transfer creates one too.
+@requires(*TRANSFER_ROLES, scope="requests:create", public=True)
 def request_create(
     *,
     actor: Actor,
@@ -248,6 +255,7 @@ def request_create(
             obj=request,
             detail={"service_code": service.service_code, "source": source},
         )
+        rollups_stale("scorecard")
     return request
 
 
@@ -255,6 +263,7 @@ def _touch(request: ServiceRequest, when: datetime) -> None:
     request.updated_datetime = max(when, request.updated_datetime)
 
 
+@requires(*STAFF_311)
 @transaction.atomic
 def request_set_status(
     *,
@@ -266,7 +275,6 @@ def request_set_status(
     at: datetime | None = None,
 ) -> ServiceRequest:
     """Change the status. `at` is for imports that carry the time it really happened."""
-    require_role(actor, *STAFF_311)
     if status not in ServiceRequest.Status.values:
         raise ValueError(f"status must be one of {', '.join(ServiceRequest.Status.values)}")
     now = at or timezone.now()
@@ -287,29 +295,32 @@ def request_set_status(
     audit_write(
         actor=actor, action="service311.request.status", obj=request, detail={"status": status}
     )
+    rollups_stale("scorecard")
     if public and request.wants_email_updates and request.email and at is None:
         transaction.on_commit(lambda: notify_resident(request.pk))
     return request
 
 
 def notify_resident(request_id: int) -> None:
-    """Tell the resident who asked for updates, in their language, after the change is saved."""
-    from django.core.mail import send_mail
+    """Tell the resident who asked for updates, in their language, after the change is saved.
+    The e-mail goes out through the task worker, which tries again if the mail server fails."""
     from django.template.loader import render_to_string
     from django.utils import translation
+
+    from safercity.core.tasks import email_send
 
     found = ServiceRequest.objects.select_related("service").get(pk=request_id)
     with translation.override(found.language):
         body = render_to_string("service311/email_update.txt", {"item": found})
         subject = render_to_string("service311/email_subject.txt", {"item": found}).strip()
-    send_mail(subject, body, None, [found.email])
+    email_send.enqueue(subject, body, [found.email])
 
 
+@requires(*STAFF_311)
 @transaction.atomic
 def request_add_note(
     *, actor: Actor, request: ServiceRequest, text: str, public: bool = False
 ) -> RequestNote:
-    require_role(actor, *STAFF_311)
     if not text.strip():
         raise ValueError("a note needs some text")
     now = timezone.now()
@@ -328,9 +339,9 @@ def request_add_note(
     return note
 
 
+@requires(*STAFF_311)
 @transaction.atomic
 def request_assign(*, actor: Actor, request: ServiceRequest, assignee: Any) -> ServiceRequest:
-    require_role(actor, *STAFF_311)
     request.assigned_to = assignee
     request.save(update_fields=["assigned_to"])
     RequestNote.objects.create(
@@ -345,12 +356,12 @@ def request_assign(*, actor: Actor, request: ServiceRequest, assignee: Any) -> S
     return request
 
 
+@requires(*STAFF_311)
 @transaction.atomic
 def request_merge(
     *, actor: Actor, duplicate: ServiceRequest, into: ServiceRequest
 ) -> ServiceRequest:
     """Close `duplicate` as a copy of `into`; it keeps `into` as its parent."""
-    require_role(actor, *STAFF_311)
     if duplicate.pk == into.pk:
         raise ValueError("a request cannot be merged into itself")
     if into.parent_id is not None:
@@ -379,27 +390,25 @@ def request_merge(
     return duplicate
 
 
+@requires(Role.ADMINISTRATOR)
 @transaction.atomic
 def api_key_create(*, actor: Actor, name: str) -> str:
     """A new key for an Open311 client. Returns the key; only its hash is kept."""
-    require_role(actor, Role.ADMINISTRATOR)
     key = ApiKey.new_key()
     api_key = ApiKey.objects.create(name=name, key_hash=ApiKey.hash(key))
     audit_write(actor=actor, action="service311.apikey.create", obj=api_key)
     return key
 
 
-def api_actor(key: str) -> SystemActor:
-    """The client behind an api_key, or 403 as the spec says."""
+def api_actor(key: str) -> ApiClient:
+    """The client behind an api_key, with its key's scopes, or 403 as the spec says."""
     found = ApiKey.objects.filter(key_hash=ApiKey.hash(key), active=True).first() if key else None
     if found is None:
         raise Open311Error(403, "Invalid api_key received -- can't proceed with create_request.")
-    return SystemActor(f"open311:{found.name}")
+    return ApiClient(f"open311:{found.name}", scopes=frozenset(found.scopes))
 
 
-TRANSFER_ROLES = (Role.CALL_TAKER, Role.SUPERVISOR_911, Role.AGENT_311, Role.ADMINISTRATOR)
-
-
+@requires(*TRANSFER_ROLES)
 def transfer_from_911(
     *,
     actor: Actor,
@@ -414,7 +423,6 @@ def transfer_from_911(
 ) -> ServiceRequest:
     """One step for a 911 call-taker: a routine concern becomes a 311 request, the caller's
     number kept for a callback (never published), and the 911 call referenced in its history."""
-    require_role(actor, *TRANSFER_ROLES)
     if not call_reference.strip():
         raise _invalid("the 911 call reference is required")
     created = request_create(

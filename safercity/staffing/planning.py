@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 
 from safercity.staffing.calls_csv import CallHistory, read_call_history
 from safercity.staffing.engine.forecast import count_calls
-from safercity.staffing.engine.planner import Progress, StaffingPlan, make_plan, next_monday
+from safercity.staffing.engine.planner import Progress, StaffingPlan, make_plan
 
 DEFAULT_PATIENCE_S = 90.0
 MIN_DAYS = 14
@@ -60,24 +61,11 @@ def plan_from_csv(
     return PlanOutcome(plan, history, note)
 
 
-def plan_from_demo(*, weeks: int = 104, seed: int = 2026, shrinkage: float = 0.3) -> PlanOutcome:
-    """A plan from the demo city's synthetic 911 history (two years, ending last Sunday)."""
-    import numpy as np
-    from django.utils import timezone
+# Sample histories other apps offer on the plan page (the demo city registers its own), so the
+# planner can be tried before a center has its own call records.
+SampleHistory = Callable[[float], PlanOutcome]
+SAMPLE_HISTORIES: dict[str, tuple[str, SampleHistory]] = {}
 
-    from safercity.demo.engine import expected_911_per_slot, load_calibration
-    from safercity.staffing.engine.forecast import History
 
-    calibration = load_calibration()
-    today = timezone.localdate()
-    first = today - timedelta(days=today.weekday() + 7 * weeks)
-    expected = expected_911_per_slot(first, 7 * weeks, calibration["calls_911_per_year"])
-    counts = np.random.default_rng(seed).poisson(expected).astype(float)
-    plan = make_plan(
-        History(first, counts),
-        aht_s=calibration["aht_911_s"],
-        patience_s=calibration["patience_911_s"],
-        shrinkage=shrinkage,
-        week_start=next_monday(today),  # the coming week, never one already under way
-    )
-    return PlanOutcome(plan, CallHistory(), "the demo calibration's assumption")
+def register_sample_history(key: str, label: str, plan: SampleHistory) -> None:
+    SAMPLE_HISTORIES[key] = (label, plan)

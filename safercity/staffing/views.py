@@ -4,7 +4,7 @@ from django.shortcuts import render
 from safercity.core.http import HtmxHttpRequest
 from safercity.core.roles import Role, role_required
 from safercity.staffing.forms import PlanForm
-from safercity.staffing.planning import plan_from_csv, plan_from_demo
+from safercity.staffing.planning import SAMPLE_HISTORIES, plan_from_csv
 from safercity.staffing.report import context, shifts_csv
 
 PLANNERS = (Role.SUPERVISOR_911, Role.ANALYST, Role.ADMINISTRATOR)
@@ -28,9 +28,11 @@ def plan_page(request: HtmxHttpRequest) -> HttpResponse:
                     week_start=data["week_start"],
                 )
                 source = data["calls"].name
+            elif SAMPLE_HISTORIES:
+                source, sample = next(iter(SAMPLE_HISTORIES.values()))
+                outcome = sample(data["shrinkage"])
             else:
-                outcome = plan_from_demo(shrinkage=data["shrinkage"])
-                source = "the demo city's synthetic 911 history"
+                raise ValueError("No sample history is installed: choose a call history file.")
         except ValueError as problem:
             error = str(problem)
         else:

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from safercity.core.actors import SystemActor
+from safercity.core.actors import command_actor
 from safercity.core.districts import district_votes, majority_assignment, read_assignment
 from safercity.core.services import addresses_assign_areas, districts_from_neighborhoods
 
@@ -33,7 +33,7 @@ class Command(BaseCommand):
                 raise CommandError("none of the crime CSVs exist")
             assignment = majority_assignment(district_votes(paths))
             source = f"majority district of {len(paths)} SLMPD crime files"
-        actor = SystemActor("geo_districts")
+        actor = command_actor("geo_districts")
         report = districts_from_neighborhoods(
             actor=actor, plan=options["plan"], assignment=assignment, source=source
         )

@@ -7,7 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from safercity.core import geo
-from safercity.core.actors import SystemActor
+from safercity.core.actors import command_actor
 from safercity.core.services import LAYERS, addresses_assign_areas, boundaries_import
 
 
@@ -50,7 +50,7 @@ class Command(BaseCommand):
             read = geo.read_boundaries(path)
         except (ValueError, OSError) as error:
             raise CommandError(str(error)) from error
-        actor = SystemActor("geo_import")
+        actor = command_actor("geo_import")
         report = boundaries_import(
             actor=actor,
             layer=options["layer"],

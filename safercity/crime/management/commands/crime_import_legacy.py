@@ -7,7 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 from rich.progress import Progress
 
-from safercity.core.actors import SystemActor
+from safercity.core.actors import command_actor
 from safercity.crime.services import FileReport, legacy_import
 
 
@@ -46,7 +46,7 @@ class Command(BaseCommand):
                 bar.update(task, advance=1, description=report.name)
 
             legacy_import(
-                actor=SystemActor("crime_import_legacy"),
+                actor=command_actor("crime_import_legacy"),
                 files=((path.name, path.read_bytes()) for path in files),
                 progress=done,
             )

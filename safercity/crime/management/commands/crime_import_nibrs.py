@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from safercity.core.actors import SystemActor
+from safercity.core.actors import command_actor
 from safercity.crime.services import nibrs_import
 
 
@@ -20,7 +20,7 @@ class Command(BaseCommand):
         path: Path = options["path"]
         if not path.exists():
             raise CommandError(f"{path} does not exist")
-        report = nibrs_import(actor=SystemActor("crime_import_nibrs"), path=path)
+        report = nibrs_import(actor=command_actor("crime_import_nibrs"), path=path)
         for row in report.rejected:
             self.stderr.write(f"rejected row {row.line}: {row.reason}")
         self.stdout.write(

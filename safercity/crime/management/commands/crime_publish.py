@@ -7,7 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from safercity.core.actors import SystemActor
+from safercity.core.actors import command_actor
 from safercity.core.audit import audit_write
 from safercity.crime.publish import publish
 
@@ -21,6 +21,6 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         folder = options["out"] or settings.VAR_DIR / "public" / "crime"
         sizes = publish(folder)
-        audit_write(actor=SystemActor("crime_publish"), action="crime.publish", detail=sizes)
+        audit_write(actor=command_actor("crime_publish"), action="crime.publish", detail=sizes)
         for name, size in sizes.items():
             self.stdout.write(f"{folder / name}: {size:,} bytes")

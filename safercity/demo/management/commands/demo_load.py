@@ -1,11 +1,12 @@
 from __future__ import annotations
 
+import time
 from argparse import ArgumentParser
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from safercity.core.actors import SystemActor
+from safercity.core.actors import command_actor
 from safercity.demo.services import demo_city_exists, demo_load
 
 
@@ -28,12 +29,19 @@ class Command(BaseCommand):
             return
         if options["scale"] <= 0:
             raise CommandError("--scale must be positive")
+        started = time.monotonic()
+
+        def say(step: str) -> None:
+            self.stdout.write(f"[{time.monotonic() - started:5.0f} s] loading {step}...")
+            self.stdout.flush()
+
         try:
             report = demo_load(
-                actor=SystemActor("demo_load"),
+                actor=command_actor("demo_load"),
                 seed=options["seed"],
                 scale=options["scale"],
                 with_staff=not options["no_staff"],
+                progress=say,
             )
         except ValueError as error:
             raise CommandError(str(error)) from error

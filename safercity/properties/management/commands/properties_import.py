@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from safercity.core.actors import SystemActor
+from safercity.core.actors import command_actor
 from safercity.core.textfiles import read_text_any
 from safercity.properties.importers import (
     ImportReport,
@@ -35,7 +35,7 @@ class Command(BaseCommand):
         path: Path = options["path"]
         if not path.is_file():
             raise CommandError(f"no such file: {path}")
-        actor = SystemActor("properties_import")
+        actor = command_actor("properties_import")
         kind = options["kind"]
         report: ImportReport
         if kind == "parcels":

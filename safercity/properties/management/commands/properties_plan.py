@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from safercity.core.actors import SystemActor
+from safercity.core.actors import command_actor
 from safercity.properties.services import CaseError, inspections_plan
 
 
@@ -20,7 +20,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         try:
             made = inspections_plan(
-                actor=SystemActor("properties_plan"),
+                actor=command_actor("properties_plan"),
                 day=options["day"],
                 per_inspector=options["per_inspector"],
             )

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from safercity.core.actors import SystemActor
+from safercity.core.actors import command_actor
 from safercity.core.textfiles import read_text_any
 from safercity.service311.importers import import_csb, read_categories
 
@@ -27,7 +27,7 @@ class Command(BaseCommand):
         if not path.exists():
             raise CommandError(f"{path} does not exist")
         report = import_csb(
-            actor=SystemActor("csb_import"),
+            actor=command_actor("csb_import"),
             text=read_text_any(path),
             categories=read_categories(options["categories"]),
             with_requests=not options["catalog_only"],

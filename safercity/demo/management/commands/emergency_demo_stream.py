@@ -13,9 +13,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from rich.progress import Progress
 
-from safercity.core.actors import SystemActor
+from safercity.core.actors import command_actor
+from safercity.demo.stream import demo_events
 from safercity.emergency.services import positions_on_duty
-from safercity.emergency.stream import demo_events
 
 
 class Command(BaseCommand):
@@ -57,7 +57,7 @@ class Command(BaseCommand):
         if options["dry_run"]:
             return
         positions_on_duty(
-            actor=SystemActor("emergency_demo_stream"),
+            actor=command_actor("emergency_demo_stream"),
             names=[f"P{n + 1}" for n in range(options["positions"])],
         )
         results: Counter[int] = Counter()

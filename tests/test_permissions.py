@@ -1,0 +1,184 @@
+"""Who may call what: every guarded service and selector, tried by every kind of actor.
+
+The table below is the reviewed permission policy. A service that widens or narrows who may
+call it changes this table in the same commit, where a reviewer sees it."""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import pkgutil
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
+
+import safercity
+from safercity.core.actors import ApiClient, PublicActor, SystemActor, command_actor
+from safercity.core.audit import audit_write
+from safercity.core.models import AuditEntry
+from safercity.core.permissions import SERVICES, allows
+from safercity.core.roles import Role
+from tests.conftest import PERSONAS, make_user
+
+ADM, CT, DIS, SUP = Role.ADMINISTRATOR, Role.CALL_TAKER, Role.DISPATCHER, Role.SUPERVISOR_911
+A311, INS, ANL = Role.AGENT_311, Role.INSPECTOR, Role.ANALYST
+
+POLICY: dict[str, tuple[set[Role], str | None, bool]] = {
+    "accountability.services.parameter_set": ({ADM}, None, False),
+    "core.services.addresses_assign_areas": ({ADM}, None, False),
+    "core.services.boundaries_import": ({ADM}, None, False),
+    "core.services.districts_from_neighborhoods": ({ADM}, None, False),
+    "crime.services.legacy_import": ({ADM, ANL}, None, False),
+    "crime.services.nibrs_import": ({ADM, ANL}, None, False),
+    "demo.services.demo_load": ({ADM}, None, False),
+    "demo.services.demo_staff_create": ({ADM}, None, False),
+    "emergency.cad.dispatch": ({ADM, DIS, SUP}, None, False),
+    "emergency.cad.incident_from_call": ({ADM, CT, DIS, SUP}, None, False),
+    "emergency.cad.unit_progress": ({ADM, DIS, SUP}, None, False),
+    "emergency.queue.assign_waiting": ({ADM, SUP}, None, False),
+    "emergency.queue.roll_over_long_waits": ({ADM, SUP}, None, False),
+    "emergency.queue.roll_to_partner": ({ADM, SUP}, None, False),
+    "emergency.services.callback_record": ({ADM, CT, SUP}, None, False),
+    "emergency.services.event_ingest": ({ADM, SUP}, "911:events", False),
+    "emergency.services.positions_on_duty": ({ADM, SUP}, None, False),
+    "emergency.triage.call_triage": ({ADM, CT, SUP}, None, False),
+    "properties.demo.load_properties": ({ADM}, None, False),
+    "properties.importers.events_import": ({ADM, ANL}, None, False),
+    "properties.importers.lra_import": ({ADM, ANL}, None, False),
+    "properties.importers.parcels_import": ({ADM, ANL}, None, False),
+    "properties.importers.vacancy_import": ({ADM, ANL}, None, False),
+    "properties.selectors.landlords_page": ({ADM, ANL, INS}, None, False),
+    "properties.selectors.parcel_read": ({ADM, ANL, INS}, None, False),
+    "properties.selectors.portfolio_read": ({ADM, ANL, INS}, None, False),
+    "properties.selectors.work_queue_page": ({ADM, ANL, INS}, None, False),
+    "properties.services.case_act": ({ADM, INS}, None, False),
+    "properties.services.case_open": ({A311, ADM, INS}, None, False),
+    "properties.services.cases_from_311": ({ADM, INS}, None, False),
+    "properties.services.inspection_record": ({ADM, INS}, None, False),
+    "properties.services.inspection_schedule": ({ADM, INS}, None, False),
+    "properties.services.inspections_plan": ({ADM, INS}, None, False),
+    "properties.services.notice_send": ({ADM, INS}, None, False),
+    "properties.services.nuisance_from_crime": ({ADM, ANL}, None, False),
+    "properties.services.occupancy_classify": ({ADM, ANL}, None, False),
+    "properties.services.policy_set": ({ADM, ANL}, None, False),
+    "properties.services.portfolios_resolve": ({ADM, ANL}, None, False),
+    "properties.services.properties_refresh": ({ADM, ANL}, None, False),
+    "properties.services.scores_compute": ({ADM, ANL}, None, False),
+    "properties.services.vacancy_apply": ({ADM, ANL}, None, False),
+    "service311.catalog.catalog_load": ({ADM}, None, False),
+    "service311.importers.import_csb": ({ADM}, None, False),
+    "service311.services.api_key_create": ({ADM}, None, False),
+    "service311.services.request_add_note": ({A311, ADM}, None, False),
+    "service311.services.request_assign": ({A311, ADM}, None, False),
+    "service311.services.request_create": ({A311, ADM, CT, SUP}, "requests:create", True),
+    "service311.services.request_merge": ({A311, ADM}, None, False),
+    "service311.services.request_set_status": ({A311, ADM}, None, False),
+    "service311.services.transfer_from_911": ({A311, ADM, CT, SUP}, None, False),
+}
+# Plumbing that takes an actor but is not a service: it records or checks, it decides nothing.
+NOT_SERVICES = {
+    "core.actors.actor_label",
+    "core.audit.audit_write",
+    "core.audit.audit_read",
+    "core.permissions.allows",
+    "core.permissions.require",
+    "core.roles.roles_of",
+    "core.roles.has_role",
+    "core.roles.require_role",
+    "core.navigation.tools_for",
+}
+ALL_SCOPES = {"requests:create", "911:events"}
+
+
+def _product_modules() -> list[object]:
+    found = []
+    for info in pkgutil.walk_packages(safercity.__path__, "safercity."):
+        if "migrations" not in info.name and "management" not in info.name:
+            found.append(importlib.import_module(info.name))
+    return found
+
+
+MODULES = _product_modules()
+
+
+def test_every_function_that_takes_an_actor_checks_it_inside():
+    unguarded = []
+    guarded = {service for service, _ in SERVICES.values()}
+    for module in MODULES:
+        for name, function in vars(module).items():
+            if not inspect.isfunction(function) or function.__module__ != module.__name__:
+                continue
+            dotted = f"{module.__name__.removeprefix('safercity.')}.{name}"
+            takes_actor = "actor" in inspect.signature(function).parameters
+            public = not name.startswith("_") and dotted not in NOT_SERVICES
+            if takes_actor and public and function not in guarded:
+                unguarded.append(dotted)
+    assert unguarded == []
+
+
+def test_the_permission_rules_are_the_reviewed_policy():
+    actual = {
+        name.removeprefix("safercity."): (set(rule.roles), rule.scope, rule.public)
+        for name, (_, rule) in SERVICES.items()
+    }
+    assert actual == POLICY
+
+
+def _actors_beside_staff(rule_scope: str | None) -> dict[str, object]:
+    other_scopes = frozenset(ALL_SCOPES - {rule_scope})
+    return {
+        "anonymous": AnonymousUser(),
+        "public": PublicActor("web"),
+        "api key without the scope": ApiClient("open311:other", scopes=other_scopes),
+        "system task that does not skip checks": SystemActor("some-task"),
+    }
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", sorted(POLICY))
+def test_every_actor_the_policy_leaves_out_is_refused(name, personas):
+    service, rule = SERVICES[f"safercity.{name}"]
+    roles, scope, public = POLICY[name]
+    nobody = make_user("nobody")
+    retired = make_user("retired", *roles)
+    retired.is_active = False
+    actors = {
+        **{f"{role.value} ({PERSONAS[role]})": user for role, user in personas.items()},
+        "signed in, no role": nobody,
+        "deactivated holder of the role": retired,
+        **_actors_beside_staff(scope),
+    }
+    expected_allowed = {f"{role.value} ({PERSONAS[role]})" for role in roles}
+    if public:
+        expected_allowed.add("public")
+    for label, actor in actors.items():
+        if label in expected_allowed:
+            assert allows(rule, actor), label
+            continue
+        # Refused before the service reads a single other argument or touches the database.
+        with pytest.raises(PermissionDenied):
+            service(actor=actor)
+    if scope:
+        assert allows(rule, ApiClient("client", scopes=frozenset({scope})))
+    assert allows(rule, command_actor("operator"))
+
+
+def test_a_service_called_without_saying_who_is_calling_is_an_error():
+    service, _ = SERVICES["safercity.service311.services.request_set_status"]
+    with pytest.raises(TypeError, match="needs actor="):
+        service()
+
+
+@pytest.mark.django_db
+def test_a_commands_audit_entry_says_it_skipped_the_checks():
+    audit_write(actor=command_actor("properties_refresh"), action="test.run")
+    entry = AuditEntry.objects.get(action="test.run")
+    assert entry.actor == "system:properties_refresh (permission checks skipped)"
+
+
+@pytest.mark.django_db
+def test_a_refusal_says_who_may_do_it(personas):
+    service, _ = SERVICES["safercity.properties.services.policy_set"]
+    with pytest.raises(PermissionDenied, match="Administrator, Analyst"):
+        service(actor=personas[Role.INSPECTOR])
