@@ -30,14 +30,17 @@ run: install var/local.env
 	$(BIN)/safercity worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	  $(BIN)/safercity runserver 127.0.0.1:8000
 
-test: test-sqlite test-postgres
+# The two legs run at the same time, each with its own folder; each leg's output is printed
+# whole when it ends.
+test: install
+	$(MAKE) -j2 --output-sync=target test-sqlite test-postgres
 
 test-sqlite: install
-	SAFERCITY_TESTING=1 $(BIN)/pytest
+	SAFERCITY_TESTING=1 SAFERCITY_VAR=var/test-sqlite $(BIN)/pytest
 
 # The suite starts its own throwaway PostgreSQL server (initdb + pg_ctl) and stops it after.
 test-postgres: install
-	SAFERCITY_TESTING=1 SAFERCITY_TEST_DB=postgres \
+	SAFERCITY_TESTING=1 SAFERCITY_TEST_DB=postgres SAFERCITY_VAR=var/test-postgres \
 	  DATABASE_URL=postgres://postgres@127.0.0.1/safercity $(BIN)/pytest
 
 lint: install
@@ -53,6 +56,7 @@ bench: install
 	$(BIN)/python bench/crime.py
 	$(BIN)/python bench/emergency.py
 	$(BIN)/python bench/portfolio.py
+	$(BIN)/python bench/load.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

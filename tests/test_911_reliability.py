@@ -9,11 +9,13 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.conf import settings
 
 from safercity.core.actors import command_actor
 from safercity.demo.management.commands.emergency_demo_stream import send_event
@@ -75,9 +77,35 @@ def _serve(env, port):
     raise RuntimeError("the server did not start")
 
 
-def test_killing_the_server_mid_burst_loses_and_doubles_nothing(tmp_path):
+def _own_database(tmp_path: Path) -> tuple[dict[str, str], Callable[[str], list[tuple]]]:
+    """A database of the server's own for this test, on the suite's engine: a SQLite file, or a
+    new database on the suite's PostgreSQL server. Returns its settings and a query function."""
+    database = settings.DATABASES["default"]
+    if database["ENGINE"].endswith("sqlite3"):
+        path = Path(tmp_path) / "safercity.sqlite3"
+        return {}, lambda sql: sqlite3.connect(path).execute(sql).fetchall()
+    import psycopg
+
+    where = f"host={database['HOST']} port={database['PORT']} user={database['USER']}"
+    name = f"kill_{os.getpid()}"
+    with psycopg.connect(f"{where} dbname=postgres", autocommit=True) as admin:
+        admin.execute(f"DROP DATABASE IF EXISTS {name}")
+        admin.execute(f"CREATE DATABASE {name}")
+
+    def query(sql: str) -> list[tuple]:
+        with psycopg.connect(f"{where} dbname={name}") as connection:
+            return connection.execute(sql).fetchall()
+
+    url = f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{name}"
+    return {"DATABASE_URL": url}, query
+
+
+def test_killing_the_server_mid_burst_loses_and_doubles_nothing(
+    tmp_path, django_db_modify_db_settings
+):
+    own, query = _own_database(tmp_path)
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    env |= {"SAFERCITY_VAR": str(tmp_path), "DEBUG": "1", "SAFERCITY_CTI_KEY": KEY}
+    env |= {"SAFERCITY_VAR": str(tmp_path), "DEBUG": "1", "SAFERCITY_CTI_KEY": KEY, **own}
     subprocess.run([sys.executable, "-m", "safercity", "migrate", "-v", "0"], env=env, check=True)
     port = _free_port()
     url = f"http://127.0.0.1:{port}/api/911/events"
@@ -109,14 +137,11 @@ def test_killing_the_server_mid_burst_loses_and_doubles_nothing(tmp_path):
             server.wait()
     assert len(servers) == 2, "the server was killed and restarted during the burst"
     assert set(statuses) <= {200, 201}
-    database = sqlite3.connect(Path(tmp_path) / "safercity.sqlite3")
-    stored = [row[0] for row in database.execute("SELECT event_id FROM emergency_callevent")]
+    stored = [row[0] for row in query("SELECT event_id FROM emergency_callevent")]
     assert len(stored) == len(set(stored)) == len(events), "every event stored exactly once"
     assert set(acknowledged) <= set(stored), "nothing acknowledged was lost"
-    calls = database.execute("SELECT COUNT(*) FROM emergency_call").fetchone()[0]
+    [(calls,)] = query("SELECT COUNT(*) FROM emergency_call")
     offered = sum(1 for e in events if e.body["kind"] == "offered")
-    abandoned = database.execute(
-        "SELECT COUNT(*) FROM emergency_call WHERE state='abandoned'"
-    ).fetchone()[0]
-    callbacks = database.execute("SELECT COUNT(*) FROM emergency_callback").fetchone()[0]
+    [(abandoned,)] = query("SELECT COUNT(*) FROM emergency_call WHERE state='abandoned'")
+    [(callbacks,)] = query("SELECT COUNT(*) FROM emergency_callback")
     assert calls == offered and abandoned == callbacks
