@@ -67,6 +67,7 @@ POLICY: dict[str, tuple[set[Role], str | None, bool]] = {
     "properties.services.scores_compute": ({ADM, ANL}, None, False),
     "properties.services.vacancy_apply": ({ADM, ANL}, None, False),
     "service311.catalog.catalog_load": ({ADM}, None, False),
+    "staffing.services.plan_request": ({ADM, ANL, SUP}, None, False),
     "service311.importers.import_csb": ({ADM}, None, False),
     "service311.services.api_key_create": ({ADM}, None, False),
     "service311.services.request_add_note": ({A311, ADM}, None, False),

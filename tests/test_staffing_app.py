@@ -161,3 +161,44 @@ def test_an_unusable_upload_is_explained(client):
     response = client.post("/staff/staffing/", {"calls": upload, "shrinkage": "0.3"})
     assert response.status_code == 400
     assert "columns" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_plan_is_made_by_the_worker_while_the_page_polls_for_it(client, settings):
+    from safercity.staffing.models import PlanJob
+    from safercity.staffing.services import plan_make
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    client.force_login(make_user("sue", Role.SUPERVISOR_911))
+    upload = SimpleUploadedFile("calls.csv", history_csv().encode(), content_type="text/csv")
+    asked = client.post("/staff/staffing/", {"calls": upload, "shrinkage": "0.3"})
+    job = PlanJob.objects.get()
+    assert asked.status_code == 302 and asked["Location"] == f"/staff/staffing/plans/{job.pk}/"
+    waiting = client.get(asked["Location"])
+    page = waiting.content.decode()
+    assert waiting.status_code == 202 and 'data-testid="plan-waiting"' in page
+    assert f'hx-get="/staff/staffing/plans/{job.pk}/"' in page and 'hx-trigger="every 1s"' in page
+    assert plan_make.call(str(job.pk)) == "done"
+    done = client.get(asked["Location"], HTTP_HX_REQUEST="true")
+    assert done.status_code == 200 and "Plan for the week of" in done.content.decode()
+    assert "<html" not in done.content.decode(), "the poll swaps in just the report"
+    job.refresh_from_db()
+    assert job.calls == b"", "the uploaded history is not kept once the plan is made"
+    client.force_login(make_user("carl", Role.CALL_TAKER))
+    assert client.get(asked["Location"]).status_code == 403
+
+
+@pytest.mark.django_db
+def test_a_plan_that_cannot_be_made_stops_the_polling_with_the_reason(client, settings):
+    from safercity.staffing.models import PlanJob
+    from safercity.staffing.services import plan_make
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    client.force_login(make_user("sue", Role.SUPERVISOR_911))
+    upload = SimpleUploadedFile("calls.csv", b"a,b\n1,2\n", content_type="text/csv")
+    client.post("/staff/staffing/", {"calls": upload, "shrinkage": "0.3"}, HTTP_HX_REQUEST="true")
+    job = PlanJob.objects.get()
+    assert plan_make.call(str(job.pk)) == "failed"
+    polled = client.get(f"/staff/staffing/plans/{job.pk}/", HTTP_HX_REQUEST="true")
+    page = polled.content.decode()
+    assert polled.status_code == 200 and "columns" in page and "plan-waiting" not in page

@@ -1,48 +1,62 @@
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
 
 from safercity.core.http import HtmxHttpRequest
-from safercity.core.roles import Role, role_required
+from safercity.core.roles import role_required
 from safercity.staffing.forms import PlanForm
-from safercity.staffing.planning import SAMPLE_HISTORIES, plan_from_csv
-from safercity.staffing.report import context, shifts_csv
+from safercity.staffing.models import PlanJob
+from safercity.staffing.planning import SAMPLE_HISTORIES
+from safercity.staffing.services import PLANNERS, plan_request
 
-PLANNERS = (Role.SUPERVISOR_911, Role.ANALYST, Role.ADMINISTRATOR)
+
+def _template(request: HtmxHttpRequest) -> str:
+    return "staffing/_result.html" if request.htmx else "staffing/plan.html"
 
 
 @role_required(*PLANNERS)
 def plan_page(request: HtmxHttpRequest) -> HttpResponse:
+    """The form; a plan asked for here is made by the worker while the page polls for it."""
     posted = request.method == "POST"
     form = PlanForm(request.POST if posted else None, request.FILES if posted else None)
-    result: dict[str, object] = {}
-    error = ""
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            if data["calls"]:
-                outcome = plan_from_csv(
-                    data["calls"].read(),
-                    aht_s=data["aht_s"],
-                    patience_s=data["patience_s"],
-                    shrinkage=data["shrinkage"],
-                    week_start=data["week_start"],
-                )
-                source = data["calls"].name
-            elif SAMPLE_HISTORIES:
-                source, sample = next(iter(SAMPLE_HISTORIES.values()))
-                outcome = sample(data["shrinkage"])
-            else:
-                raise ValueError("No sample history is installed: choose a call history file.")
-        except ValueError as problem:
-            error = str(problem)
-        else:
-            result = context(
-                outcome.plan,
-                source=source,
-                rejected=outcome.history.rejected,
-                patience_note=outcome.patience_note,
-            )
-            result["shifts_csv"] = shifts_csv(outcome.plan)
-    template = "staffing/_result.html" if request.htmx else "staffing/plan.html"
-    status = 400 if request.method == "POST" and (error or form.errors) else 200
-    return render(request, template, {"form": form, "error": error, **result}, status=status)
+    if not posted or not form.is_valid():
+        status = 400 if posted else 200
+        return render(request, _template(request), {"form": form}, status=status)
+    data = form.cleaned_data
+    upload = data["calls"]
+    if upload:
+        source = upload.name
+    elif SAMPLE_HISTORIES:
+        source = next(iter(SAMPLE_HISTORIES.values()))[0]
+    else:
+        context = {"form": form, "error": "No sample history is installed: choose a file."}
+        return render(request, _template(request), context, status=400)
+    job = plan_request(
+        actor=request.user,
+        calls=upload.read() if upload else None,
+        source=source,
+        shrinkage=data["shrinkage"],
+        aht_s=data["aht_s"],
+        patience_s=data["patience_s"],
+        week_start=data["week_start"],
+    )
+    job.refresh_from_db()  # a worker that is quick (or the tests' immediate one) is done
+    if job.status == PlanJob.Status.QUEUED and not request.htmx:
+        return redirect("staffing:job", pk=job.pk)
+    failed = job.status == PlanJob.Status.FAILED
+    return _job_response(request, job, form, status=400 if failed else None)
+
+
+@role_required(*PLANNERS)
+def job_page(request: HtmxHttpRequest, pk: str) -> HttpResponse:
+    """Polled by the page until the plan is made (a failure is answered 200 here, so that
+    htmx shows the reason instead of polling on)."""
+    job = get_object_or_404(PlanJob, pk=pk)
+    return _job_response(request, job, PlanForm())
+
+
+def _job_response(
+    request: HtmxHttpRequest, job: PlanJob, form: PlanForm, status: int | None = None
+) -> HttpResponse:
+    waiting = job.status == PlanJob.Status.QUEUED
+    answer = status or (202 if waiting else 200)
+    return render(request, _template(request), {"form": form, "job": job}, status=answer)
