@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 
 from safercity.core import selectors
 from safercity.core.actors import SystemActor, command_actor
@@ -89,9 +89,9 @@ def system() -> SystemActor:
 
 
 def make_user(username: str, *roles: Role) -> User:
-    user = User.objects.create_user(username=username, password="correct horse battery 1")
-    for role in roles:
-        user.groups.add(Group.objects.get(name=role.value))
+    from tests.factories import UserFactory
+
+    user: User = UserFactory(username=username, roles=list(roles))
     return user
 
 
