@@ -2,11 +2,14 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import User
+from django.db.models import Model
 
 from safercity.core import selectors
 from safercity.core.actors import SystemActor, command_actor
@@ -51,6 +54,36 @@ def django_db_modify_db_settings() -> Iterator[None]:
         yield
     finally:
         server.stop()
+
+
+@contextmanager
+def loaded_once(django_db_blocker: Any, *made: type[Model]) -> Iterator[None]:
+    """Real data loaded once for a whole test module: committed before its tests (each test's
+    own transaction rolls back over it), and removed after them: the rows of `made`, in that
+    order, and the audit entries the load wrote (the audit head is put back as it was)."""
+    from django.db import connection
+
+    from safercity.core.guards import install_audit_guard, remove_audit_guard
+    from safercity.core.models import AuditEntry, AuditHead, Snapshot
+
+    with django_db_blocker.unblock():
+        head = AuditHead.objects.filter(pk=1).first()
+        before = (head.last_id, head.last_hash) if head else None
+        last = AuditEntry.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    try:
+        yield
+    finally:
+        with django_db_blocker.unblock():
+            for model in (*made, Snapshot):
+                model.objects.all().delete()
+            # The load's own entries go: lift the append-only triggers just for that.
+            remove_audit_guard(connection)
+            AuditEntry.objects.filter(id__gt=last)._raw_delete(AuditEntry.objects.db)
+            install_audit_guard(connection)
+            if before is None:
+                AuditHead.objects.all().delete()
+            else:
+                AuditHead.objects.filter(pk=1).update(last_id=before[0], last_hash=before[1])
 
 
 @pytest.fixture(autouse=True)

@@ -17,14 +17,19 @@ pytestmark = [pytest.mark.realdata, pytest.mark.django_db]
 AS_OF = date(2019, 6, 30)
 
 
-@pytest.fixture
-def two_years():
+@pytest.fixture(scope="module")
+def two_years(django_db_setup, django_db_blocker):
+    """2018 and 2019, imported once for every test here."""
+    from tests.conftest import loaded_once
+
     files = []
     for year in (2018, 2019):
         folder = shared_data("slmpd", "legacy", str(year))
         files += [(p.name, p.read_bytes()) for p in sorted(folder.glob("*.csv"))]
-    legacy_import(actor=command_actor("t"), files=files)
-    return [r for _, data in files for r in read_legacy(data).records]
+    with loaded_once(django_db_blocker, CrimeRecord):
+        with django_db_blocker.unblock():
+            legacy_import(actor=command_actor("t"), files=files)
+        yield [r for _, data in files for r in read_legacy(data).records]
 
 
 def naive(day):

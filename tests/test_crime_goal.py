@@ -10,13 +10,20 @@ from tests.conftest import shared_data
 pytestmark = [pytest.mark.realdata, pytest.mark.django_db]
 
 
-@pytest.fixture
-def years_2012_to_2015():
+@pytest.fixture(scope="module")
+def years_2012_to_2015(django_db_setup, django_db_blocker):
+    """Four years, imported once for every test here."""
+    from safercity.crime.models import CrimeRecord
+    from tests.conftest import loaded_once
+
     files = []
     for year in range(2012, 2016):
         folder = shared_data("slmpd", "legacy", str(year))
         files += [(p.name, p.read_bytes()) for p in sorted(folder.glob("*.csv"))]
-    legacy_import(actor=command_actor("t"), files=files)
+    with loaded_once(django_db_blocker, CrimeRecord):
+        with django_db_blocker.unblock():
+            legacy_import(actor=command_actor("t"), files=files)
+        yield
 
 
 def test_the_goal_report_and_the_change_after_august_2014(years_2012_to_2015, capsys):

@@ -18,18 +18,31 @@ from tests.conftest import shared_data
 pytestmark = [pytest.mark.realdata, pytest.mark.django_db]
 
 
-@pytest.fixture
-def published(settings, tmp_path):
-    settings.VAR_DIR = tmp_path
+@pytest.fixture(scope="module")
+def published(django_db_setup, django_db_blocker, tmp_path_factory):
+    """Two real years, imported and published once for every test here."""
+    from django.conf import settings
+
+    from safercity.core.models import City, Neighborhood
+    from tests.conftest import loaded_once
+
+    folder = tmp_path_factory.mktemp("crime-var")
     hoods = shared_data("boundaries", "geocrime_stl_pkg", "stl_neighborhoods.geojson")
-    call_command("geo_import", "neighborhoods", str(hoods))
     files = []
     for year in (2018, 2019):
-        folder = shared_data("slmpd", "legacy", str(year))
-        files += [(p.name, p.read_bytes()) for p in sorted(folder.glob("*.csv"))]
-    legacy_import(actor=command_actor("t"), files=files)
-    call_command("crime_publish")
-    return tmp_path / "public" / "crime"
+        year_folder = shared_data("slmpd", "legacy", str(year))
+        files += [(p.name, p.read_bytes()) for p in sorted(year_folder.glob("*.csv"))]
+    before = settings.VAR_DIR
+    settings.VAR_DIR = folder
+    try:
+        with loaded_once(django_db_blocker, CrimeRecord, Neighborhood, City):
+            with django_db_blocker.unblock():
+                call_command("geo_import", "neighborhoods", str(hoods))
+                legacy_import(actor=command_actor("t"), files=files)
+                call_command("crime_publish")
+            yield folder / "public" / "crime"
+    finally:
+        settings.VAR_DIR = before
 
 
 def test_no_published_count_is_from_1_to_10(published):
