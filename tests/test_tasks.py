@@ -104,7 +104,7 @@ def test_the_worker_runs_queued_tasks_and_retries_an_email_the_server_refused(tm
     )
     assert state["snapshots"] == ["scorecard"]
     by_name = [(t["name"], t["status"]) for t in state["tasks"]]
-    assert by_name[:2] == [("refresh_rollup", "SUCCESSFUL"), ("email_send", "SUCCESSFUL")]
+    assert by_name[:2] == [("refresh_rollup", "SUCCESSFUL"), ("email_send", "FAILED")]
     [retry] = [t for t in state["tasks"][2:] if t["name"] == "email_send"]
     assert retry["status"] == "READY" and retry["later"], "tried again a minute later"
     assert retry["args"]["args"][3] == 2, "as the second attempt"

@@ -9,6 +9,7 @@ themselves audited, so writing one is not audited.
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable
 from datetime import timedelta
@@ -38,8 +39,6 @@ def rollup(name: str) -> Callable[[Compute], Compute]:
 
 
 def _json(data: Any) -> Any:
-    import json
-
     return json.loads(json.dumps(data, cls=DjangoJSONEncoder))
 
 

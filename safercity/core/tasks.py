@@ -36,16 +36,17 @@ def later(job: Task[Any, Any], delay: timedelta) -> Task[Any, Any]:
 def email_send(
     subject: str, body: str, to: list[str], attempt: int = 1, from_email: str | None = None
 ) -> int:
-    """Send one e-mail; if the mail server fails, try again later (1, 2, 4, 8 minutes)."""
+    """Send one e-mail. If the mail server fails, this attempt is recorded as failed and the
+    next is queued (after 1, 2, 4, 8 minutes); after the fifth, the error is logged."""
     try:
         return send_mail(subject, body, from_email, to, fail_silently=False)
     except Exception as error:  # any failure of the mail server: try again, then give up
         if attempt >= EMAIL_ATTEMPTS:
             log.error("giving up on e-mail %r to %s: %s", subject, to, error)
-            raise
-        retry = later(email_send, timedelta(minutes=2 ** (attempt - 1)))
-        retry.enqueue(subject, body, to, attempt + 1, from_email)
-        return 0
+        else:
+            retry = later(email_send, timedelta(minutes=2 ** (attempt - 1)))
+            retry.enqueue(subject, body, to, attempt + 1, from_email)
+        raise
 
 
 @dataclass(frozen=True)
