@@ -6,7 +6,14 @@ from pathlib import Path
 import django_stubs_ext
 from dotenv import load_dotenv
 
-from safercity.env import database_from_url, env_bool, env_list, env_str, sqlite_database
+from safercity.env import (
+    database_from_url,
+    env_bool,
+    env_int,
+    env_list,
+    env_str,
+    sqlite_database,
+)
 
 # Lets generic Django classes be subscripted at run time (ModelAdmin[Model]), for mypy.
 django_stubs_ext.monkeypatch()
@@ -90,6 +97,10 @@ DATABASES = {
         else sqlite_database(VAR_DIR / "safercity.sqlite3")
     )
 }
+# Keep a connection per worker between requests: opening one costs a PostgreSQL backend
+# process each time (measured in bench/RESULTS.md). Health checks drop a dead one first.
+DATABASES["default"]["CONN_MAX_AGE"] = env_int("SAFERCITY_CONN_MAX_AGE", 60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [

@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.db import transaction
 from django.utils import timezone
 
-from safercity.service311.models import RequestNote
+from safercity.service311.models import Department, RequestNote, Service, ServiceRequest
 from tests.factories import ServiceFactory, ServiceRequestFactory
 
 pytestmark = pytest.mark.django_db
@@ -56,3 +57,55 @@ def test_the_xml_list_carries_the_same_rows(client):
     body = client.get("/open311/v2/requests.xml").content.decode()
     assert "<service_requests><request><service_request_id>" in body
     assert "Pothole &amp; &lt;big&gt;" in body
+
+
+def _listed(client, **params):
+    return {
+        item["service_request_id"]: item
+        for item in client.get("/open311/v2/requests.json", params).json()
+    }
+
+
+def test_a_repeated_list_is_answered_again_only_while_nothing_it_shows_has_changed(client):
+    """The list is kept between identical requests; any write to what it shows, by any path
+    (here plain ORM updates that no service function sees), is in the very next answer."""
+    first = ServiceRequestFactory(description="first")
+    assert _listed(client) == _listed(client)
+    ServiceRequest.objects.filter(pk=first.pk).update(description="changed")
+    assert _listed(client)[str(first.pk)]["description"] == "changed"
+    Service.objects.filter(pk=first.service_id).update(service_name="Renamed")
+    assert _listed(client)[str(first.pk)]["service_name"] == "Renamed"
+    Department.objects.filter(pk=first.service.department_id).update(name="New agency")
+    assert _listed(client)[str(first.pk)]["agency_responsible"] == "New agency"
+    RequestNote.objects.create(request=first, at=timezone.now(), author="omar", text="Fixed")
+    notes = _listed(client, extensions="true")[str(first.pk)]["extended_attributes"]["notes"]
+    assert [note["text"] for note in notes] == ["Fixed"]
+    second = ServiceRequestFactory(service=first.service)
+    assert set(_listed(client)) == {str(first.pk), str(second.pk)}
+    ServiceRequest.objects.filter(pk=second.pk).delete()
+    assert set(_listed(client)) == {str(first.pk)}
+
+
+def test_a_list_read_inside_a_write_that_was_rolled_back_is_never_served(client):
+    kept = ServiceRequestFactory(description="kept")
+    try:
+        with transaction.atomic():
+            ServiceRequestFactory(service=kept.service, description="rolled back")
+            assert len(_listed(client)) == 2
+            raise RuntimeError("undo")
+    except RuntimeError:
+        pass
+    assert set(_listed(client)) == {str(kept.pk)}
+    # Another write now: the feed changes again and must not meet the undone answer.
+    again = ServiceRequestFactory(service=kept.service, description="again")
+    assert [item["description"] for item in _listed(client).values()].count("rolled back") == 0
+    assert set(_listed(client)) == {str(kept.pk), str(again.pk)}
+
+
+def test_the_kept_answer_depends_on_the_host_the_format_and_every_parameter(client):
+    ServiceRequestFactory(media_url="")
+    json_body = client.get("/open311/v2/requests.json").content
+    xml_body = client.get("/open311/v2/requests.xml").content
+    assert json_body.startswith(b"[") and xml_body.startswith(b"<?xml")
+    assert client.get("/open311/v2/requests.json", {"status": "closed"}).json() == []
+    assert len(client.get("/open311/v2/requests.json", {"status": "open"}).json()) == 1

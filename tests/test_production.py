@@ -56,10 +56,29 @@ def _get(url: str) -> tuple[int, dict[str, str], bytes]:
         return error.code, dict(error.headers), error.read()
 
 
+def _suite_database_url(django_db_setup) -> str | None:
+    """On the PostgreSQL leg, a fresh database of its own on the suite's server."""
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] != "django.db.backends.postgresql":
+        return None
+    import psycopg
+
+    server = f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}"
+    name = f"production_{secrets.token_hex(4)}"
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
+        admin.execute(f"CREATE DATABASE {name}")
+    return f"{server}/{name}"
+
+
 @pytest.fixture(scope="module")
-def production(tmp_path_factory):
+def production(tmp_path_factory, django_db_setup):
     var = tmp_path_factory.mktemp("prod-var")
     env = _production_env(var)
+    url = _suite_database_url(django_db_setup)
+    if url:
+        env["DATABASE_URL"] = url
     for step in (("migrate", "--noinput"), ("collectstatic", "--noinput")):
         done = _run(env, *step)
         assert done.returncode == 0, done.stderr
@@ -78,13 +97,13 @@ def production(tmp_path_factory):
             break
         except OSError:
             time.sleep(0.2)
-    yield base, env, var
+    yield base, env, var, url
     server.terminate()
     server.wait(timeout=30)
 
 
 def test_the_scorecard_and_its_stylesheet_come_from_the_production_server(production):
-    base, _, _ = production
+    base, *_ = production
     status, _, body = _get(f"{base}/")
     page = body.decode()
     assert status == 200 and "Scorecard" in page
@@ -95,7 +114,7 @@ def test_the_scorecard_and_its_stylesheet_come_from_the_production_server(produc
 
 
 def test_the_open311_api_answers_through_the_production_server(production):
-    base, _, _ = production
+    base, *_ = production
     status, headers, body = _get(f"{base}/open311/v2/services.json")
     assert status == 200 and headers["Content-Type"].startswith("application/json")
     assert json.loads(body) == []
@@ -104,13 +123,13 @@ def test_the_open311_api_answers_through_the_production_server(production):
 
 
 def test_a_missing_page_is_the_sites_own_404_not_a_debug_page(production):
-    base, _, _ = production
+    base, *_ = production
     status, _, body = _get(f"{base}/no-such-page/")
     assert status == 404 and b"Traceback" not in body and b"URLconf" not in body
 
 
 def test_uploads_are_served_only_as_the_image_their_bytes_show(production):
-    base, _, var = production
+    base, _, var, _ = production
     media = var / "media" / "311"
     media.mkdir(parents=True, exist_ok=True)
     (media / "photo.html").write_bytes(b"GIF89a<script>alert(1)</script>")
@@ -124,7 +143,7 @@ def test_uploads_are_served_only_as_the_image_their_bytes_show(production):
 
 
 def test_the_deployment_checklist_is_clean_with_the_documented_settings(production):
-    _, env, _ = production
+    _, env, *_ = production
     secure = {
         **env,
         "SECURE_SSL_REDIRECT": "1",
@@ -135,6 +154,24 @@ def test_the_deployment_checklist_is_clean_with_the_documented_settings(producti
     }
     done = _run(secure, "check", "--deploy", "--fail-level", "WARNING")
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_workers_keep_their_database_connection_between_requests(production):
+    base, _, _, url = production
+    if url is None:
+        pytest.skip("connections are counted on the PostgreSQL leg")
+    import psycopg
+
+    for _ in range(20):
+        assert _get(f"{base}/open311/v2/services.json")[0] == 200
+    name = url.rsplit("/", 1)[1]
+    with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as admin:
+        [(open_connections,)] = admin.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = %s", [name]
+        ).fetchall()
+    # Two gunicorn workers: at most one connection each, kept after the requests ended
+    # (with SAFERCITY_CONN_MAX_AGE=0 every request would open and close its own).
+    assert 1 <= open_connections <= 2
 
 
 def test_a_command_from_a_second_shell_finds_the_development_settings(tmp_path):

@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
-from safercity.env import database_from_url, env_bool, env_list
+from safercity.env import database_from_url, env_bool, env_int, env_list
 
 
 @pytest.mark.django_db
@@ -48,3 +48,9 @@ def test_environment_helpers_read_booleans_and_lists(monkeypatch):
     assert env_bool("X_FLAG", False) is True
     assert env_bool("X_MISSING", True) is True
     assert env_list("X_LIST", []) == ["a", "b", "c"]
+    monkeypatch.setenv("X_NUMBER", " 30 ")
+    assert env_int("X_NUMBER", 0) == 30
+    assert env_int("X_MISSING", 7) == 7
+    monkeypatch.setenv("X_NUMBER", "thirty")
+    with pytest.raises(ValueError, match="X_NUMBER must be a whole number"):
+        env_int("X_NUMBER", 0)

@@ -206,3 +206,15 @@ class RequestNote(models.Model):
 
     def __str__(self) -> str:
         return f"{self.request_id} {self.kind} {self.at:%Y-%m-%d}"
+
+
+class FeedVersion(models.Model):
+    """One row whose token changes with every write to what the Open311 feed shows
+    (requests, their notes, services, departments), whatever wrote it: database triggers
+    set it (migration 0003). A new random token each time, so a rolled-back write's token
+    never comes back; the feed's response cache is keyed by it."""
+
+    token = models.CharField(max_length=32)
+
+    def __str__(self) -> str:
+        return self.token
