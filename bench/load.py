@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import os
 import re
-import socket
 import subprocess
 import sys
 import tempfile
@@ -25,6 +24,10 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.servers import free_port, wait_for_port  # noqa: E402
+
 SHARED = ROOT.parent / "shared" / "data"
 LUA = """
 done = function(summary, latency, requests)
@@ -86,12 +89,6 @@ def _safercity(env: dict[str, str], *args: str) -> str:
     return done.stdout
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def _wrk(url: str, seconds: int, connections: int, script: Path) -> dict[str, float]:
     done = subprocess.run(
         ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "-s", str(script), url],
@@ -128,7 +125,6 @@ def run(backend: str, args: argparse.Namespace) -> None:
         )
         server = None
         if backend == "postgres":
-            sys.path.insert(0, str(ROOT))
             from tests.pgserver import PostgresServer
 
             server = PostgresServer.start()
@@ -143,14 +139,14 @@ def run(backend: str, args: argparse.Namespace) -> None:
                 _safercity(env, "crime_import_legacy", *[str(p) for p in legacy])
             seeded = _safercity(env, "shell", "-v", "0", "-c", SEED.format(count=args.requests))
             print(f"setup {time.perf_counter() - started:.0f} s; rollups: {seeded.split()}")
-            port = _free_port()
+            port = free_port()
             gunicorn = subprocess.Popen(
                 [str(ROOT / ".venv" / "bin" / "gunicorn"), "-c", "python:safercity.gunicorn",
                  "safercity.wsgi"],
                 env={**env, "SAFERCITY_BIND": f"127.0.0.1:{port}"},
             )  # fmt: skip
             try:
-                _wait(port)
+                wait_for_port(port, process=gunicorn)
                 script = Path(folder) / "p95.lua"
                 script.write_text(LUA)
                 base = f"http://127.0.0.1:{port}"
@@ -171,17 +167,6 @@ def run(backend: str, args: argparse.Namespace) -> None:
             f"| {backend} | {label} | {r['rate']:,.0f} req/s | p50 {r['p50']:.1f} ms | "
             f"p95 {r['p95']:.1f} ms | {r['rate'] / bare:.2f} of bare | {r['errors']:.0f} |"
         )
-
-
-def _wait(port: int) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return
-        except OSError:
-            time.sleep(0.2)
-    raise SystemExit("gunicorn did not start")
 
 
 def main() -> None:

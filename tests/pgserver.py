@@ -8,11 +8,12 @@ from __future__ import annotations
 import glob
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+
+from tests.servers import free_port
 
 
 def _bindir() -> Path:
@@ -23,12 +24,6 @@ def _bindir() -> Path:
     if not candidates:
         raise RuntimeError("PostgreSQL is not installed (apt-get install postgresql)")
     return Path(candidates[-1]).parent
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @dataclass
@@ -46,7 +41,7 @@ class PostgresServer:
     @classmethod
     def start(cls) -> PostgresServer:
         directory = Path(tempfile.mkdtemp(prefix="safercity-pg-"))
-        server = cls(directory, _free_port(), _bindir())
+        server = cls(directory, free_port(), _bindir())
         if os.geteuid() == 0:
             shutil.chown(directory, "postgres", "postgres")
         data = str(directory / "data")

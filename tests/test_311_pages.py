@@ -14,12 +14,9 @@ from safercity.demo.services import demo_load
 from safercity.service311.models import ServiceRequest
 from safercity.service311.services import NewRequest, request_create
 from tests.conftest import make_user
+from tests.images import png
 
 pytestmark = pytest.mark.django_db
-PNG = b"\x89PNG\r\n\x1a\n" + bytes.fromhex(
-    "0000000d49484452000000010000000108060000001f15c4890000000d49444154789c63f8cfc0f01f0005"
-    "0001ff6a0f27a10000000049454e44ae426082"
-)
 
 
 @pytest.fixture
@@ -117,7 +114,7 @@ def test_nearby_requests_for_the_same_service_are_suggested_and_merged(client, c
 def test_a_resident_reports_at_an_address_with_a_photo_anonymously(client, city):
     page = client.get("/311/report/POTHOLE/")
     assert page.status_code == 200 and "How big is it?" in page.content.decode()
-    photo = SimpleUploadedFile("hole.png", PNG, content_type="image/png")
+    photo = SimpleUploadedFile("hole.png", png(), content_type="image/png")
     response = client.post(
         "/311/report/POTHOLE/",
         {
@@ -130,7 +127,7 @@ def test_a_resident_reports_at_an_address_with_a_photo_anonymously(client, city)
     assert response.status_code == 302
     item = ServiceRequest.objects.get()
     assert item.source == "web" and item.email == "" and item.attributes == {"SIZE": "large"}
-    assert item.address == city and item.media.name.endswith(".png")
+    assert item.address == city and item.media.name.endswith(".jpg")
     status = client.get(response["Location"]).content.decode()
     assert f"Your request number is {item.pk}" in status
 

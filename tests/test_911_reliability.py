@@ -3,7 +3,6 @@ Every call is still answered or called back, none is lost, none is assigned twic
 
 import os
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -24,6 +23,7 @@ from safercity.emergency.api import PHONE_SYSTEM
 from safercity.emergency.models import Call, Callback, CallEvent, Position
 from safercity.emergency.queue import assign_waiting
 from safercity.emergency.services import CallEventIn, event_ingest
+from tests.servers import free_port, fresh_postgres_database, wait_for_port
 
 EVENING = datetime(2026, 7, 10, 18, 0, tzinfo=ZoneInfo("America/Chicago"))
 KEY = "reliability-" + "k" * 24
@@ -54,12 +54,6 @@ def test_a_burst_of_ten_times_normal_volume_leaves_no_call_untracked():
     assert live.values("position").distinct().count() == live.count()
 
 
-def _free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def _serve(env, port):
     process = subprocess.Popen(
         [sys.executable, "-m", "safercity", "runserver", f"127.0.0.1:{port}", "--noreload"],
@@ -67,14 +61,12 @@ def _serve(env, port):
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        with socket.socket() as sock:
-            if sock.connect_ex(("127.0.0.1", port)) == 0:
-                return process
-        time.sleep(0.1)
-    process.kill()
-    raise RuntimeError("the server did not start")
+    try:
+        wait_for_port(port, seconds=30, process=process)
+    except RuntimeError:
+        process.kill()
+        raise
+    return process
 
 
 def _own_database(tmp_path: Path) -> tuple[dict[str, str], Callable[[str], list[tuple]]]:
@@ -86,17 +78,13 @@ def _own_database(tmp_path: Path) -> tuple[dict[str, str], Callable[[str], list[
         return {}, lambda sql: sqlite3.connect(path).execute(sql).fetchall()
     import psycopg
 
-    where = f"host={database['HOST']} port={database['PORT']} user={database['USER']}"
-    name = f"kill_{os.getpid()}"
-    with psycopg.connect(f"{where} dbname=postgres", autocommit=True) as admin:
-        admin.execute(f"DROP DATABASE IF EXISTS {name}")
-        admin.execute(f"CREATE DATABASE {name}")
+    url = fresh_postgres_database("kill")
+    assert url is not None
 
     def query(sql: str) -> list[tuple]:
-        with psycopg.connect(f"{where} dbname={name}") as connection:
+        with psycopg.connect(url) as connection:
             return connection.execute(sql).fetchall()
 
-    url = f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{name}"
     return {"DATABASE_URL": url}, query
 
 
@@ -107,7 +95,7 @@ def test_killing_the_server_mid_burst_loses_and_doubles_nothing(
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     env |= {"SAFERCITY_VAR": str(tmp_path), "DEBUG": "1", "SAFERCITY_CTI_KEY": KEY, **own}
     subprocess.run([sys.executable, "-m", "safercity", "migrate", "-v", "0"], env=env, check=True)
-    port = _free_port()
+    port = free_port()
     url = f"http://127.0.0.1:{port}/api/911/events"
     events = demo_events(start=EVENING, minutes=10, positions=6, scale=10, run="kill")
     servers = [_serve(env, port)]

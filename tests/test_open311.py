@@ -15,12 +15,12 @@ from safercity.core.actors import command_actor
 from safercity.core.models import Address, Neighborhood
 from safercity.demo.services import demo_load
 from safercity.service311.models import ServiceRequest
-from safercity.service311.services import api_key_create
+from safercity.service311.services import api_key_create, request_review_media
+from tests.images import png
 
 pytestmark = pytest.mark.django_db
 BASE = "/open311/v2"
 W3C = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(Z|[+-]\d\d:\d\d)$")
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 
 @pytest.fixture
@@ -439,14 +439,20 @@ def test_posting_too_fast_is_limited(client, key, inside, settings):
 
 
 def test_a_photo_can_be_uploaded_but_not_other_files(client, key, inside):
-    photo = SimpleUploadedFile("hole.png", PNG, content_type="image/png")
+    photo = SimpleUploadedFile("hole.png", png(), content_type="image/png")
     response = client.post(
         f"{BASE}/requests.json",
         {"api_key": key, "service_code": "STREETLIGHT", "media": photo, **inside},
     )
     assert response.status_code == 201
     [listed] = client.get(f"{BASE}/requests.json").json()
-    assert listed["media_url"].endswith(".png")
+    assert listed["media_url"] is None, "published only once an agent approves it"
+    request_review_media(
+        actor=command_actor("tests"), request=ServiceRequest.objects.get(), approve=True
+    )
+    [listed] = client.get(f"{BASE}/requests.json").json()
+    assert listed["media_url"].startswith("http://testserver/media/311/")
+    assert listed["media_url"].endswith(".jpg"), "stored as the JPEG it was written again as"
     script = SimpleUploadedFile("x.png", b"#!/bin/sh\necho hi", content_type="image/png")
     refused = client.post(
         f"{BASE}/requests.json",

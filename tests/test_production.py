@@ -7,15 +7,15 @@ import json
 import os
 import re
 import secrets
-import socket
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 from pathlib import Path
 
 import pytest
+
+from tests.servers import free_port, fresh_postgres_database, wait_for_port
 
 BIN = Path(sys.executable).parent
 
@@ -42,12 +42,6 @@ def _run(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def _get(url: str) -> tuple[int, dict[str, str], bytes]:
     try:
         with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310 (http only)
@@ -56,33 +50,17 @@ def _get(url: str) -> tuple[int, dict[str, str], bytes]:
         return error.code, dict(error.headers), error.read()
 
 
-def _suite_database_url(django_db_setup) -> str | None:
-    """On the PostgreSQL leg, a fresh database of its own on the suite's server."""
-    from django.conf import settings
-
-    database = settings.DATABASES["default"]
-    if database["ENGINE"] != "django.db.backends.postgresql":
-        return None
-    import psycopg
-
-    server = f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}"
-    name = f"production_{secrets.token_hex(4)}"
-    with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
-        admin.execute(f"CREATE DATABASE {name}")
-    return f"{server}/{name}"
-
-
 @pytest.fixture(scope="module")
 def production(tmp_path_factory, django_db_setup):
     var = tmp_path_factory.mktemp("prod-var")
     env = _production_env(var)
-    url = _suite_database_url(django_db_setup)
+    url = fresh_postgres_database("production")
     if url:
         env["DATABASE_URL"] = url
     for step in (("migrate", "--noinput"), ("collectstatic", "--noinput")):
         done = _run(env, *step)
         assert done.returncode == 0, done.stderr
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen(
         [str(BIN / "gunicorn"), "-c", "python:safercity.gunicorn", "safercity.wsgi"],
         env={**env, "SAFERCITY_BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": "2"},
@@ -90,13 +68,7 @@ def production(tmp_path_factory, django_db_setup):
         stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            break
-        except OSError:
-            time.sleep(0.2)
+    wait_for_port(port, process=server)
     yield base, env, var, url
     server.terminate()
     server.wait(timeout=30)
@@ -128,18 +100,17 @@ def test_a_missing_page_is_the_sites_own_404_not_a_debug_page(production):
     assert status == 404 and b"Traceback" not in body and b"URLconf" not in body
 
 
-def test_uploads_are_served_only_as_the_image_their_bytes_show(production):
+def test_only_published_photos_are_served_and_only_as_images(production):
     base, _, var, _ = production
     media = var / "media" / "311"
     media.mkdir(parents=True, exist_ok=True)
+    # Files nobody published (dropped in the folder, or waiting for review): never served.
     (media / "photo.html").write_bytes(b"GIF89a<script>alert(1)</script>")
     (media / "page.jpg").write_bytes(b"<html><script>alert(1)</script></html>")
-    status, headers, _ = _get(f"{base}/media/311/photo.html")
-    assert status == 200 and headers["Content-Type"] == "image/gif"
-    assert headers["X-Content-Type-Options"] == "nosniff"
-    assert "sandbox" in headers["Content-Security-Policy"]
-    assert _get(f"{base}/media/311/page.jpg")[0] == 404, "not an image, whatever its name"
+    assert _get(f"{base}/media/311/photo.html")[0] == 404
+    assert _get(f"{base}/media/311/page.jpg")[0] == 404
     assert _get(f"{base}/media/%2e%2e/%2e%2e/etc/passwd")[0] == 404
+    assert _get(f"{base}/media/other/x.jpg")[0] == 404, "a folder no app vouches for"
 
 
 def test_the_deployment_checklist_is_clean_with_the_documented_settings(production):

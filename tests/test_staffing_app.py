@@ -202,3 +202,21 @@ def test_a_plan_that_cannot_be_made_stops_the_polling_with_the_reason(client, se
     polled = client.get(f"/staff/staffing/plans/{job.pk}/", HTTP_HX_REQUEST="true")
     page = polled.content.decode()
     assert polled.status_code == 200 and "columns" in page and "plan-waiting" not in page
+
+
+@pytest.mark.django_db
+def test_plans_finished_a_month_ago_are_pruned_and_recent_ones_kept():
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from safercity.staffing.models import PlanJob
+    from safercity.staffing.services import plans_prune
+
+    now = timezone.now()
+    old = PlanJob.objects.create(source="a.csv", status="done", finished_at=now - timedelta(31))
+    recent = PlanJob.objects.create(source="b.csv", status="done", finished_at=now - timedelta(2))
+    waiting = PlanJob.objects.create(source="c.csv")
+    assert plans_prune.call() == 1
+    assert set(PlanJob.objects.values_list("pk", flat=True)) == {recent.pk, waiting.pk}
+    assert old.pk not in set(PlanJob.objects.values_list("pk", flat=True))

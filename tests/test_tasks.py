@@ -108,3 +108,30 @@ def test_the_worker_runs_queued_tasks_and_retries_an_email_the_server_refused(tm
     [retry] = [t for t in state["tasks"][2:] if t["name"] == "email_send"]
     assert retry["status"] == "READY" and retry["later"], "tried again a minute later"
     assert retry["args"]["args"][3] == 2, "as the second attempt"
+
+
+@pytest.mark.django_db
+def test_old_records_of_finished_tasks_are_pruned_nightly_and_recent_ones_kept():
+    from datetime import timedelta
+
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
+
+    from safercity.core.tasks import results_prune
+
+    now = timezone.now()
+
+    def result(status: str, age_days: float) -> DBTaskResult:
+        finished = now - timedelta(days=age_days)
+        return DBTaskResult.objects.create(
+            status=status, args_kwargs={"args": [], "kwargs": {}}, task_path="x.y",
+            backend_name="default", run_after=finished, finished_at=finished,
+        )  # fmt: skip
+
+    old_success, new_success = result("SUCCESSFUL", 20), result("SUCCESSFUL", 1)
+    old_failure, older_failure = result("FAILED", 20), result("FAILED", 90)
+    assert results_prune.call() == 2
+    left = set(DBTaskResult.objects.values_list("pk", flat=True))
+    assert left == {new_success.pk, old_failure.pk}, "failures are kept longer, to be read"
+    assert old_success.pk not in left and older_failure.pk not in left
+    assert SCHEDULE["tasks:prune"].every == timedelta(days=1)

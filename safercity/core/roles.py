@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 
 from safercity.core.actors import Actor, ApiClient, PublicActor, SystemActor
 
@@ -48,7 +49,7 @@ def require_role(actor: Actor, *roles: Role) -> None:
         raise PermissionDenied(f"This needs one of these roles: {wanted}.")
 
 
-ViewFunc = Callable[..., HttpResponse]
+ViewFunc = Callable[..., HttpResponseBase]
 
 
 def role_required(*roles: Role) -> Callable[[ViewFunc], ViewFunc]:
@@ -56,7 +57,7 @@ def role_required(*roles: Role) -> Callable[[ViewFunc], ViewFunc]:
 
     def decorate(view: ViewFunc) -> ViewFunc:
         @wraps(view)
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             require_role(request.user, *roles)
             return view(request, *args, **kwargs)
 

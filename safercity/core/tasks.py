@@ -23,6 +23,9 @@ from safercity.core.models import ScheduledRun
 log = logging.getLogger(__name__)
 
 EMAIL_ATTEMPTS = 5
+# How long the worker's own records of finished tasks are kept (failures longer, to read).
+RESULTS_KEPT = timedelta(days=14)
+FAILED_RESULTS_KEPT = timedelta(days=60)
 
 
 def later(job: Task[Any, Any], delay: timedelta) -> Task[Any, Any]:
@@ -47,6 +50,22 @@ def email_send(
             retry = later(email_send, timedelta(minutes=2 ** (attempt - 1)))
             retry.enqueue(subject, body, to, attempt + 1, from_email)
         raise
+
+
+@task()
+def results_prune() -> int:
+    """Delete the worker's records of tasks that finished long ago; returns how many."""
+    from django.db.models import Q
+    from django_tasks.base import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    now = timezone.now()
+    old = DBTaskResult.objects.finished().filter(
+        Q(status=TaskResultStatus.SUCCESSFUL, finished_at__lte=now - RESULTS_KEPT)
+        | Q(status=TaskResultStatus.FAILED, finished_at__lte=now - FAILED_RESULTS_KEPT)
+    )
+    deleted, _ = old.delete()
+    return deleted
 
 
 @dataclass(frozen=True)

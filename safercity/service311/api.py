@@ -456,7 +456,7 @@ class RequestOut(Schema):
 ROW_FIELDS = (
     "id", "status", "status_notes", "service_id", "description", "requested_datetime",
     "updated_datetime", "expected_datetime", "address_string", "address_id", "zipcode", "lat",
-    "long", "media_url", "media", "parent_id",
+    "long", "media_url", "media", "media_review", "parent_id",
 )  # fmt: skip
 
 
@@ -511,9 +511,11 @@ def requests_out(
 
     out = []
     for row in rows:
-        media = row["media_url"] or (
-            http.build_absolute_uri(default_storage.url(row["media"])) if row["media"] else ""
-        )
+        media = ""
+        if row["media_review"] == ServiceRequest.MediaReview.APPROVED:  # published by an agent
+            media = row["media_url"] or (
+                http.build_absolute_uri(default_storage.url(row["media"])) if row["media"] else ""
+            )
         item: dict[str, Any] = {
             "service_request_id": str(row["id"]),
             "status": row["status"],

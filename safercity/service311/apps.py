@@ -15,3 +15,8 @@ class Service311Config(AppConfig):
         from safercity.core.navigation import register_tool
 
         register_tool("311", "311 requests", "service311_staff:queue", "work the queues")
+
+        from safercity.core.uploads import media_check
+        from safercity.service311.selectors import photo_is_public
+
+        media_check("311", photo_is_public)

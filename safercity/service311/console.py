@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from safercity.core.http import HtmxHttpRequest
 from safercity.core.roles import role_required
+from safercity.core.uploads import image_response
 from safercity.service311.models import Department, ServiceRequest
 from safercity.service311.selectors import duplicate_candidates, queue
 from safercity.service311.services import (
@@ -17,6 +18,7 @@ from safercity.service311.services import (
     request_add_note,
     request_assign,
     request_merge,
+    request_review_media,
     request_set_status,
 )
 
@@ -132,4 +134,32 @@ def merge(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         request_merge(actor=request.user, duplicate=duplicate, into=into)
     except ValueError as error:
         return _detail(request, duplicate, str(error), status=400)
+    return _after(request, pk)
+
+
+@role_required(*STAFF_311)
+def photo(request: HtmxHttpRequest, pk: int) -> FileResponse:
+    """The resident's photo as agents see it before and after review."""
+    found = _request_or_404(pk)
+    if not found.media:
+        raise Http404("no photo")
+    return image_response(str(found.media.name))
+
+
+@require_POST
+@role_required(*STAFF_311)
+def review_media(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    found = _request_or_404(pk)
+    decision = request.POST.get("decision", "")
+    if decision not in {"publish", "reject"}:
+        return _detail(request, found, "Choose to publish the photo or not.", status=400)
+    try:
+        request_review_media(
+            actor=request.user,
+            request=found,
+            approve=decision == "publish",
+            reason=request.POST.get("reason", ""),
+        )
+    except ValueError as error:
+        return _detail(request, found, str(error), status=400)
     return _after(request, pk)

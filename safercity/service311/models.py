@@ -123,6 +123,12 @@ class ServiceRequest(models.Model):
         TRANSFER_911 = "911", "transferred from 911"
         IMPORT = "import", "imported (CSB)"
 
+    class MediaReview(models.TextChoices):
+        NONE = "", "no photo"
+        PENDING = "pending", "photo waiting for review"
+        APPROVED = "approved", "photo published"
+        REJECTED = "rejected", "photo not published"
+
     token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="requests")
     status = models.CharField(max_length=6, choices=Status.choices, default=Status.OPEN)
@@ -141,7 +147,16 @@ class ServiceRequest(models.Model):
         Neighborhood, null=True, blank=True, on_delete=models.SET_NULL, related_name="requests311"
     )
     media_url = models.URLField(max_length=500, blank=True)
-    media = models.FileField(upload_to="311/%Y/%m/", blank=True)
+    # The photo as re-encoded here (core.uploads.photo_clean), under a generated name.
+    media = models.FileField(upload_to="311/%Y/%m/", blank=True, db_index=True)
+    # A photo or link is published in media_url only once a 311 agent has approved it.
+    media_review = models.CharField(
+        max_length=8, choices=MediaReview.choices, blank=True, default=MediaReview.NONE
+    )
+    media_reviewed_at = models.DateTimeField(null=True, blank=True)
+    media_reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     attributes = models.JSONField(default=dict, blank=True)
     # Who reported it: never published (Open311 GET responses do not include these).
     email = models.EmailField(blank=True)

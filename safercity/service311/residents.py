@@ -3,11 +3,12 @@ you like), and follow it by its number or private link. English and Spanish."""
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import translation
@@ -16,6 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from safercity.core.actors import PublicActor
 from safercity.core.models import Neighborhood
+from safercity.core.uploads import image_response
 from safercity.service311.models import Service, ServiceAttribute, ServiceRequest
 from safercity.service311.services import NewRequest, Open311Error, rate_limited, request_create
 
@@ -167,8 +169,23 @@ def status(request: HttpRequest, token: str) -> HttpResponse:
     return render(
         request,
         "service311/status.html",
-        {"item": found, "notes": notes, "is_new": request.GET.get("new") == "1"},
+        {
+            "item": found,
+            "notes": notes,
+            "is_new": request.GET.get("new") == "1",
+            # The photo is shown on the private link (the token), not on the page by number.
+            "own_photo": bool(found.media) and str(found.token) == token,
+        },
     )
+
+
+def photo(request: HttpRequest, token: uuid.UUID) -> FileResponse:
+    """The reporter's own photo, before and after review, for whoever holds the request's
+    private link (its number alone shows only a published photo, in the Open311 feed)."""
+    found = get_object_or_404(ServiceRequest, token=token)
+    if not found.media:
+        raise Http404("no photo")
+    return image_response(str(found.media.name))
 
 
 def find(request: HttpRequest) -> HttpResponse:

@@ -144,3 +144,10 @@ def queue(department_code: str | None = None, status: str = "open") -> QuerySet[
     if status:
         found = found.filter(status=status)
     return found.order_by("expected_datetime", "requested_datetime")
+
+
+def photo_is_public(stored: str) -> bool:
+    """May anyone see this stored upload? Only a photo an agent has published."""
+    return ServiceRequest.objects.filter(
+        media=stored, media_review=ServiceRequest.MediaReview.APPROVED
+    ).exists()

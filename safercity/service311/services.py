@@ -10,6 +10,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -24,7 +25,7 @@ from safercity.core.permissions import requires
 from safercity.core.roles import Role
 from safercity.core.rollups import rollups_stale
 from safercity.core.selectors import city_index
-from safercity.core.uploads import image_type
+from safercity.core.uploads import CleanPhoto, PhotoRefused, photo_clean
 from safercity.service311.models import (
     ApiKey,
     RequestNote,
@@ -162,15 +163,28 @@ def _match_address(text: str) -> Address | None:
     return Address.objects.filter(house_number=int(number), street__iexact=street.strip()).first()
 
 
-def _check_media(media: UploadedFile[bytes] | None) -> None:
+def _clean_media(media: UploadedFile[bytes] | None) -> CleanPhoto | None:
+    """The uploaded photo, decoded and written again (no metadata, no location)."""
     if media is None:
-        return
+        return None
     if media.size is None or media.size > MAX_MEDIA_BYTES:
         raise Open311Error(413, "media is larger than 10 MB")
-    head = media.read(12)
-    media.seek(0)
-    if image_type(head) is None:
-        raise _invalid("media must be a JPEG, PNG, GIF or WebP image")
+    try:
+        return photo_clean(media.read(MAX_MEDIA_BYTES + 1))
+    except PhotoRefused as refused:
+        raise _invalid(f"media: {refused}") from None
+
+
+def _check_media_url(url: str) -> str:
+    url = url.strip()
+    if not url:
+        return ""
+    scheme, _, rest = url.partition("://")
+    if scheme.lower() not in {"http", "https"} or not rest or len(url) > 500:
+        raise _invalid("media_url must be an http or https address of at most 500 characters")
+    if any(ord(ch) < 33 or ord(ch) == 127 for ch in url):
+        raise _invalid("media_url may not contain spaces or control characters")
+    return url
 
 
 def rate_limited(request: HttpRequest, key: str) -> bool:
@@ -210,7 +224,8 @@ def request_create(
         raise _invalid(f"description is longer than {MAX_DESCRIPTION} characters")
     lat, lon, address = _locate(new)
     attributes = _check_attributes(service, new.attributes or {})
-    _check_media(media)
+    photo = _clean_media(media)
+    media_url = _check_media_url(new.media_url)
     neighborhood_id = None
     if lat is not None and lon is not None and Neighborhood.objects.exists():
         neighborhood_id = city_index().locate_one(lon, lat).neighborhood_id
@@ -231,7 +246,12 @@ def request_create(
             lat=lat,
             long=lon,
             neighborhood_id=neighborhood_id or (address.neighborhood_id if address else None),
-            media_url=new.media_url[:500],
+            media_url=media_url,
+            media_review=(
+                ServiceRequest.MediaReview.PENDING
+                if photo or media_url
+                else ServiceRequest.MediaReview.NONE
+            ),
             attributes=attributes,
             email=new.email[:254],
             device_id=new.device_id[:100],
@@ -244,8 +264,8 @@ def request_create(
             source=source,
             external_id=new.external_id[:40],
         )
-        if media is not None:
-            request.media.save(f"{request.pk}-{media.name}"[:100], media, save=True)
+        if photo is not None:
+            request.media.save(str(photo.file.name), photo.file, save=True)
         RequestNote.objects.create(
             request=request, at=requested, author=actor_label(actor), kind="opened", status="open"
         )
@@ -337,6 +357,47 @@ def request_add_note(
         request.save(update_fields=["updated_datetime"])
     audit_write(actor=actor, action="service311.request.note", obj=request)
     return note
+
+
+@requires(*STAFF_311)
+@transaction.atomic
+def request_review_media(
+    *, actor: Actor, request: ServiceRequest, approve: bool, reason: str = ""
+) -> ServiceRequest:
+    """Publish the resident's photo or link in media_url, or keep it off the public record
+    (a rejected photo's file is deleted: it may show a face, a plate or a home)."""
+    if request.media_review == ServiceRequest.MediaReview.NONE:
+        raise ValueError("this request has no photo or link to review")
+    now = timezone.now()
+    request.media_review = (
+        ServiceRequest.MediaReview.APPROVED if approve else ServiceRequest.MediaReview.REJECTED
+    )
+    request.media_reviewed_at = now
+    request.media_reviewed_by = actor if isinstance(actor, User) else None
+    fields = ["media_review", "media_reviewed_at", "media_reviewed_by", "updated_datetime"]
+    if not approve and request.media:
+        stored, storage = str(request.media.name), request.media.storage
+        transaction.on_commit(lambda: storage.delete(stored))
+        request.media = ""
+        fields.append("media")
+    _touch(request, now)
+    request.save(update_fields=fields)
+    RequestNote.objects.create(
+        request=request,
+        at=now,
+        author=actor_label(actor),
+        kind="note",
+        text=("Photo published." if approve else "Photo not published.")
+        + (f" {reason.strip()}" if reason.strip() else ""),
+        public=False,
+    )
+    audit_write(
+        actor=actor,
+        action="service311.request.media_review",
+        obj=request,
+        detail={"approved": approve},
+    )
+    return request
 
 
 @requires(*STAFF_311)

@@ -10,6 +10,8 @@ staff = (
         path("requests/<int:pk>/note/", console.add_note, name="note"),
         path("requests/<int:pk>/assign/", console.assign, name="assign"),
         path("requests/<int:pk>/merge/", console.merge, name="merge"),
+        path("requests/<int:pk>/photo/", console.photo, name="photo"),
+        path("requests/<int:pk>/media/", console.review_media, name="review_media"),
     ],
     "service311_staff",
 )
@@ -19,6 +21,7 @@ public = (
         path("", residents.start, name="start"),
         path("report/<str:service_code>/", residents.report, name="report"),
         path("requests/<str:token>/", residents.status, name="status"),
+        path("requests/<uuid:token>/photo/", residents.photo, name="photo"),
         path("find/", residents.find, name="find"),
         path("map/neighborhoods.geojson", residents.neighborhoods_geojson, name="map"),
     ],

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.contrib.auth.models import User
@@ -94,3 +94,15 @@ def plan_make(job_id: str) -> str:
     job.calls, job.finished_at = b"", timezone.now()
     job.save(update_fields=["status", "error", "report_html", "calls", "finished_at"])
     return job.status
+
+
+PLANS_KEPT = timedelta(days=30)
+
+
+@task()
+def plans_prune() -> int:
+    """Delete plans finished more than PLANS_KEPT ago (their reports were downloaded or are
+    made again from the history); returns how many."""
+    cutoff = timezone.now() - PLANS_KEPT
+    deleted, _ = PlanJob.objects.filter(finished_at__lte=cutoff).delete()
+    return deleted
