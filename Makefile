@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export DEBUG ?= 1
 
-.PHONY: install run test test-sqlite test-postgres lint bench clean
+.PHONY: install run audit-key test test-sqlite test-postgres lint bench clean
 
 $(STAMP): pyproject.toml
 	@echo "Installing SaferCity and its dependencies into $(VENV) (a few minutes the first time)..."
@@ -22,9 +22,13 @@ var/local.env:
 	mkdir -p var
 	umask 077 && printf 'DEBUG=1\nSECRET_KEY=%s\n' "$$(python3 -c 'import secrets; print(secrets.token_urlsafe(50))')" > $@
 
+# The audit checkpoints' signing key, added to a checkout's settings that predate it.
+audit-key: var/local.env
+	@grep -q '^SAFERCITY_AUDIT_KEY=' var/local.env || (umask 077 && printf 'SAFERCITY_AUDIT_KEY=%s\n' "$$(python3 -c 'import secrets; print(secrets.token_urlsafe(48))')" >> var/local.env)
+
 # The task worker (rollups, e-mail, the schedule) runs beside the development server and
 # stops with it.
-run: install var/local.env
+run: install var/local.env audit-key
 	$(BIN)/safercity migrate --noinput
 	$(BIN)/safercity demo_load --if-empty
 	$(BIN)/safercity worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \

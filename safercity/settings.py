@@ -1,6 +1,7 @@
 """Settings for SaferCity, read from the environment (see README)."""
 
 import importlib.util
+from datetime import timedelta
 from pathlib import Path
 
 import django_stubs_ext
@@ -45,6 +46,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_tasks",
     "django_tasks_db",
+    "axes",
     "safercity.core",
     "safercity.accountability",
     "safercity.staffing",
@@ -66,6 +68,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes asks: it answers a locked-out sign-in with the page below.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "safercity.urls"
@@ -104,6 +108,8 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
+    # First: refuses a sign-in while its account-and-address pair is locked out.
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "safercity.core.backends.RoleBackend",
 ]
@@ -112,6 +118,17 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
+# Failed sign-ins (django-axes): after 5 wrong passwords for one account from one address,
+# that pair waits 15 minutes (an office behind one address is not locked out by one user,
+# nor a user by someone guessing elsewhere); a success clears the count. Attempts and
+# lockouts are kept in the database, shown in the admin, and lockouts are audited.
+AXES_FAILURE_LIMIT = env_int("SAFERCITY_LOGIN_ATTEMPTS", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("SAFERCITY_LOGIN_LOCKOUT_MIN", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "safercity.core.http.client_address"
+AXES_LOCKOUT_TEMPLATE = "core/locked_out.html"
+AXES_VERBOSE = False
 LOGIN_URL = "core:login"
 LOGIN_REDIRECT_URL = "core:staff_home"
 LOGOUT_REDIRECT_URL = "accountability:home"
@@ -180,6 +197,14 @@ CACHES = {
 
 # 911: an abandoned call is called back within this many seconds.
 SAFERCITY_CALLBACK_DEADLINE_S = int(env_str("SAFERCITY_CALLBACK_DEADLINE_S", "300"))
+# Signs the audit log's checkpoints (core.audit): keep it outside the database, and the
+# checkpoint file off the machine (README, Deploying). Without it no checkpoints are made.
+SAFERCITY_AUDIT_KEY = env_str("SAFERCITY_AUDIT_KEY", "")
+SAFERCITY_AUDIT_CHECKPOINTS = env_str(
+    "SAFERCITY_AUDIT_CHECKPOINTS", str(VAR_DIR / "audit-checkpoints.jsonl")
+)
+# A phone-system event dated further ahead than this is refused (a wrong clock).
+SAFERCITY_EVENT_SKEW_S = env_int("SAFERCITY_EVENT_SKEW_S", 300)
 # The phone system's key for /api/911/events. In development a fixed key lets the demo stream
 # (emergency_demo_stream) talk to `make run`; in production it must be set.
 SAFERCITY_CTI_KEY = env_str("SAFERCITY_CTI_KEY", "development-cti-key" if DEBUG else "")

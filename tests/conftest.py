@@ -79,11 +79,11 @@ def loaded_once(django_db_blocker: Any, *made: type[Model]) -> Iterator[None]:
             # The load's own entries go: lift the append-only triggers just for that.
             remove_audit_guard(connection)
             AuditEntry.objects.filter(id__gt=last)._raw_delete(AuditEntry.objects.db)
-            install_audit_guard(connection)
             if before is None:
                 AuditHead.objects.all().delete()
             else:
                 AuditHead.objects.filter(pk=1).update(last_id=before[0], last_hash=before[1])
+            install_audit_guard(connection)
 
 
 @pytest.fixture(autouse=True)

@@ -367,7 +367,7 @@ def test_the_list_filters_by_ids_codes_status_and_dates(client, key, inside):
         ({"start_date": "2026-01-01T00:00:00"}, "time zone"),
         ({"status": "pending"}, "open or closed"),
         ({"page_size": "5000"}, "page_size"),
-        ({"page": "0"}, "page starts at 1"),
+        ({"page": "0"}, "page is 1 to 1,000,000"),
         ({"page": "many"}, "page"),
         ({"jurisdiction_id": "chicago.gov"}, "not found"),
     ],

@@ -13,6 +13,7 @@ from georeport import GeoReport
 from safercity.core.actors import command_actor
 from safercity.core.models import Address
 from safercity.demo.services import demo_load
+from safercity.service311.models import Service, ServiceRequest
 from safercity.service311.services import NewRequest, api_key_create, request_create
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -77,32 +78,78 @@ def test_the_openapi_schema_matches_its_snapshot(client):
     )
 
 
-def test_schemathesis_finds_no_server_errors(live_server, city_with_requests, tmp_path):
-    _, key = city_with_requests
-    schemathesis = Path(sys.executable).with_name("schemathesis")
+def _schemathesis(
+    url: str, config: str, tmp_path: Path, *extra: str, env: dict[str, str] | None = None
+) -> None:
+    (tmp_path / "schemathesis.toml").write_text(config)
     done = subprocess.run(
         [
-            str(schemathesis),
+            str(Path(sys.executable).with_name("schemathesis")),
             "run",
-            f"{live_server.url}/open311/v2/openapi.json",
+            url,
             "--checks",
             "not_a_server_error,status_code_conformance,content_type_conformance",
-            "--max-examples",
-            "40",
             "--seed",
             "311",
             "--workers",
             "1",
-            "--header",
-            "Accept: application/json",
             "--suppress-health-check",
             "all",
+            *extra,
         ],
         capture_output=True,
         text=True,
         timeout=600,
-        cwd=tmp_path,  # schemathesis writes its cache where it runs: not in the repository
-        env={**os.environ, "NO_COLOR": "1"},
+        cwd=tmp_path,  # reads schemathesis.toml there, and writes its cache there
+        env={**os.environ, "NO_COLOR": "1", **(env or {})},
     )
     assert done.returncode == 0, done.stdout[-6000:] + done.stderr[-2000:]
-    assert key
+
+
+def test_schemathesis_finds_no_server_errors(live_server, city_with_requests, tmp_path, settings):
+    """Random and malformed input everywhere, and then the real key, the catalog's real
+    service codes and points in the city, so that POST gets past validation and stores
+    requests, in JSON and in XML."""
+    created, key = city_with_requests
+    address = Address.objects.exclude(neighborhood=None).first()
+    codes = sorted(Service.objects.values_list("service_code", flat=True))
+    config = f"""
+[parameters]
+api_key = {{ dictionary = "keys", probability = 0.9 }}
+service_code = {{ dictionary = "codes", probability = 0.8 }}
+format = {{ dictionary = "formats", probability = 0.9 }}
+lat = {{ dictionary = "lats", probability = 0.8 }}
+long = {{ dictionary = "longs", probability = 0.8 }}
+service_request_id = {{ dictionary = "ids", probability = 0.5 }}
+jurisdiction_id = {{ dictionary = "jurisdictions", probability = 0.9 }}
+address_id = {{ dictionary = "blank", probability = 0.9 }}
+media_url = {{ dictionary = "links", probability = 0.9 }}
+
+[dictionaries]
+keys = {{ values = [{json.dumps(key)}] }}
+codes = {{ values = {json.dumps(codes)} }}
+formats = {{ values = ["json", "xml"] }}
+lats = {{ values = [{address.lat}] }}
+longs = {{ values = [{address.lon}] }}
+ids = {{ values = {json.dumps([str(r.pk) for r in created])} }}
+jurisdictions = {{ values = ["stlouis-mo.gov"] }}
+blank = {{ values = [""] }}
+links = {{ values = ["", "https://example.org/photo.jpg"] }}
+"""
+    settings.OPEN311_POSTS_PER_MINUTE = 100_000  # the fuzzer is one client posting fast
+    before = ServiceRequest.objects.count()
+    real = {"api_key": key, "codes": codes, "lat": address.lat, "long": address.lon}
+    _schemathesis(
+        f"{live_server.url}/open311/v2/openapi.json",
+        config,
+        tmp_path,
+        "--max-examples",
+        "60",
+        env={
+            "SCHEMATHESIS_HOOKS": "tests.fuzz_hooks",
+            "PYTHONPATH": str(Path(__file__).resolve().parent.parent),
+            "SAFERCITY_FUZZ_REAL": json.dumps(real),
+        },
+    )
+    stored = ServiceRequest.objects.filter(source=ServiceRequest.Source.API).count()
+    assert ServiceRequest.objects.count() > before and stored > 0, "POST got past validation"

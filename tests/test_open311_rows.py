@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import re
 from datetime import timedelta
 
 import pytest
@@ -109,3 +111,24 @@ def test_the_kept_answer_depends_on_the_host_the_format_and_every_parameter(clie
     assert json_body.startswith(b"[") and xml_body.startswith(b"<?xml")
     assert client.get("/open311/v2/requests.json", {"status": "closed"}).json() == []
     assert len(client.get("/open311/v2/requests.json", {"status": "open"}).json()) == 1
+
+
+ODD_CODES = ["Injured/Sick Animal", "Trash.Missed", "Who? #1 & 50%", "Ñandú/Ave", "a//b"]
+
+
+@pytest.mark.parametrize("code", ODD_CODES)
+def test_a_service_code_of_any_spelling_works_in_the_api_and_on_the_residents_pages(client, code):
+    from urllib.parse import quote
+
+    service = ServiceFactory(service_code=code, service_name=f"Service {code}")
+    for encoded in (quote(code, safe="/"), quote(code, safe="")):
+        answer = client.get(f"/open311/v2/services/{encoded}.json")
+        assert answer.status_code == 200, encoded
+        assert answer.json()["service_code"] == code
+        assert client.get(f"/open311/v2/services/{encoded}.xml").status_code == 200
+    assert client.get(f"/open311/v2/services/{quote(code)}x.json").status_code == 404
+    start = client.get("/311/")
+    assert start.status_code == 200
+    [link] = re.findall(r'href="(/311/report/[^"]+)"', start.content.decode())
+    page = client.get(html.unescape(link))
+    assert page.status_code == 200 and html.escape(service.service_name) in page.content.decode()

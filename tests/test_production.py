@@ -29,6 +29,7 @@ def _production_env(var: Path) -> dict[str, str]:
     env.update(
         DEBUG="0",
         SECRET_KEY=secrets.token_urlsafe(50),
+        SAFERCITY_AUDIT_KEY=secrets.token_urlsafe(48),
         SAFERCITY_VAR=str(var),
         ALLOWED_HOSTS="127.0.0.1,localhost",
         DJANGO_SETTINGS_MODULE="safercity.settings",

@@ -11,7 +11,8 @@ from django.contrib.auth.backends import BaseBackend
 from safercity.core.roles import Role, has_role
 
 # What the administrator role may change in the admin; it may view everything registered.
-ADMIN_CHANGES = {"auth.add_user", "auth.change_user"}
+# Deleting a failed-sign-in record (django-axes) lifts that lockout.
+ADMIN_CHANGES = {"auth.add_user", "auth.change_user", "axes.delete_accessattempt"}
 
 
 class RoleBackend(BaseBackend):

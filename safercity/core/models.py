@@ -208,3 +208,21 @@ class ScheduledRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} last enqueued {self.last_at:%Y-%m-%d %H:%M:%S}"
+
+
+class AuditCheckpoint(models.Model):
+    """A signed statement of the audit log's extent (see core.auditchain.Checkpoint). Kept
+    here and, line for line, in a file outside the database that the operator ships off the
+    machine; append-only like the log."""
+
+    at = models.DateTimeField()
+    last_id = models.BigIntegerField()
+    last_hash = models.CharField(max_length=64)
+    entries = models.BigIntegerField()
+    mac = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"checkpoint {self.at:%Y-%m-%d %H:%M} at #{self.last_id}"

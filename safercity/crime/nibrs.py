@@ -14,6 +14,8 @@ from typing import Any
 
 import pyarrow.parquet as pq
 
+from safercity.core.inputs import plain_id
+
 # NIBRS code -> UCR class (01 homicide ... 26 all other)
 NIBRS_TO_UCR: dict[str, int] = {
     "09A": 1, "11A": 2, "120": 3, "13A": 4, "220": 5,
@@ -86,7 +88,7 @@ def _offense(index: int, row: dict[str, Any], ordinal: int) -> NibrsOffense:
         ucr_class=NIBRS_TO_UCR.get(code, OTHER),
         description=description,
         category=_category(code, f"{description} {row.get('inc_desc') or ''}"),
-        district=int(district_text) if district_text.isdigit() else 0,
+        district=plain_id(district_text) or 0,
         neighborhood=int(row.get("nbhd_num") or 0),
         address=" ".join(str(row.get("address") or "").split()),
         lat=float(lat) if lat is not None else None,

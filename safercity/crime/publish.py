@@ -21,6 +21,7 @@ import pyarrow.parquet as pq
 from django.db.models import Sum
 from django.db.models.functions import ExtractYear
 
+from safercity.core.inputs import plain_id
 from safercity.core.models import Neighborhood
 from safercity.core.publication import Cell, public_location, suppress_series, suppress_table
 from safercity.crime.compstat import hexagon_counts, hexagon_feature
@@ -147,8 +148,9 @@ def _hexagons(year: int) -> dict[str, Any]:
 def _block(address: str) -> str:
     """ "4900 MAPLE AVE" -> "4900 block of MAPLE AVE" (the hundred block, no house number)."""
     number, _, street = address.partition(" ")
-    if number.isdigit():
-        return f"{int(number) // 100 * 100} block of {street}" if street else ""
+    house = plain_id(number)
+    if house is not None:
+        return f"{house // 100 * 100} block of {street}" if street else ""
     return address
 
 

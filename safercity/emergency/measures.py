@@ -12,17 +12,18 @@ from safercity.emergency.engine.nena import answer_times
 from safercity.emergency.models import Call, Callback
 
 
-def _month_so_far() -> tuple[datetime, str]:
-    """From the first of this month (city time) to now, and how to say so."""
+def _month_so_far() -> tuple[datetime, datetime, str]:
+    """From the first of this month (city time) to now, and how to say so. Both bounds: a
+    call dated in the future (a wrong clock) stays out of this month's figures."""
     now = timezone.localtime()
     start = now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
-    return start, f"{now:%B %Y} so far"
+    return start, now, f"{now:%B %Y} so far"
 
 
 def clinician_figures() -> list[Figure]:
     """Commitment 8: eligible behavioural-health calls that a clinician went to."""
-    start, period = _month_so_far()
-    eligible = Call.objects.filter(clinician_eligible=True, arrived_at__gte=start)
+    start, end, period = _month_so_far()
+    eligible = Call.objects.filter(clinician_eligible=True, arrived_at__range=(start, end))
     total = eligible.count()
     label = "Eligible calls routed to a clinician"
     if total == 0:
@@ -39,11 +40,11 @@ def clinician_figures() -> list[Figure]:
 
 
 def figures() -> list[Figure]:
-    start, period = _month_so_far()
+    start, end, period = _month_so_far()
     calls = [
         (arrived, answered)
         for arrived, answered in Call.objects.filter(
-            line=Call.Line.EMERGENCY, arrived_at__gte=start
+            line=Call.Line.EMERGENCY, arrived_at__range=(start, end)
         ).values_list("arrived_at", "answered_at")
         if arrived is not None
     ]
@@ -54,7 +55,7 @@ def figures() -> list[Figure]:
     arrivals = [timezone.localtime(a) for a, _ in calls]
     seconds = [(b - a).total_seconds() if b else None for a, b in calls]
     [month] = answer_times(arrivals, seconds, "month")
-    due = Callback.objects.filter(call__arrived_at__gte=start)
+    due = Callback.objects.filter(call__arrived_at__range=(start, end))
     done_in_time = sum(1 for c in due if c.completed_at is not None and c.completed_at <= c.due_at)
     rows = [
         Figure(

@@ -32,9 +32,9 @@ REFRESH: dict[Period, timedelta] = {
 
 
 def _rows(period: Period) -> list[dict[str, Any]]:
-    since = timezone.now() - SPANS[period]
-    calls = Call.objects.filter(line=Call.Line.EMERGENCY, arrived_at__gte=since).exclude(
-        arrived_at=None
+    now = timezone.now()
+    calls = Call.objects.filter(
+        line=Call.Line.EMERGENCY, arrived_at__range=(now - SPANS[period], now)
     )
     pairs = [(timezone.localtime(c.arrived_at), c.answer_seconds) for c in calls.iterator()]
     if not pairs:

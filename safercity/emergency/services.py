@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from safercity.core.actors import Actor, actor_label
 from safercity.core.audit import audit_write
+from safercity.core.inputs import InputRefused, bounded_moment, clean_text, finite
 from safercity.core.permissions import requires
 from safercity.core.roles import Role
 from safercity.core.rollups import rollups_stale
@@ -44,16 +45,40 @@ class CallEventIn:
     transferred_to: str = ""
 
     def check(self) -> None:
+        try:
+            self._check_fields()
+        except InputRefused as refused:
+            raise EventInvalid(str(refused)) from None
         if not self.event_id.strip() or not self.call_id.strip():
             raise EventInvalid("event_id and call_id are required")
         if self.kind not in KINDS:
             raise EventInvalid(f"kind must be one of {', '.join(KINDS)}, not {self.kind!r}")
-        if self.at.tzinfo is None:
-            raise EventInvalid("at needs a time zone")
         if self.line not in Call.Line.values:
             raise EventInvalid(f"line must be 911 or admin, not {self.line!r}")
         if self.kind == "answered" and not self.position and not self.by_attendant:
             raise EventInvalid("an answered event names the position that answered")
+        skew = timedelta(seconds=settings.SAFERCITY_EVENT_SKEW_S)
+        if self.at > timezone.now() + skew:
+            raise EventInvalid(
+                f"at is more than {skew.total_seconds():.0f} s in the future: "
+                "check the phone system's clock"
+            )
+
+    def _check_fields(self) -> None:
+        for name, limit in TEXT_LIMITS.items():
+            value = getattr(self, name)
+            if clean_text(value, name, limit) != value.strip():
+                raise InputRefused(f"{name} is not plain text")
+        bounded_moment(self.at, "at")
+        finite(self.lat, "lat", -90, 90)
+        finite(self.lon, "lon", -180, 180)
+
+
+# The columns' lengths: a longer value is refused, never cut.
+TEXT_LIMITS = {
+    "event_id": 64, "call_id": 64, "kind": 12, "line": 5, "ani": 32, "ali": 300,
+    "language": 8, "position": 64, "transferred_to": 64,
+}  # fmt: skip
 
 
 def _apply(call: Call, event: CallEventIn) -> None:

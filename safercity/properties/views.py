@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from safercity.core.http import HtmxHttpRequest
+from safercity.core.inputs import plain_id
 from safercity.core.roles import Role, has_role, role_required
 from safercity.properties import selectors
 from safercity.properties.engine import cases as flow
@@ -43,7 +44,8 @@ SIMPLE_LABELS = {
 
 
 def _int(text: str | None) -> int | None:
-    return int(text) if text and text.isdigit() and len(text) < 6 else None
+    number = plain_id(text or "")
+    return number if number is not None and number < 100_000 else None
 
 
 @role_required(*selectors.VIEW_ROLES)

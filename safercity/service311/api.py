@@ -22,6 +22,7 @@ from ninja import File, Form, NinjaAPI, Query, Schema, Status
 from ninja.errors import HttpError, ValidationError
 from ninja.files import UploadedFile
 
+from safercity.core.inputs import xml_safe
 from safercity.service311 import feedcache
 from safercity.service311.models import RequestNote, Service, ServiceRequest
 from safercity.service311.selectors import (
@@ -69,7 +70,7 @@ def _xml_value(element: ET.Element, value: Any) -> None:
     elif isinstance(value, bool):
         element.text = "true" if value else "false"
     elif value is not None:
-        element.text = str(value)
+        element.text = xml_safe(str(value))  # rows stored before the door checked them
 
 
 def to_xml(root: str, item: str | None, data: Any) -> bytes:
@@ -265,7 +266,9 @@ class ServiceDefinitionOut(Schema):
 
 
 @api.get(
-    "/services/{service_code}.{format}",
+    # Real codes contain "/" ("Injured/Sick Animal"): the path converter takes them whole
+    # (clients send it as / or %2F); the format is whatever follows the last dot.
+    "/services/{path:service_code}.{format}",
     response={200: ServiceDefinitionOut, 400: list[Error], 404: list[Error]},
     summary="GET Service Definition",
 )

@@ -7,6 +7,11 @@ class Service311Config(AppConfig):
     verbose_name = "311: service requests (Open311 GeoReport v2)"
 
     def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
+        from safercity.service311.triggers import feed_triggers_install
+
+        post_migrate.connect(feed_triggers_install, sender=self)
         from safercity.accountability.registry import register
         from safercity.service311.measures import figures
 

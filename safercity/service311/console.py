@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from safercity.core.http import HtmxHttpRequest
+from safercity.core.inputs import plain_id
 from safercity.core.roles import role_required
 from safercity.core.uploads import image_response
 from safercity.service311.models import Department, ServiceRequest
@@ -124,10 +125,10 @@ def assign(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 @role_required(*STAFF_311)
 def merge(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     duplicate = _request_or_404(pk)
-    into_id = request.POST.get("into", "")
-    if not into_id.isdigit():
+    into_id = plain_id(request.POST.get("into", ""))
+    if into_id is None:
         raise Http404("no such request")
-    into = _request_or_404(int(into_id))
+    into = _request_or_404(into_id)
     if into.service_id != duplicate.service_id:
         raise PermissionDenied("Only requests for the same service are merged.")
     try:

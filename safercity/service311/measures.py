@@ -34,9 +34,10 @@ def on_time_share() -> list[Figure]:
 
 
 def moved_from_911() -> list[Figure]:
-    since = timezone.now() - timedelta(days=WINDOW_DAYS)
+    now = timezone.now()
     count = ServiceRequest.objects.filter(
-        source=ServiceRequest.Source.TRANSFER_911, requested_datetime__gte=since
+        source=ServiceRequest.Source.TRANSFER_911,
+        requested_datetime__range=(now - timedelta(days=WINDOW_DAYS), now),
     ).count()
     shown = "fewer than 11" if is_small(count) else f"{count:,}"
     return [Figure("Routine calls moved from 911 to 311", shown, None, f"last {WINDOW_DAYS} days")]

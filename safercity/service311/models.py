@@ -226,7 +226,7 @@ class RequestNote(models.Model):
 class FeedVersion(models.Model):
     """One row whose token changes with every write to what the Open311 feed shows
     (requests, their notes, services, departments), whatever wrote it: database triggers
-    set it (migration 0003). A new random token each time, so a rolled-back write's token
+    set it (service311/triggers.py). A new random token each time, so a rolled-back write's token
     never comes back; the feed's response cache is keyed by it."""
 
     token = models.CharField(max_length=32)

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from safercity.core.actors import PublicActor
+from safercity.core.inputs import plain_id
 from safercity.core.models import Neighborhood
 from safercity.core.uploads import image_response
 from safercity.service311.models import Service, ServiceAttribute, ServiceRequest
@@ -155,8 +156,9 @@ def report(request: HttpRequest, service_code: str) -> HttpResponse:
 
 def _find(reference: str) -> ServiceRequest:
     found = ServiceRequest.objects.select_related("service", "service__department")
-    if reference.isdigit():
-        return get_object_or_404(found, pk=int(reference))
+    number = plain_id(reference)
+    if number is not None:
+        return get_object_or_404(found, pk=number)
     try:
         return get_object_or_404(found, token=reference)
     except ValidationError:
@@ -196,7 +198,7 @@ def find(request: HttpRequest) -> HttpResponse:
         except Http404:
             return render(request, "service311/find.html", {"missing": reference}, status=404)
         return redirect(
-            "service311:status", token=found.token if not reference.isdigit() else found.pk
+            "service311:status", token=found.token if plain_id(reference) is None else found.pk
         )
     return render(request, "service311/find.html", {})
 

@@ -10,11 +10,13 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from safercity.core.geo import distance_m
+from safercity.core.inputs import InputRefused, bounded_moment, plain_id
 from safercity.service311.models import ServiceRequest
 from safercity.service311.services import Open311Error
 
 WINDOW = timedelta(days=90)
 MAX_PAGE_SIZE = 1000
+MAX_PAGE = 1_000_000  # a billion requests deep: further is no page, and no SQL offset
 
 
 @dataclass(frozen=True)
@@ -43,7 +45,10 @@ def parse_w3c(text: str, name: str) -> datetime:
         if "T" in value:
             raise Open311Error(400, f"{name} needs a time zone (Z or an offset such as -06:00)")
         moment = moment.replace(tzinfo=UTC)
-    return moment
+    try:
+        return bounded_moment(moment, name)
+    except InputRefused as refused:
+        raise Open311Error(400, str(refused)) from None
 
 
 def _window(query: RequestQuery) -> tuple[datetime, datetime]:
@@ -65,10 +70,12 @@ def _window(query: RequestQuery) -> tuple[datetime, datetime]:
 def requests_search(query: RequestQuery) -> QuerySet[ServiceRequest]:
     base = ServiceRequest.objects.select_related("service", "service__department")
     if query.service_request_ids:
-        ids = [i for i in query.service_request_ids if i.isdigit()]
+        if len(query.service_request_ids) > MAX_PAGE_SIZE:
+            raise Open311Error(400, f"at most {MAX_PAGE_SIZE} service_request_id values")
+        ids = [n for n in map(plain_id, query.service_request_ids) if n is not None]
         return base.filter(pk__in=ids).order_by("-requested_datetime", "-id")
-    if query.page < 1 or not 1 <= query.page_size <= MAX_PAGE_SIZE:
-        raise Open311Error(400, f"page starts at 1 and page_size is 1 to {MAX_PAGE_SIZE}")
+    if not 1 <= query.page <= MAX_PAGE or not 1 <= query.page_size <= MAX_PAGE_SIZE:
+        raise Open311Error(400, f"page is 1 to {MAX_PAGE:,} and page_size is 1 to {MAX_PAGE_SIZE}")
     found = base
     if query.updated_after or query.updated_before:
         # The updated_* extension pages through changes, so the 90-day rule applies to it.
@@ -101,7 +108,7 @@ def requests_search(query: RequestQuery) -> QuerySet[ServiceRequest]:
 def request_by_id(service_request_id: str) -> ServiceRequest:
     request = (
         ServiceRequest.objects.select_related("service", "service__department")
-        .filter(pk=service_request_id if service_request_id.isdigit() else -1)
+        .filter(pk=plain_id(service_request_id) or -1)
         .first()
     )
     if request is None:

@@ -4,7 +4,7 @@ transfer and the CSB importer all create and change requests here."""
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -20,6 +20,7 @@ from django.utils import timezone
 from safercity.core.actors import Actor, ApiClient, actor_label
 from safercity.core.audit import audit_write
 from safercity.core.http import client_address
+from safercity.core.inputs import InputRefused, bounded_moment, clean_text, plain_id
 from safercity.core.models import Address, Neighborhood
 from safercity.core.permissions import requires
 from safercity.core.roles import Role
@@ -75,6 +76,28 @@ class NewRequest:
     external_id: str = ""
 
 
+# Each text field's limit (the column's length); the description may run over lines.
+TEXT_LIMITS = {
+    "service_code": 100, "address_string": 300, "address_id": 20, "email": 254,
+    "device_id": 100, "account_id": 100, "first_name": 100, "last_name": 100, "phone": 40,
+    "media_url": 500, "language": 8, "external_id": 40,
+}  # fmt: skip
+
+
+def _cleaned(new: NewRequest) -> NewRequest:
+    """The request's text, refused where it is too long or holds what cannot be stored or
+    published (control characters, lone surrogates): never cut short without a word."""
+    texts: dict[str, Any] = {
+        name: clean_text(getattr(new, name), name, n) for name, n in TEXT_LIMITS.items()
+    }
+    texts["description"] = clean_text(
+        new.description, "description", MAX_DESCRIPTION, multiline=True
+    )
+    if new.requested_datetime is not None:
+        bounded_moment(new.requested_datetime, "requested_datetime")
+    return replace(new, **texts)
+
+
 def _number(value: Any, name: str) -> float:
     try:
         number = float(str(value).strip())
@@ -98,7 +121,11 @@ def _check_attribute(attribute: ServiceAttribute, value: Any) -> Any:
         if len(value) != 1:
             raise _invalid(f"attribute[{attribute.code}] takes one value")
         value = value[0]
-    text = str(value).strip()
+    limit = 300 if datatype == ServiceAttribute.Datatype.STRING else MAX_DESCRIPTION
+    try:
+        text = clean_text(value, f"attribute[{attribute.code}]", limit, multiline=True)
+    except InputRefused as refused:
+        raise _invalid(str(refused)) from None
     if datatype == ServiceAttribute.Datatype.SINGLEVALUELIST and text not in keys:
         raise _invalid(f"attribute[{attribute.code}] has no value {text}")
     if datatype == ServiceAttribute.Datatype.NUMBER:
@@ -111,10 +138,10 @@ def _check_attribute(attribute: ServiceAttribute, value: Any) -> Any:
             moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
         except ValueError:
             raise _invalid(f"attribute[{attribute.code}] must be an ISO 8601 datetime") from None
-        return moment.isoformat()
-    limit = 300 if datatype == ServiceAttribute.Datatype.STRING else MAX_DESCRIPTION
-    if len(text) > limit:
-        raise _invalid(f"attribute[{attribute.code}] is longer than {limit} characters")
+        try:
+            return bounded_moment(moment, f"attribute[{attribute.code}]").isoformat()
+        except InputRefused as refused:
+            raise _invalid(str(refused)) from None
     return text
 
 
@@ -136,9 +163,8 @@ def _check_attributes(service: Service, given: dict[str, Any]) -> dict[str, Any]
 
 def _locate(new: NewRequest) -> tuple[float | None, float | None, Address | None]:
     if new.address_id:
-        address = (
-            Address.objects.filter(pk=new.address_id).first() if new.address_id.isdigit() else None
-        )
+        number = plain_id(new.address_id)
+        address = Address.objects.filter(pk=number).first() if number is not None else None
         if address is None:
             raise _invalid(f"address_id {new.address_id} is not a known address")
         return address.lat, address.lon, address
@@ -157,10 +183,11 @@ def _locate(new: NewRequest) -> tuple[float | None, float | None, Address | None
 
 
 def _match_address(text: str) -> Address | None:
-    number, _, street = text.strip().partition(" ")
-    if not number.isdigit() or not street:
+    number_text, _, street = text.strip().partition(" ")
+    number = plain_id(number_text)
+    if number is None or not street:
         return None
-    return Address.objects.filter(house_number=int(number), street__iexact=street.strip()).first()
+    return Address.objects.filter(house_number=number, street__iexact=street.strip()).first()
 
 
 def _clean_media(media: UploadedFile[bytes] | None) -> CleanPhoto | None:
@@ -219,9 +246,11 @@ def request_create(
 ) -> ServiceRequest:
     """Validate and store a service request. It is committed before this returns, so an
     acknowledgement sent after it never speaks of a request that could still be lost."""
+    try:
+        new = _cleaned(new)
+    except InputRefused as refused:
+        raise _invalid(str(refused)) from None
     service = service_for(new.service_code)
-    if len(new.description) > MAX_DESCRIPTION:
-        raise _invalid(f"description is longer than {MAX_DESCRIPTION} characters")
     lat, lon, address = _locate(new)
     attributes = _check_attributes(service, new.attributes or {})
     photo = _clean_media(media)
@@ -236,11 +265,11 @@ def request_create(
     with transaction.atomic():
         request = ServiceRequest.objects.create(
             service=service,
-            description=new.description.strip(),
+            description=new.description,
             requested_datetime=requested,
             updated_datetime=max(requested, now) if not new.requested_datetime else requested,
             expected_datetime=requested + timedelta(days=service.sla_days),
-            address_string=new.address_string.strip()[:300] or (str(address) if address else ""),
+            address_string=new.address_string or (str(address) if address else ""),
             address=address,
             zipcode=address.zip_code if address else "",
             lat=lat,
@@ -253,16 +282,16 @@ def request_create(
                 else ServiceRequest.MediaReview.NONE
             ),
             attributes=attributes,
-            email=new.email[:254],
-            device_id=new.device_id[:100],
-            account_id=new.account_id[:100],
-            first_name=new.first_name[:100],
-            last_name=new.last_name[:100],
-            phone=new.phone[:40],
-            language=new.language[:8] or "en",
+            email=new.email,
+            device_id=new.device_id,
+            account_id=new.account_id,
+            first_name=new.first_name,
+            last_name=new.last_name,
+            phone=new.phone,
+            language=new.language or "en",
             wants_email_updates=new.wants_email_updates and bool(new.email),
             source=source,
-            external_id=new.external_id[:40],
+            external_id=new.external_id,
         )
         if photo is not None:
             request.media.save(str(photo.file.name), photo.file, save=True)

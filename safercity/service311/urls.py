@@ -19,7 +19,7 @@ staff = (
 public = (
     [
         path("", residents.start, name="start"),
-        path("report/<str:service_code>/", residents.report, name="report"),
+        path("report/<path:service_code>/", residents.report, name="report"),
         path("requests/<str:token>/", residents.status, name="status"),
         path("requests/<uuid:token>/photo/", residents.photo, name="photo"),
         path("find/", residents.find, name="find"),
