@@ -1,12 +1,14 @@
 """schemathesis hooks (SCHEMATHESIS_HOOKS=tests.fuzz_hooks): most generated Open311 POST bodies
-get the real key, a real service code and a point in the city, so the fuzzer reaches past
-validation into storing requests; the rest stay as generated, to probe the refusals."""
+get the real key, a real service code and a point in the city, and most 911 events a time of
+now and a real kind, so the fuzzer reaches past validation into storing them; the rest stay
+as generated, to probe the refusals."""
 
 from __future__ import annotations
 
 import json
 import os
 import random
+from datetime import UTC, datetime
 from typing import Any
 
 import schemathesis
@@ -20,6 +22,15 @@ def map_body(context: Any, body: Any) -> Any:
     chance = random.Random(repr(sorted(body.items(), key=str)))
     if chance.random() < 0.25:
         return body
+    if real.get("api") == "911":
+        return {
+            **body,
+            "at": datetime.now(UTC).isoformat(),
+            "kind": chance.choice(["offered", "abandoned", "released"]),
+            "line": "911",
+            "lat": None,
+            "lon": None,
+        }
     return {
         **body,
         "api_key": real["api_key"],

@@ -8,6 +8,8 @@ import xml.etree.ElementTree as ET
 from datetime import timedelta
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from django.utils import timezone
 
 from safercity.core.actors import command_actor
@@ -157,3 +159,33 @@ def test_a_call_dated_in_the_future_does_not_take_the_scorecard_down(client):
     assert within_15.value == "100.0%", "this month's calls only"
     page = client.get("/")
     assert page.status_code == 200 and "911 calls answered within 15 s" in page.content.decode()
+
+
+def test_an_oversized_event_is_answered_in_the_events_apis_format(client, cti):
+    body = json.dumps(_event(ali="x" * 3_000_000))
+    answer = client.post("/api/911/events", body, **CTI)
+    assert answer.status_code == 413 and "detail" in answer.json()
+
+
+def test_an_oversized_report_is_answered_in_open311s_format(client, key):
+    answer = _post(client, key, description="x" * 3_000_000)
+    assert answer.status_code == 413
+    [error] = answer.json()
+    assert error["code"] == 413 and "too large" in error["description"]
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(text=st.text(max_size=200), notes=st.text(max_size=50))
+def test_the_xml_feed_parses_whatever_text_was_stored(client, text, notes):
+    from safercity.core.inputs import xml_safe
+
+    ServiceRequest.objects.all().delete()
+    stored = ServiceRequestFactory(description=text, status_notes=notes)
+    body = client.get("/open311/v2/requests.xml", {"extensions": "true"}).content
+    [item] = ET.fromstring(body).iter("request")
+    assert item.findtext("service_request_id") == str(stored.pk)
+    written = item.findtext("description") or ""
+    # What XML can hold is all there, line ends as every XML parser reads them.
+    assert written == xml_safe(text).replace("\r\n", "\n").replace("\r", "\n")

@@ -10,7 +10,7 @@ import hmac
 from datetime import datetime
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import HttpRequest
 from ninja import NinjaAPI, Schema, Status
 from ninja.errors import ValidationError
@@ -50,6 +50,14 @@ def on_permission_denied(request: HttpRequest, error: PermissionDenied) -> objec
     return api.create_response(request, {"detail": str(error)}, status=403)
 
 
+@api.exception_handler(RequestDataTooBig)
+def on_too_big(request: HttpRequest, error: RequestDataTooBig) -> object:
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    return api.create_response(
+        request, {"detail": f"the request is too large (at most {limit:,} bytes)"}, status=413
+    )
+
+
 @api.exception_handler(EventInvalid)
 def on_event_invalid(request: HttpRequest, error: EventInvalid) -> object:
     return api.create_response(request, {"detail": str(error)}, status=400)
@@ -87,7 +95,15 @@ class Problem(Schema):
 
 
 @api.post(
-    "/events", response={200: Accepted, 201: Accepted, 400: Problem, 401: Problem, 403: Problem}
+    "/events",
+    response={
+        200: Accepted,
+        201: Accepted,
+        400: Problem,
+        401: Problem,
+        403: Problem,
+        413: Problem,
+    },
 )
 def receive(request: HttpRequest, event: EventIn) -> Status:  # type: ignore[type-arg]
     stored, new = event_ingest(actor=PHONE_SYSTEM, event=CallEventIn(**event.dict()))

@@ -14,7 +14,7 @@ from typing import Any, Literal
 from xml.etree import ElementTree as ET
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.files.storage import default_storage
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
@@ -164,6 +164,12 @@ def on_validation_error(request: HttpRequest, error: ValidationError) -> HttpRes
         where = ".".join(str(part) for part in problem.get("loc", ())[1:]) or "request"
         problems.append(f"{where}: {problem.get('msg', 'invalid')}")
     return errors(request, 400, "; ".join(problems) or "invalid request")
+
+
+@api.exception_handler(RequestDataTooBig)
+def on_too_big(request: HttpRequest, error: RequestDataTooBig) -> HttpResponse:
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    return errors(request, 413, f"the request is too large (fields at most {limit:,} bytes)")
 
 
 @api.exception_handler(PermissionDenied)
