@@ -8,9 +8,9 @@ import xml.etree.ElementTree as ET
 from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from django.utils import timezone
 
 from safercity.core.actors import command_actor
 from safercity.emergency.models import Call, CallEvent
