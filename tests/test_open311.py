@@ -480,3 +480,26 @@ def test_an_acknowledged_request_is_already_committed(client, settings, tmp_path
     reader.join()
     assert seen == [True]
     assert Neighborhood.objects.exists()
+
+
+def test_behind_a_trusted_proxy_the_limit_counts_each_real_client(client, key, inside, settings):
+    """One proxy in front: its X-Forwarded-For names the client. Two residents behind it have
+    their own counts, and a client cannot escape its count by writing the header itself."""
+    from django.core.cache import cache
+
+    settings.OPEN311_POSTS_PER_MINUTE = 2
+    settings.SAFERCITY_TRUSTED_PROXIES = 1
+    cache.clear()
+
+    def from_client(forwarded):
+        return client.post(
+            f"{BASE}/requests.json",
+            {"api_key": key, "service_code": "STREETLIGHT", **inside},
+            REMOTE_ADDR="10.0.0.1",  # the proxy, for every request
+            HTTP_X_FORWARDED_FOR=forwarded,
+        ).status_code
+
+    assert [from_client("198.51.100.1") for _ in range(3)] == [201, 201, 429]
+    assert from_client("198.51.100.2") == 201, "another resident behind the same proxy"
+    spoofed = [from_client(f"1.2.3.{n}, 198.51.100.1") for n in range(2)]
+    assert spoofed == [429, 429], "the proxy appended the real address; the rest is the client's"
