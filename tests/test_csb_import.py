@@ -28,7 +28,7 @@ def categories():
 def test_the_catalog_has_every_problem_code_with_its_division_group_and_deadline(
     january, categories
 ):
-    import_csb(actor=command_actor("t"), text=january, categories=categories, with_requests=False)
+    import_csb(actor=command_actor("t"), data=january, categories=categories, with_requests=False)
     assert Service.objects.count() == 156
     assert Department.objects.count() == 26  # 27 spellings of SUBMITTO, two of the same division
     streetlight = Service.objects.get(service_code="Single Light Out")
@@ -42,7 +42,7 @@ def test_the_catalog_has_every_problem_code_with_its_division_group_and_deadline
 
 
 def test_requests_are_imported_with_their_real_times_status_and_place(january, categories):
-    report = import_csb(actor=command_actor("t"), text=january, categories=categories)
+    report = import_csb(actor=command_actor("t"), data=january, categories=categories)
     assert report.created == 1520
     assert len(report.rejected) == 34
     reasons = [r.reason for r in report.rejected]
@@ -61,8 +61,8 @@ def test_requests_are_imported_with_their_real_times_status_and_place(january, c
 
 
 def test_importing_again_changes_nothing(january):
-    import_csb(actor=command_actor("t"), text=january)
-    again = import_csb(actor=command_actor("t"), text=january)
+    import_csb(actor=command_actor("t"), data=january)
+    again = import_csb(actor=command_actor("t"), data=january)
     assert (again.created, again.unchanged) == (0, 1520)
     assert ServiceRequest.objects.count() == 1520
 
@@ -70,7 +70,7 @@ def test_importing_again_changes_nothing(january):
 def test_csb_neighborhoods_agree_with_ours_on_the_real_boundaries(january):
     path = shared_data("boundaries", "city_nbrhds_wards", "BND_Nhd88_cw.shp")
     call_command("geo_import", "neighborhoods", str(path))
-    report = import_csb(actor=command_actor("t"), text=january)
+    report = import_csb(actor=command_actor("t"), data=january)
     outside = [r for r in report.rejected if "outside the city" in r.reason]
     assert len(outside) < 5
     recorded = {r["requestid"]: r["neighborhood"] for r in csv.DictReader(io.StringIO(january))}
@@ -83,7 +83,7 @@ def test_csb_neighborhoods_agree_with_ours_on_the_real_boundaries(january):
 
 def test_the_upper_case_schema_reads_too():
     text = read_text_any(shared_data("csb311", "testdata_raw_uppercase_schema.csv"))
-    report = import_csb(actor=command_actor("t"), text=text)
+    report = import_csb(actor=command_actor("t"), data=text)
     assert report.created >= 2
     assert report.rejected == []
 
@@ -108,3 +108,54 @@ def test_divisions_and_times_are_cleaned():
     assert parsed.microsecond == 287000 and parsed.utcoffset().total_seconds() == -6 * 3600
     with pytest.raises(ValueError, match="not a date"):
         moment("soon", ZoneInfo("America/Chicago"))
+
+
+def test_a_second_import_says_unchanged_for_the_catalog_too(january, categories):
+    import_csb(actor=command_actor("t"), data=january, categories=categories)
+    again = import_csb(actor=command_actor("t"), data=january, categories=categories)
+    assert again.catalog["services_created"] == again.catalog["services_updated"] == 0
+    assert again.catalog["services_unchanged"] == 156
+
+
+def test_without_categories_services_keep_their_groups(january, categories):
+    import_csb(actor=command_actor("t"), data=january, categories=categories, with_requests=False)
+    grouped = dict(Service.objects.values_list("service_code", "group"))
+    import_csb(actor=command_actor("t"), data=january, with_requests=False)
+    assert dict(Service.objects.values_list("service_code", "group")) == grouped
+
+
+def test_the_file_is_one_audit_entry_not_one_per_row(january):
+    from safercity.core.models import AuditEntry
+
+    import_csb(actor=command_actor("t"), data=january)
+    assert AuditEntry.objects.filter(action="service311.requests.import").count() == 1
+    assert AuditEntry.objects.filter(action="service311.request.create").count() == 0
+
+
+def test_a_dry_run_counts_everything_and_changes_nothing(january, capsys):
+    from safercity.core.models import AuditEntry
+
+    path = shared_data("csb311", "stlcsb_january_2018.csv")
+    call_command("csb_import", str(path), "--dry-run")
+    out, _ = capsys.readouterr()
+    assert "1520 would be imported" in out and "nothing was changed" in out
+    assert not Service.objects.exists() and not ServiceRequest.objects.exists()
+    assert not AuditEntry.objects.exists()
+
+
+def test_a_newer_export_closes_what_was_open(january):
+    import_csb(actor=command_actor("t"), data=january)
+    open_one = ServiceRequest.objects.filter(status="open").first()
+    rows = list(csv.DictReader(io.StringIO(january)))
+    fields = list(rows[0])
+    for row in rows:
+        if row["requestid"] == open_one.external_id:
+            row["status"], row["datetimeclosed"] = "CLOSED", "2018-02-01 10:00:00.000"
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=fields)
+    writer.writeheader()
+    writer.writerows(rows)
+    report = import_csb(actor=command_actor("t"), data=out.getvalue())
+    assert (report.created, report.updated, report.unchanged) == (0, 1, 1519)
+    open_one.refresh_from_db()
+    assert open_one.status == "closed" and open_one.closed_datetime.month == 2

@@ -8,12 +8,10 @@ that cannot be read is returned with its line and reason.
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from safercity.core.textfiles import decode_any
+from safercity.core.tabular import FileRefused, read_table
 
 # Each canonical field, and the header names that mean it in the three variants.
 ALIASES: dict[str, tuple[str, ...]] = {
@@ -141,31 +139,31 @@ def parse_month(text: str) -> date:
         raise ValueError(f"coded month not understood: {text!r}") from None
 
 
+def _positions(header: list[str]) -> list[str]:
+    return [str(i) for i in range(len(header))]
+
+
 def read_legacy(data: bytes | str) -> LegacyFile:
-    text = data if isinstance(data, str) else decode_any(data)
-    rows = csv.reader(io.StringIO(text))
-    header = next(rows, None)
-    if not header:
-        return LegacyFile("empty", rejected=[Rejected(1, "the file is empty")])
+    """One SLMPD monthly file; a file that is not a table at all is one rejection, line 1."""
+    try:
+        table = read_table(data, names=_positions)
+    except FileRefused as refused:
+        return LegacyFile("unreadable", rejected=[Rejected(1, str(refused))])
+    header = table.header
     columns = _columns(header)
-    variant = f"{len(header)} columns"
-    parsed = LegacyFile(variant)
+    parsed = LegacyFile(f"{len(header)} columns")
     missing = [name for name in REQUIRED if name not in columns]
     if missing:
         parsed.rejected.append(Rejected(1, f"header lacks {', '.join(missing)}"))
         return parsed
-    for line, row in enumerate(rows, start=2):
-        if not any(cell.strip() for cell in row):
-            continue
-        if len(row) != len(header):
-            parsed.rejected.append(
-                Rejected(line, f"{len(row)} fields where the header has {len(header)}")
-            )
-            continue
+    parsed.rejected.extend(Rejected(r.line, r.reason) for r in table.rejected)
+    for found in table.rows:
+        row = [found.values[str(i)] for i in range(len(header))]
         try:
-            parsed.records.append(_record(line, row, columns))
+            parsed.records.append(_record(found.line, row, columns))
         except ValueError as error:
-            parsed.rejected.append(Rejected(line, str(error)))
+            parsed.rejected.append(Rejected(found.line, str(error)))
+    parsed.rejected.sort(key=lambda r: r.line)
     return parsed
 
 

@@ -6,8 +6,6 @@ reason, and is idempotent: a second run of the same file changes nothing.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -21,7 +19,7 @@ from safercity.core.actors import Actor
 from safercity.core.audit import audit_write
 from safercity.core.permissions import requires
 from safercity.core.roles import Role
-from safercity.core.textfiles import read_text_any
+from safercity.core.tabular import FileRefused, read_table
 from safercity.properties.models import LraHolding, Parcel, VacancyEstimate
 
 IMPORT_ROLES = (Role.ADMINISTRATOR, Role.ANALYST)
@@ -79,14 +77,17 @@ class ImportReport:
         )
 
 
-def _rows(text: str) -> Iterator[tuple[int, dict[str, str]]]:
-    reader = csv.DictReader(io.StringIO(text))
-    if not reader.fieldnames:
-        return
-    reader.fieldnames = [re.sub(r"[^a-z0-9_]", "", n.lower()) for n in reader.fieldnames]
-    for values in reader:
-        # A row's first line number: csv counts physical lines, including quoted newlines.
-        yield reader.line_num, {k: (v or "").strip() for k, v in values.items() if k}
+def _names(header: list[str]) -> list[str]:
+    return [re.sub(r"[^a-z0-9_]", "", name.lower()) for name in header]
+
+
+def _rows(data: str | bytes, report: ImportReport) -> Iterator[tuple[int, dict[str, str]]]:
+    """The file's rows by the shared reader (FileRefused for a file that is not a table);
+    rows of the wrong width go to the report's rejected list with their lines."""
+    table = read_table(data, names=_names)
+    report.rejected.extend(Rejected(r.line, r.reason) for r in table.rejected)
+    for row in table.rows:
+        yield row.line, {k: (v or "").strip() for k, v in row.values.items()}
 
 
 def _first_time(seen: dict[str, int], handle: str, line: int, report: ImportReport) -> bool:
@@ -161,7 +162,7 @@ def _assessor_values(row: dict[str, str]) -> dict[str, Any]:
 
 
 @requires(*IMPORT_ROLES)
-def parcels_import(*, actor: Actor, text: str, source: str) -> ImportReport:
+def parcels_import(*, actor: Actor, text: str | bytes, source: str) -> ImportReport:
     """The assessor's parcel file (HANDLE, SiteAddr, OwnerName, OwnerAddr, ..., NbrOfUnits)."""
     report = ImportReport("parcels")
     seen: dict[str, int] = {}
@@ -169,7 +170,7 @@ def parcels_import(*, actor: Actor, text: str, source: str) -> ImportReport:
     to_create: list[Parcel] = []
     to_update: list[Parcel] = []
     changed_fields: set[str] = set()
-    for line, row in _rows(text):
+    for line, row in _rows(text, report):
         try:
             values = _assessor_values(row)
         except ValueError as error:
@@ -212,7 +213,7 @@ def _date(raw: str) -> date | None:
         raise ValueError(f"not a date: {raw!r}") from None
 
 
-def _lra_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
+def _lra_rows(path: Path, report: ImportReport) -> Iterator[tuple[int, dict[str, str]]]:
     if path.suffix == ".parquet":
         import pyarrow.parquet as pq
 
@@ -220,7 +221,14 @@ def _lra_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
             "Handle", "Address", "Status", "Usage", "Property_Source", "ACQUISITION_DATE",
             "NbrOfUnits", "WARD",
         ]  # fmt: skip
-        table = pq.read_table(path, columns=columns)
+        import pyarrow as pa
+
+        try:
+            table = pq.read_table(path, columns=columns)
+        except (pa.ArrowException, OSError) as error:
+            raise FileRefused(
+                f"not a readable Parquet file with the LRA columns ({error})"
+            ) from None
         for i, record in enumerate(table.to_pylist(), start=1):
             yield (
                 i,
@@ -230,7 +238,7 @@ def _lra_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
                 },
             )
         return
-    yield from _rows(read_text_any(path))
+    yield from _rows(path.read_bytes(), report)
 
 
 @requires(*IMPORT_ROLES)
@@ -240,7 +248,7 @@ def lra_import(*, actor: Actor, path: Path) -> ImportReport:
     seen: dict[str, int] = {}
     existing = {h.handle: h for h in LraHolding.objects.all()}
     new: list[LraHolding] = []
-    for line, row in _lra_rows(path):
+    for line, row in _lra_rows(path, report):
         try:
             handle = _handle(row.get("handle", ""))
             values = {
@@ -288,7 +296,9 @@ def _truth(raw: str, name: str) -> bool:
 
 
 @requires(*IMPORT_ROLES)
-def vacancy_import(*, actor: Actor, text: str, estimate: str, year: int = 2017) -> ImportReport:
+def vacancy_import(
+    *, actor: Actor, text: str | bytes, estimate: str, year: int = 2017
+) -> ImportReport:
     """SLU's parcel vacancy file (handle, vacantBinary, cityStatus)."""
     if estimate not in ("high", "low"):
         raise ValueError("the estimate is 'high' or 'low'")
@@ -297,7 +307,7 @@ def vacancy_import(*, actor: Actor, text: str, estimate: str, year: int = 2017) 
     existing = {v.handle: v for v in VacancyEstimate.objects.filter(estimate=estimate, year=year)}
     new: list[VacancyEstimate] = []
     changed: list[VacancyEstimate] = []
-    for line, row in _rows(text):
+    for line, row in _rows(text, report):
         try:
             handle = _handle(row.get("handle", ""))
             vacant = _truth(row.get("vacantbinary", ""), "vacantBinary")
@@ -337,7 +347,7 @@ EVENT_SPELLINGS = {
 
 
 @requires(*IMPORT_ROLES)
-def events_import(*, actor: Actor, text: str, source: str) -> ImportReport:
+def events_import(*, actor: Actor, text: str | bytes, source: str) -> ImportReport:
     """Nuisance police reports and condemnations by parcel (HANDLE, kind, date, note): the
     records the score counts besides violations and 311 complaints. Idempotent."""
     from safercity.properties.models import PropertyEvent
@@ -346,7 +356,7 @@ def events_import(*, actor: Actor, text: str, source: str) -> ImportReport:
     parcels = dict(Parcel.objects.values_list("handle", "pk"))
     existing = set(PropertyEvent.objects.values_list("parcel_id", "kind", "on", "note"))
     new: list[PropertyEvent] = []
-    for line, row in _rows(text):
+    for line, row in _rows(text, report):
         try:
             handle = _handle(row.get("handle", ""))
             kind = EVENT_SPELLINGS.get(row.get("kind", "").strip().lower())

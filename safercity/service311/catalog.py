@@ -30,7 +30,7 @@ class ServiceSpec:
     code: str
     name: str
     department: tuple[str, str]  # (code, name)
-    group: str
+    group: str | None  # None: an existing service keeps its group (a new one is "other")
     sla_days: int
     description: str = ""
     keywords: str = ""
@@ -209,8 +209,14 @@ DEMO_CATALOG: tuple[ServiceSpec, ...] = (
 def catalog_load(
     *, actor: Actor, specs: tuple[ServiceSpec, ...] | list[ServiceSpec], source: str
 ) -> dict[str, int]:
-    """Create or update departments, services and their questions. Re-running changes nothing."""
-    counts = {"departments": 0, "services_created": 0, "services_updated": 0}
+    """Create or update departments, services and their questions. Re-running changes nothing
+    and says so (services_unchanged)."""
+    counts = {
+        "departments": 0,
+        "services_created": 0,
+        "services_updated": 0,
+        "services_unchanged": 0,
+    }
     for spec in specs:
         department, made = Department.objects.update_or_create(
             code=spec.department[0], defaults={"name": spec.department[1]}
@@ -220,13 +226,23 @@ def catalog_load(
             "service_name": spec.name,
             "description": spec.description,
             "keywords": spec.keywords,
-            "group": spec.group,
             "department": department,
             "sla_days": spec.sla_days,
             "service_notice": spec.notice,
         }
-        service, made = Service.objects.update_or_create(service_code=spec.code, defaults=values)
-        counts["services_created" if made else "services_updated"] += 1
+        if spec.group is not None:
+            values["group"] = spec.group
+        service = Service.objects.filter(service_code=spec.code).first()
+        if service is None:
+            service = Service.objects.create(service_code=spec.code, **{"group": "other", **values})
+            counts["services_created"] += 1
+        elif any(getattr(service, name) != value for name, value in values.items()):
+            for name, value in values.items():
+                setattr(service, name, value)
+            service.save()
+            counts["services_updated"] += 1
+        else:
+            counts["services_unchanged"] += 1
         for order, attribute in enumerate(spec.attributes, start=1):
             ServiceAttribute.objects.update_or_create(
                 service=service,

@@ -7,13 +7,10 @@ Every row that is not imported is reported with its line and reason; re-running 
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 import re
 import statistics
 from collections import Counter, defaultdict
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -27,15 +24,11 @@ from safercity.core import geo
 from safercity.core.actors import Actor
 from safercity.core.permissions import requires
 from safercity.core.roles import Role
+from safercity.core.tabular import FileRefused, Row, Table, read_table
 from safercity.core.textfiles import read_text_any
 from safercity.service311.catalog import ServiceSpec, catalog_load
 from safercity.service311.models import ServiceRequest
-from safercity.service311.services import (
-    NewRequest,
-    Open311Error,
-    request_create,
-    request_set_status,
-)
+from safercity.service311.services import ImportedRequest, requests_import
 
 BLANK = {"", "NA", "N/A", "NULL"}
 CLOSED = {"CLOSED"}
@@ -61,29 +54,28 @@ class RejectedRow:
     reason: str
 
 
-@dataclass
-class CsbRow:
-    line: int
-    values: dict[str, str]
+# The columns without which a row means nothing (in either spelling, lower-cased).
+REQUIRED = ("requestid", "problemcode", "datetimeinit")
 
-    def get(self, name: str) -> str:
-        value = (self.values.get(name) or "").strip()
-        return "" if value.upper() in BLANK else value
+
+def _get(row: Row, name: str) -> str:
+    value = row.get(name)
+    return "" if value.upper() in BLANK else value
 
 
 @dataclass
 class ImportReport:
     created: int = 0
+    updated: int = 0
     unchanged: int = 0
     rejected: list[RejectedRow] = field(default_factory=list)
     catalog: dict[str, int] = field(default_factory=dict)
+    encoding: str = ""
 
 
-def read_rows(text: str) -> Iterator[CsbRow]:
-    reader = csv.DictReader(io.StringIO(text))
-    reader.fieldnames = [name.strip().lower() for name in reader.fieldnames or []]
-    for line, values in enumerate(reader, start=2):
-        yield CsbRow(line, values)
+def read_csb(data: bytes | str) -> Table:
+    """The export's rows; FileRefused when it is not a CSB export at all."""
+    return read_table(data, required=REQUIRED)
 
 
 def read_categories(folder: Path | None) -> dict[str, str]:
@@ -117,22 +109,24 @@ def moment(text: str, zone: ZoneInfo) -> datetime | None:
 
 
 def catalog_specs(
-    rows: list[CsbRow], categories: dict[str, str], zone: ZoneInfo
+    rows: list[Row], categories: dict[str, str] | None, zone: ZoneInfo
 ) -> list[ServiceSpec]:
+    """One service per problem code: its most common name and division, and the median of
+    the export's own target days. Without `categories`, services keep the group they have."""
     names: dict[str, Counter[str]] = defaultdict(Counter)
     divisions: dict[str, Counter[str]] = defaultdict(Counter)
     target_days: dict[str, list[float]] = defaultdict(list)
     for row in rows:
-        code = row.get("problemcode")
+        code = _get(row, "problemcode")
         if not code:
             continue
-        plain = row.get("plain_english_name_for_problemcode") or row.get("description") or code
+        plain = _get(row, "plain_english_name_for_problemcode") or _get(row, "description") or code
         names[code][plain] += 1
-        divisions[code][row.get("submitto")] += 1
+        divisions[code][_get(row, "submitto")] += 1
         try:
             opened, target = (
-                moment(row.get("datetimeinit"), zone),
-                moment(row.get("prjcompletedate"), zone),
+                moment(_get(row, "datetimeinit"), zone),
+                moment(_get(row, "prjcompletedate"), zone),
             )
         except ValueError:
             continue
@@ -147,60 +141,92 @@ def catalog_specs(
                 code=code[:60],
                 name=names[code].most_common(1)[0][0][:200],
                 department=department_of(divisions[code].most_common(1)[0][0]),
-                group=categories.get(code, "other"),
+                group=None if categories is None else categories.get(code, "other"),
                 sla_days=sla,
             )
         )
     return specs
 
 
-def _status(row: CsbRow) -> tuple[str, str]:
-    raw = row.get("status")
+def _status(row: Row) -> tuple[str, str]:
+    raw = _get(row, "status")
     upper = raw.upper()
     if upper in CLOSED:
         return ServiceRequest.Status.CLOSED, ""
-    if upper in CANCELLED or row.get("datecancelled"):
+    if upper in CANCELLED or _get(row, "datecancelled"):
         return ServiceRequest.Status.CLOSED, "Cancelled"
     if upper in OPEN_STATES:
         return ServiceRequest.Status.OPEN, OPEN_STATES[upper]
     raise ValueError(f"unknown status {raw!r}")
 
 
-def _location(row: CsbRow) -> tuple[float | None, float | None]:
-    x, y = row.get("srx"), row.get("sry")
+def _location(row: Row) -> tuple[float | None, float | None]:
+    x, y = _get(row, "srx"), _get(row, "sry")
     try:
         fx, fy = float(x or 0), float(y or 0)
     except ValueError:
         raise ValueError(f"SRX/SRY are not numbers: {x!r}, {y!r}") from None
+    if not (math.isfinite(fx) and math.isfinite(fy)):
+        raise ValueError(f"SRX/SRY are not finite numbers: {x!r}, {y!r}")
     if fx == 0 or fy == 0:
         return None, None
     lon, lat = geo.state_plane_to_wgs84([fx], [fy])
     return float(lat[0]), float(lon[0])
 
 
-def _signature(row: CsbRow) -> tuple[str, ...]:
-    return tuple(row.get(k) for k in sorted(row.values))
+def _signature(row: Row) -> tuple[str, ...]:
+    return tuple(row.values.get(k) or "" for k in sorted(row.values))
+
+
+def _request(row: Row, zone: ZoneInfo) -> ImportedRequest:
+    """What one row says, checked; ValueError with the reason otherwise."""
+    opened = moment(_get(row, "datetimeinit"), zone)
+    if opened is None:
+        raise ValueError("no opening time (DATETIMEINIT)")
+    status, note = _status(row)
+    lat, lon = _location(row)
+    address = _get(row, "probaddress")
+    if lat is None and not address:
+        raise ValueError("no location: neither SRX/SRY nor an address")
+    closed = moment(_get(row, "datetimeclosed") or _get(row, "datecancelled"), zone)
+    return ImportedRequest(
+        line=row.line,
+        external_id=_get(row, "requestid"),
+        service_code=_get(row, "problemcode"),
+        requested=opened,
+        status=status,
+        status_note=note,
+        closed=closed,
+        lat=lat,
+        long=lon,
+        address_string=address,
+        description=_get(row, "description"),
+    )
 
 
 @requires(Role.ADMINISTRATOR)
 def import_csb(
     *,
     actor: Actor,
-    text: str,
+    data: bytes | str,
     categories: dict[str, str] | None = None,
     with_requests: bool = True,
+    dry_run: bool = False,
+    source: str = "CSB export",
 ) -> ImportReport:
+    """Read the whole file and check every row before anything changes: a file that is not a
+    CSB export, or in which no row can be imported, changes nothing (FileRefused). Then the
+    catalog (from the importable rows only) and the requests, in one transaction with one
+    audit entry each; `dry_run` does all of it and rolls it back."""
     zone = ZoneInfo(settings.TIME_ZONE)
-    rows = list(read_rows(text))
-    report = ImportReport()
-    report.catalog = catalog_load(
-        actor=actor, specs=catalog_specs(rows, categories or {}, zone), source="CSB export"
-    )
-    if not with_requests:
-        return report
-    first_seen: dict[str, CsbRow] = {}
-    for row in rows:
-        request_id = row.get("requestid")
+    table = read_csb(data)
+    report = ImportReport(encoding=table.encoding)
+    report.rejected = [RejectedRow(r.line, r.reason) for r in table.rejected]
+    items: list[ImportedRequest] = []
+    kept: list[Row] = []
+    first_seen: dict[str, Row] = {}
+    for row in table.rows:
+        request_id = _get(row, "requestid")
         if not request_id:
             report.rejected.append(RejectedRow(row.line, "no request id"))
             continue
@@ -213,44 +239,28 @@ def import_csb(
             )
             continue
         first_seen[request_id] = row
-        if ServiceRequest.objects.filter(
-            source=ServiceRequest.Source.IMPORT, external_id=request_id
-        ).exists():
-            report.unchanged += 1
-            continue
         try:
-            _import_row(actor, row, zone)
-        except (ValueError, Open311Error) as error:
-            reason = error.description if isinstance(error, Open311Error) else str(error)
-            report.rejected.append(RejectedRow(row.line, reason))
+            items.append(_request(row, zone))
+        except ValueError as error:
+            report.rejected.append(RejectedRow(row.line, str(error)))
             continue
-        report.created += 1
+        kept.append(row)
+    if not kept:
+        first = min(report.rejected, key=lambda r: r.line)
+        raise FileRefused(
+            f"no row of the file can be imported ({len(report.rejected):,} rejected; "
+            f"the first, line {first.line}: {first.reason}); nothing was changed"
+        )
+    with transaction.atomic():
+        report.catalog = catalog_load(
+            actor=actor, specs=catalog_specs(kept, categories, zone), source=source
+        )
+        if with_requests:
+            outcome = requests_import(actor=actor, items=items, source=source)
+            report.created, report.updated = outcome.created, outcome.updated
+            report.unchanged = outcome.unchanged
+            report.rejected += [RejectedRow(line, reason) for line, reason in outcome.rejected]
+        if dry_run:
+            transaction.set_rollback(True)
+    report.rejected.sort(key=lambda r: r.line)
     return report
-
-
-@transaction.atomic
-def _import_row(actor: Actor, row: CsbRow, zone: ZoneInfo) -> None:
-    opened = moment(row.get("datetimeinit"), zone)
-    if opened is None:
-        raise ValueError("no opening time (DATETIMEINIT)")
-    status, note = _status(row)
-    lat, lon = _location(row)
-    address = row.get("probaddress")
-    if lat is None and not address:
-        raise ValueError("no location: neither SRX/SRY nor an address")
-    created = request_create(
-        actor=actor,
-        new=NewRequest(
-            service_code=row.get("problemcode"),
-            lat=lat,
-            long=lon,
-            address_string=address,
-            description=row.get("description"),
-            requested_datetime=opened,
-            external_id=row.get("requestid"),
-        ),
-        source=ServiceRequest.Source.IMPORT,
-    )
-    closed_at = moment(row.get("datetimeclosed") or row.get("datecancelled"), zone)
-    if status == ServiceRequest.Status.CLOSED or note:
-        request_set_status(actor=actor, request=created, status=status, note=note, at=closed_at)

@@ -4,7 +4,7 @@ transfer and the CSB importer all create and change requests here."""
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -538,3 +538,165 @@ def transfer_from_911(
         public=False,
     )
     return created
+
+
+@dataclass(frozen=True)
+class ImportedRequest:
+    """One request from another system's export, already read and checked by its importer."""
+
+    line: int
+    external_id: str
+    service_code: str
+    requested: datetime
+    status: str
+    status_note: str = ""
+    closed: datetime | None = None
+    lat: float | None = None
+    long: float | None = None
+    address_string: str = ""
+    description: str = ""
+
+
+@dataclass
+class ImportOutcome:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: list[tuple[int, str]] = field(default_factory=list)
+
+
+def _imported_row(item: ImportedRequest, service: Service) -> ServiceRequest:
+    closed = item.status == ServiceRequest.Status.CLOSED
+    return ServiceRequest(
+        service=service,
+        status=item.status,
+        status_notes=item.status_note,
+        description=clean_text(item.description, "description", MAX_DESCRIPTION, multiline=True),
+        requested_datetime=item.requested,
+        updated_datetime=max(item.requested, item.closed or item.requested),
+        expected_datetime=item.requested + timedelta(days=service.sla_days),
+        closed_datetime=(item.closed or item.requested) if closed else None,
+        address_string=clean_text(item.address_string, "address", 300),
+        lat=item.lat,
+        long=item.long,
+        source=ServiceRequest.Source.IMPORT,
+        external_id=clean_text(item.external_id, "request id", 40),
+    )
+
+
+@requires(Role.ADMINISTRATOR)
+@transaction.atomic
+def requests_import(
+    *, actor: Actor, items: list[ImportedRequest], source: str, dry_run: bool = False
+) -> ImportOutcome:
+    """Store many imported requests at once (bulk inserts, one audit entry for the file).
+    A request already imported under its external id is updated when its status or closing
+    time changed, and counted unchanged otherwise. Nothing is written with dry_run."""
+    outcome = ImportOutcome()
+    services = {s.service_code: s for s in Service.objects.filter(active=True)}
+    existing = {
+        r.external_id: r
+        for r in ServiceRequest.objects.filter(
+            source=ServiceRequest.Source.IMPORT, external_id__in=[i.external_id for i in items]
+        )
+    }
+    fresh: list[tuple[ImportedRequest, ServiceRequest]] = []
+    changed: list[tuple[ImportedRequest, ServiceRequest]] = []
+    for item in items:
+        service = services.get(item.service_code)
+        if service is None:
+            outcome.rejected.append((item.line, f"service_code {item.service_code} not found"))
+            continue
+        try:
+            row = _imported_row(item, service)
+        except InputRefused as refused:
+            outcome.rejected.append((item.line, str(refused)))
+            continue
+        before = existing.get(item.external_id)
+        if before is None:
+            fresh.append((item, row))
+        elif (before.status, before.closed_datetime) != (row.status, row.closed_datetime):
+            changed.append((item, before))
+        else:
+            outcome.unchanged += 1
+    # Neighborhoods for every located request at once; a point outside the city is refused.
+    located = [(item, row) for item, row in fresh if row.lat is not None and row.long is not None]
+    if located and Neighborhood.objects.exists():
+        lons = [float(r.long or 0) for _, r in located]
+        places = city_index().locate(lons, [float(r.lat or 0) for _, r in located])
+        outside = set()
+        for (item, row), place in zip(located, places, strict=True):
+            if place.neighborhood_id is None:
+                outcome.rejected.append((item.line, "the location is outside the city"))
+                outside.add(item.line)
+            row.neighborhood_id = place.neighborhood_id
+        fresh = [(item, row) for item, row in fresh if item.line not in outside]
+    for _, row in fresh:
+        if row.lat is None and row.address_string:
+            address = _match_address(row.address_string)
+            if address is not None:
+                row.address, row.lat, row.long = address, address.lat, address.lon
+                row.neighborhood_id, row.zipcode = address.neighborhood_id, address.zip_code
+    outcome.created, outcome.updated = len(fresh), len(changed)
+    if dry_run:
+        return outcome
+    label = actor_label(actor)
+    created = ServiceRequest.objects.bulk_create([row for _, row in fresh], batch_size=2000)
+    notes = []
+    for (item, _), request in zip(fresh, created, strict=True):
+        notes.append(
+            RequestNote(
+                request=request, at=item.requested, author=label, kind="opened", status="open"
+            )
+        )
+        if item.status == ServiceRequest.Status.CLOSED or item.status_note:
+            notes.append(
+                RequestNote(
+                    request=request,
+                    at=item.closed or item.requested,
+                    author=label,
+                    kind="status",
+                    status=item.status,
+                    text=item.status_note,
+                )
+            )
+    for item, request in changed:
+        request.status, request.closed_datetime = (
+            item.status,
+            (
+                (item.closed or item.requested)
+                if item.status == ServiceRequest.Status.CLOSED
+                else None
+            ),
+        )
+        request.status_notes = item.status_note or request.status_notes
+        _touch(request, item.closed or item.requested)
+        notes.append(
+            RequestNote(
+                request=request,
+                at=item.closed or timezone.now(),
+                author=label,
+                kind="status",
+                status=item.status,
+                text=item.status_note,
+            )
+        )
+    ServiceRequest.objects.bulk_update(
+        [r for _, r in changed],
+        ["status", "closed_datetime", "status_notes", "updated_datetime"],
+        batch_size=2000,
+    )
+    RequestNote.objects.bulk_create(notes, batch_size=5000)
+    audit_write(
+        actor=actor,
+        action="service311.requests.import",
+        detail={
+            "source": source,
+            "created": outcome.created,
+            "updated": outcome.updated,
+            "unchanged": outcome.unchanged,
+            "rejected": len(outcome.rejected),
+        },
+    )
+    rollups_stale("scorecard")
+    return outcome

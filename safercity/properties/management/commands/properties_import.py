@@ -7,7 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from safercity.core.actors import command_actor
-from safercity.core.textfiles import read_text_any
+from safercity.core.tabular import FileRefused
 from safercity.properties.importers import (
     ImportReport,
     events_import,
@@ -38,19 +38,22 @@ class Command(BaseCommand):
         actor = command_actor("properties_import")
         kind = options["kind"]
         report: ImportReport
-        if kind == "parcels":
-            report = parcels_import(actor=actor, text=read_text_any(path), source=path.name)
-        elif kind == "events":
-            report = events_import(actor=actor, text=read_text_any(path), source=path.name)
-        elif kind == "lra":
-            report = lra_import(actor=actor, path=path)
-        else:
-            report = vacancy_import(
-                actor=actor,
-                text=read_text_any(path),
-                estimate=options["estimate"],
-                year=options["year"],
-            )
+        try:
+            if kind == "parcels":
+                report = parcels_import(actor=actor, text=path.read_bytes(), source=path.name)
+            elif kind == "events":
+                report = events_import(actor=actor, text=path.read_bytes(), source=path.name)
+            elif kind == "lra":
+                report = lra_import(actor=actor, path=path)
+            else:
+                report = vacancy_import(
+                    actor=actor,
+                    text=path.read_bytes(),
+                    estimate=options["estimate"],
+                    year=options["year"],
+                )
+        except FileRefused as refused:
+            raise CommandError(f"{path.name}: refused, nothing changed: {refused}") from None
         self.stdout.write(report.summary())
         for row in report.rejected[: options["show"]]:
             self.stdout.write(f"  line {row.line}: {row.reason}")

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import sys
 from argparse import ArgumentParser
 from pathlib import Path
 from typing import Any
@@ -7,39 +8,68 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from safercity.core.actors import command_actor
-from safercity.core.textfiles import read_text_any
+from safercity.core.tabular import FileRefused
 from safercity.service311.importers import import_csb, read_categories
 
 
 class Command(BaseCommand):
     help = (
-        "Import a St. Louis Citizens' Service Bureau (CSB) CSV export: the catalog of problem "
-        "codes and divisions, then the requests. Every row not imported is reported."
+        "Import St. Louis Citizens' Service Bureau (CSB) CSV exports: the catalog of problem "
+        "codes and divisions, then the requests. Each file is checked whole before anything "
+        "changes; every row not imported is reported with its line and reason."
     )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
-        parser.add_argument("path", type=Path)
-        parser.add_argument("--categories", type=Path, help="folder of <category>.csv code lists")
+        parser.add_argument("paths", type=Path, nargs="+", metavar="path")
+        parser.add_argument(
+            "--categories",
+            type=Path,
+            help="folder of <category>.csv code lists (without it, services keep their group)",
+        )
         parser.add_argument("--catalog-only", action="store_true")
+        parser.add_argument(
+            "--dry-run", action="store_true", help="check and count, then change nothing"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        path: Path = options["path"]
-        if not path.exists():
-            raise CommandError(f"{path} does not exist")
-        report = import_csb(
-            actor=command_actor("csb_import"),
-            text=read_text_any(path),
-            categories=read_categories(options["categories"]),
-            with_requests=not options["catalog_only"],
-        )
-        for row in report.rejected:
-            self.stderr.write(f"rejected line {row.line}: {row.reason}")
-        catalog = report.catalog
-        self.stdout.write(
-            f"catalog: {catalog['services_created']} services created, "
-            f"{catalog['services_updated']} updated, {catalog['departments']} new departments"
-        )
-        self.stdout.write(
-            f"requests: {report.created} imported, {report.unchanged} already there, "
-            f"{len(report.rejected)} rejected"
-        )
+        paths: list[Path] = options["paths"]
+        missing = [str(p) for p in paths if not p.is_file()]
+        if missing:
+            raise CommandError(f"not a file: {', '.join(missing)}")
+        categories = read_categories(options["categories"]) if options["categories"] else None
+        failed = []
+        for number, path in enumerate(paths, start=1):
+            if len(paths) > 1 or not sys.stdout.isatty():
+                self.stdout.write(f"[{number}/{len(paths)}] {path.name}")
+            try:
+                report = import_csb(
+                    actor=command_actor("csb_import"),
+                    data=path.read_bytes(),
+                    categories=categories,
+                    with_requests=not options["catalog_only"],
+                    dry_run=options["dry_run"],
+                    source=f"CSB export {path.name}",
+                )
+            except FileRefused as refused:
+                self.stderr.write(f"{path.name}: refused, nothing changed: {refused}")
+                failed.append(path.name)
+                continue
+            for row in report.rejected:
+                self.stderr.write(f"{path.name}: rejected line {row.line}: {row.reason}")
+            catalog = report.catalog
+            would = "would be " if options["dry_run"] else ""
+            self.stdout.write(
+                f"catalog: {catalog['services_created']} services {would}created, "
+                f"{catalog['services_updated']} {would}updated, "
+                f"{catalog['services_unchanged']} unchanged, "
+                f"{catalog['departments']} new departments"
+            )
+            if not options["catalog_only"]:
+                self.stdout.write(
+                    f"requests: {report.created} {would}imported, {report.updated} {would}"
+                    f"updated, {report.unchanged} unchanged, {len(report.rejected)} rejected"
+                )
+        if options["dry_run"]:
+            self.stdout.write("dry run: nothing was changed")
+        if failed:
+            raise CommandError(f"{len(failed)} of {len(paths)} files refused: {', '.join(failed)}")
