@@ -31,7 +31,7 @@ GOOD = (
         (b"", "empty"),
         (HEADER.encode() + b"\n", "header but no rows"),
         (gzip.compress(f"{HEADER}\n{GOOD}\n".encode()), "binary"),
-        (b"name,value\nx,1\n", "lacks requestid"),
+        (b"name,value\nx,1\n", "lacks the columns requestid"),
         (
             (HEADER + "\n" + "\n".join(f"{n},junk,,CODE{n},,,,,,,," for n in range(1696))).encode(),
             "no row of the file can be imported",

@@ -48,13 +48,13 @@ def test_windows_1252_text_is_read_with_its_apostrophes():
         (b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 20, "binary"),
         (b"id,name\n1,a\x00b\n", "NUL"),
         (b"id,id\n1,2\n", "more than once"),
-        (CSV.encode(), "lacks zip"),
+        (CSV.encode(), "lacks the columns zip"),
         (b'id,name\n1,"' + b"x" * (MAX_FIELD + 10) + b'"\n', "longer than"),
     ],
 )
 def test_files_that_are_not_a_table_are_refused_with_the_reason(data, words):
     with pytest.raises(FileRefused, match=words):
-        read_table(data, required=["id", "zip"] if words == "lacks zip" else ["id"])
+        read_table(data, required=["id", "zip"] if "zip" in words else ["id"])
 
 
 def test_rows_of_the_wrong_width_are_rejected_with_their_line_and_the_rest_read():

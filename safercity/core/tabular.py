@@ -118,7 +118,8 @@ def read_table(
         missing = [name for name in required if name not in keys]
         if missing:
             raise FileRefused(
-                f"the header lacks {', '.join(missing)} (it has {', '.join(h for h in header)})"
+                f"the file lacks the columns {', '.join(missing)} "
+                f"(its header has {', '.join(h for h in header)})"
             )
         table = Table(header, keys, encoding)
         start, line = reader.line_num + 1, 0

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import csv
-import io
-
+from safercity.core.tabular import FileRefused, read_table
 from safercity.staffing.calls_csv import RejectedRow
 from safercity.staffing.engine.replay import ObservedCall
 
@@ -17,10 +15,14 @@ def _seconds(text: str) -> int:
 def read_anonbank(data: str | bytes) -> tuple[list[ObservedCall], list[RejectedRow]]:
     """Calls that reached the agents' queue. Hang-ups inside the voice menu never reached an
     agent, and PHANTOM rows are the trace's own errors: both are reported, not replayed."""
-    text = data.decode("utf-8-sig", errors="replace") if isinstance(data, bytes) else data
+    try:
+        table = read_table(data, required=("outcome", "q_time", "q_start"))
+    except FileRefused as refused:
+        raise ValueError(str(refused)) from None
     calls: list[ObservedCall] = []
-    rejected: list[RejectedRow] = []
-    for line, row in enumerate(csv.DictReader(io.StringIO(text)), start=2):
+    rejected = [RejectedRow(r.line, r.reason) for r in table.rejected]
+    for found in table.rows:
+        line, row = found.line, found.values
         try:
             outcome = row["outcome"].strip()
             queued = int(row["q_time"])

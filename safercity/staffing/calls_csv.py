@@ -7,11 +7,11 @@ cannot be used is reported with its reason; nothing is silently dropped.
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
+
+from safercity.core.tabular import FileRefused, read_table
 
 TRUE = {"1", "y", "yes", "true", "t"}
 FALSE = {"0", "n", "no", "false", "f", ""}
@@ -63,13 +63,14 @@ def _moment(text: str) -> datetime:
 
 
 def read_call_history(data: str | bytes, zone: ZoneInfo) -> CallHistory:
-    text = data.decode("utf-8-sig", errors="replace") if isinstance(data, bytes) else data
-    reader = csv.DictReader(io.StringIO(text))
-    missing = {"arrived_at", "handle_s"} - set(reader.fieldnames or [])
-    if missing:
-        raise ValueError(f"the file needs the columns {', '.join(sorted(missing))}")
+    try:
+        table = read_table(data, required=("arrived_at", "handle_s"))
+    except FileRefused as refused:
+        raise ValueError(str(refused)) from None
     history = CallHistory()
-    for line, row in enumerate(reader, start=2):
+    history.rejected.extend(RejectedRow(r.line, r.reason) for r in table.rejected)
+    for found in table.rows:
+        line, row = found.line, found.values
         try:
             arrived = _moment((row.get("arrived_at") or "").strip())
             arrived = arrived.replace(tzinfo=zone) if arrived.tzinfo is None else arrived

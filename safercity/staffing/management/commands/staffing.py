@@ -52,7 +52,10 @@ class Command(BaseCommand):
     def replay(self, path: Path, seeds: int) -> None:
         if not path.exists():
             raise CommandError(f"{path} does not exist")
-        calls, rejected = read_anonbank(path.read_bytes())
+        try:
+            calls, rejected = read_anonbank(path.read_bytes())
+        except ValueError as error:
+            raise CommandError(f"{path.name}: {error}") from None
         if not calls:
             raise CommandError("the trace has no calls that reached the queue")
         for row in rejected:
