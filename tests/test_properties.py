@@ -347,3 +347,26 @@ def test_the_commands_import_refresh_and_plan(tmp_path, db, capsys):
               source=Case.Source.PLU)  # fmt: skip
     call_command("properties_plan", "2026-12-01")
     assert "1 inspection scheduled on 2026-12-01" in capsys.readouterr().out
+
+
+def test_a_parcel_file_cut_short_does_not_store_its_last_half_row(system, db):
+    cut = HEADER + "\n".join(GOOD) + "\n" + GOOD[0].replace("10001000005", "10001000099")[:30]
+    report = parcels_import(actor=system, text=cut.encode(), source="cut.csv")
+    assert report.created == 5 and not Parcel.objects.filter(handle="10001000099").exists()
+    [rejected] = report.rejected
+    assert rejected.line == 7 and "cut short" in rejected.reason
+
+
+@pytest.mark.parametrize(
+    ("content", "words"),
+    [(b"", "empty"), (HEADER.encode(), "no rows"), (b"\x1f\x8b\x08" + bytes(200), "binary")],
+)
+def test_unusable_parcel_files_are_refused_by_the_command(tmp_path, db, content, words):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    path = tmp_path / "prcl.csv"
+    path.write_bytes(content)
+    with pytest.raises(CommandError, match=words):
+        call_command("properties_import", "parcels", str(path))
+    assert not Parcel.objects.exists()
