@@ -100,3 +100,14 @@ def test_a_file_without_the_needed_columns_is_refused_whole():
     parsed = read_legacy(b"a,b,c\r\n1,2,3\r\n")
     assert parsed.records == []
     assert parsed.rejected[0].line == 1 and "header lacks" in parsed.rejected[0].reason
+
+
+@pytest.mark.realdata
+@pytest.mark.django_db
+def test_a_dry_run_counts_a_year_prints_each_file_and_changes_nothing(capsys):
+    folder = shared_data("slmpd", "legacy", "2019")
+    call_command("crime_import_legacy", str(folder), "--dry-run")
+    out = capsys.readouterr().out
+    assert "48901 records would be imported" in out and "nothing was changed" in out
+    assert "[1/12] " in out and "[12/12] " in out, "one line per file when not on a terminal"
+    assert not CrimeRecord.objects.exists()

@@ -370,3 +370,14 @@ def test_unusable_parcel_files_are_refused_by_the_command(tmp_path, db, content,
     with pytest.raises(CommandError, match=words):
         call_command("properties_import", "parcels", str(path))
     assert not Parcel.objects.exists()
+
+
+def test_a_dry_run_reports_what_an_import_would_do_and_changes_nothing(tmp_path, db, capsys):
+    from django.core.management import call_command
+
+    path = tmp_path / "prcl.csv"
+    path.write_text(HEADER + "\n".join(GOOD + BAD) + "\n")
+    call_command("properties_import", "parcels", str(path), "--dry-run")
+    out = capsys.readouterr().out
+    assert "parcels: 5 new, 0 updated, 0 unchanged, 5 rejected" in out
+    assert "nothing was changed" in out and not Parcel.objects.exists()

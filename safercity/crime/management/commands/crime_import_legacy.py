@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from rich.progress import Progress
 
 from safercity.core.actors import command_actor
+from safercity.core.importing import dry_run_or_commit, progress_line
 from safercity.crime.services import FileReport, legacy_import
 
 
@@ -28,13 +29,19 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("paths", type=Path, nargs="+")
+        parser.add_argument(
+            "--dry-run", action="store_true", help="read, check and count, then change nothing"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         files = csv_files(options["paths"])
         if not files:
             raise CommandError("no CSV files found")
-        totals = {"created": 0, "already": 0, "rejected": 0}
-        with Progress(transient=True, disable=options["verbosity"] == 0) as bar:
+        totals = {"created": 0, "already": 0, "rejected": 0, "files": 0}
+        with (
+            dry_run_or_commit(options["dry_run"]),
+            Progress(transient=True, disable=options["verbosity"] == 0) as bar,
+        ):
             task = bar.add_task("importing", total=len(files))
 
             def done(report: FileReport) -> None:
@@ -44,13 +51,19 @@ class Command(BaseCommand):
                 for row in report.rejected:
                     self.stderr.write(f"{report.name}: rejected line {row.line}: {row.reason}")
                 bar.update(task, advance=1, description=report.name)
+                totals["files"] += 1
+                if options["verbosity"]:
+                    progress_line(self.stdout, totals["files"], len(files), report.name)
 
             legacy_import(
                 actor=command_actor("crime_import_legacy"),
                 files=((path.name, path.read_bytes()) for path in files),
                 progress=done,
             )
+        would = "would be " if options["dry_run"] else ""
         self.stdout.write(
-            f"{len(files)} files: {totals['created']} records imported, {totals['already']} "
-            f"already there, {totals['rejected']} rows rejected"
+            f"{len(files)} files: {totals['created']} records {would}imported, "
+            f"{totals['already']} already there, {totals['rejected']} rows rejected"
         )
+        if options["dry_run"]:
+            self.stdout.write("dry run: nothing was changed")
