@@ -60,6 +60,7 @@ bench: install
 	$(BIN)/python bench/crime.py
 	$(BIN)/python bench/emergency.py
 	$(BIN)/python bench/portfolio.py
+	$(BIN)/python bench/csb.py
 	$(BIN)/python bench/load.py
 
 clean:
