@@ -1,13 +1,16 @@
-"""What every import command shares: a dry run that does all the work of a real one and then
-changes nothing, and a line of progress per file where no terminal shows a progress bar."""
+"""What every importer shares: a dry run that does all the work of a real one and then changes
+nothing, a line of progress per file where no terminal shows a progress bar, and one way to
+store what was read (create the new, update the changed, count the unchanged, in bulk)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Protocol
+from typing import Any, Generic, Protocol, TypeVar
 
-from django.db import transaction
+from django.db import models, transaction
+
+M = TypeVar("M", bound=models.Model)
 
 
 class Output(Protocol):
@@ -31,3 +34,39 @@ def progress_line(out: Output, number: int, total: int, name: str) -> None:
     if not out.isatty():
         out.write(f"[{number}/{total}] {name}\n")
         out.flush()
+
+
+class Upsert(Generic[M]):
+    """New and changed rows of one model, found by their key and written in bulk: the one
+    way importers store what they read. A row whose values equal the stored ones is counted
+    unchanged and not written (so re-running an import says "unchanged" and means it)."""
+
+    def __init__(self, model: type[M], existing: dict[Any, M]) -> None:
+        self.model = model
+        self.existing = existing
+        self.new: list[M] = []
+        self.changed: list[M] = []
+        self.fields: set[str] = set()
+        self.unchanged = 0
+
+    def add(self, key: Any, values: dict[str, Any], **identity: Any) -> None:
+        found = self.existing.get(key)
+        if found is None:
+            self.new.append(self.model(**identity, **values))
+            return
+        diff = {name: value for name, value in values.items() if getattr(found, name) != value}
+        if not diff:
+            self.unchanged += 1
+            return
+        for name, value in diff.items():
+            setattr(found, name, value)
+        self.fields.update(diff)
+        self.changed.append(found)
+
+    def save(self, batch_size: int = 5000) -> tuple[int, int]:
+        """Write it all (inside the caller's transaction); returns (created, updated)."""
+        manager = self.model._default_manager
+        manager.bulk_create(self.new, batch_size=batch_size)
+        if self.changed:
+            manager.bulk_update(self.changed, sorted(self.fields), batch_size=batch_size)
+        return len(self.new), len(self.changed)

@@ -17,6 +17,7 @@ from django.db import transaction
 
 from safercity.core.actors import Actor
 from safercity.core.audit import audit_write
+from safercity.core.importing import Upsert
 from safercity.core.permissions import requires
 from safercity.core.roles import Role
 from safercity.core.tabular import FileRefused, read_table
@@ -166,10 +167,7 @@ def parcels_import(*, actor: Actor, text: str | bytes, source: str) -> ImportRep
     """The assessor's parcel file (HANDLE, SiteAddr, OwnerName, OwnerAddr, ..., NbrOfUnits)."""
     report = ImportReport("parcels")
     seen: dict[str, int] = {}
-    existing = {p.handle: p for p in Parcel.objects.all()}
-    to_create: list[Parcel] = []
-    to_update: list[Parcel] = []
-    changed_fields: set[str] = set()
+    parcels = Upsert(Parcel, {p.handle: p for p in Parcel.objects.all()})
     for line, row in _rows(text, report):
         try:
             values = _assessor_values(row)
@@ -179,23 +177,13 @@ def parcels_import(*, actor: Actor, text: str | bytes, source: str) -> ImportRep
         handle = values["handle"]
         if not _first_time(seen, handle, line, report):
             continue
-        found = existing.get(handle)
-        if found is None:
-            to_create.append(Parcel(**values, imported_from=source[:100]))
-            continue
-        diff = {k: v for k, v in values.items() if getattr(found, k) != v}
-        if not diff:
-            report.unchanged += 1
-            continue
-        for k, v in diff.items():
-            setattr(found, k, v)
-        changed_fields.update(diff)
-        to_update.append(found)
+        if handle in parcels.existing:
+            parcels.add(handle, values)
+        else:
+            parcels.add(handle, {**values, "imported_from": source[:100]})
     with transaction.atomic():
-        Parcel.objects.bulk_create(to_create, batch_size=5000)
-        if to_update:
-            Parcel.objects.bulk_update(to_update, sorted(changed_fields), batch_size=5000)
-        report.created, report.updated = len(to_create), len(to_update)
+        report.created, report.updated = parcels.save()
+        report.unchanged = parcels.unchanged
         audit_write(
             actor=actor,
             action="properties.parcels_import",
@@ -246,8 +234,7 @@ def lra_import(*, actor: Actor, path: Path) -> ImportReport:
     """The LRA inventory (SLDC real-estate layer): CSV or Parquet. Rows are numbered from 1."""
     report = ImportReport("land bank holdings")
     seen: dict[str, int] = {}
-    existing = {h.handle: h for h in LraHolding.objects.all()}
-    new: list[LraHolding] = []
+    holdings = Upsert(LraHolding, {h.handle: h for h in LraHolding.objects.all()})
     for line, row in _lra_rows(path, report):
         try:
             handle = _handle(row.get("handle", ""))
@@ -265,19 +252,10 @@ def lra_import(*, actor: Actor, path: Path) -> ImportReport:
             continue
         if not _first_time(seen, handle, line, report):
             continue
-        found = existing.get(handle)
-        if found is None:
-            new.append(LraHolding(handle=handle, **values))
-        elif any(getattr(found, k) != v for k, v in values.items()):
-            for k, v in values.items():
-                setattr(found, k, v)
-            found.save()
-            report.updated += 1
-        else:
-            report.unchanged += 1
+        holdings.add(handle, values, handle=handle)
     with transaction.atomic():
-        LraHolding.objects.bulk_create(new, batch_size=5000)
-        report.created = len(new)
+        report.created, report.updated = holdings.save()
+        report.unchanged = holdings.unchanged
         audit_write(
             actor=actor,
             action="properties.lra_import",
@@ -304,9 +282,10 @@ def vacancy_import(
         raise ValueError("the estimate is 'high' or 'low'")
     report = ImportReport(f"vacancy ({estimate} estimate, {year})")
     seen: dict[str, int] = {}
-    existing = {v.handle: v for v in VacancyEstimate.objects.filter(estimate=estimate, year=year)}
-    new: list[VacancyEstimate] = []
-    changed: list[VacancyEstimate] = []
+    estimates = Upsert(
+        VacancyEstimate,
+        {v.handle: v for v in VacancyEstimate.objects.filter(estimate=estimate, year=year)},
+    )
     for line, row in _rows(text, report):
         try:
             handle = _handle(row.get("handle", ""))
@@ -317,19 +296,16 @@ def vacancy_import(
             continue
         if not _first_time(seen, handle, line, report):
             continue
-        found = existing.get(handle)
-        if found is None:
-            new.append(VacancyEstimate(handle=handle, estimate=estimate, year=year,
-                                       vacant=vacant, city_owned=city_owned))  # fmt: skip
-        elif (found.vacant, found.city_owned) != (vacant, city_owned):
-            found.vacant, found.city_owned = vacant, city_owned
-            changed.append(found)
-        else:
-            report.unchanged += 1
+        estimates.add(
+            handle,
+            {"vacant": vacant, "city_owned": city_owned},
+            handle=handle,
+            estimate=estimate,
+            year=year,
+        )
     with transaction.atomic():
-        VacancyEstimate.objects.bulk_create(new, batch_size=5000)
-        VacancyEstimate.objects.bulk_update(changed, ["vacant", "city_owned"], batch_size=5000)
-        report.created, report.updated = len(new), len(changed)
+        report.created, report.updated = estimates.save()
+        report.unchanged = estimates.unchanged
         audit_write(
             actor=actor,
             action="properties.vacancy_import",
