@@ -186,3 +186,11 @@ def test_the_spanish_catalogue_is_complete_and_compiled():
     assert {e.msgid: e.msgstr for e in source if e.msgid} == {
         e.msgid: e.msgstr for e in compiled if e.msgid
     }
+
+
+def test_an_agents_note_with_control_characters_is_refused_with_the_reason(client, city):
+    item = new(city)
+    client.force_login(make_user("omar", Role.AGENT_311))
+    answer = client.post(f"/staff/311/requests/{item.pk}/note/", {"text": "ok\x1b[2J"})
+    assert answer.status_code == 400 and "control characters" in answer.content.decode()
+    assert not item.notes.filter(kind="note").exists()

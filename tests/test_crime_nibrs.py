@@ -40,3 +40,24 @@ def test_importing_twice_keeps_one_record_per_offense(parquet, capsys):
     months = homicides_by_month()
     assert len(months) == 24 and all(n > 0 for n in months.values())
     assert CrimeRecord.objects.filter(source="slmpd-nibrs", lat=None).count() == 0
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("content", [b"", b"PAR1 not really", b"id,offense\n1,2\n"])
+def test_a_file_that_is_not_nibrs_parquet_is_refused_by_the_command(tmp_path, content):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    path = tmp_path / "nibrs.parquet"
+    path.write_bytes(content)
+    with pytest.raises(CommandError, match="refused, nothing changed"):
+        call_command("crime_import_nibrs", str(path))
+
+
+def test_a_legacy_file_that_is_binary_is_one_rejection_not_a_traceback():
+    import gzip
+
+    from safercity.crime.legacy import read_legacy
+
+    parsed = read_legacy(gzip.compress(b"Complaint,CodedMonth\n" * 50))
+    assert parsed.records == [] and "binary" in parsed.rejected[0].reason

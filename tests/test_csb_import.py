@@ -159,3 +159,22 @@ def test_a_newer_export_closes_what_was_open(january):
     assert (report.created, report.updated, report.unchanged) == (0, 1, 1519)
     open_one.refresh_from_db()
     assert open_one.status == "closed" and open_one.closed_datetime.month == 2
+
+
+def test_after_the_real_export_the_residents_start_page_and_every_service_answer(
+    client, january, categories
+):
+    """Real codes hold "/" ("Injured/Sick Animal"): /311/ and each service's page work."""
+    import html
+    import re
+    from urllib.parse import quote
+
+    import_csb(actor=command_actor("t"), data=january, categories=categories)
+    start = client.get("/311/")
+    assert start.status_code == 200
+    links = re.findall(r'href="(/311/report/[^"]+)"', start.content.decode())
+    assert any("/" in s.service_code for s in Service.objects.all()) and links
+    for code in Service.objects.values_list("service_code", flat=True):
+        assert client.get(f"/open311/v2/services/{quote(code, safe='')}.json").status_code == 200
+    for link in links[:40]:
+        assert client.get(html.unescape(link)).status_code == 200, link

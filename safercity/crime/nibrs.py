@@ -12,9 +12,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
 import pyarrow.parquet as pq
 
 from safercity.core.inputs import plain_id
+from safercity.core.tabular import FileRefused
 
 # NIBRS code -> UCR class (01 homicide ... 26 all other)
 NIBRS_TO_UCR: dict[str, int] = {
@@ -97,9 +99,16 @@ def _offense(index: int, row: dict[str, Any], ordinal: int) -> NibrsOffense:
 
 
 def read_nibrs(path: Path) -> NibrsFile:
+    """SLMPD's NIBRS Parquet file; FileRefused when it is not one (broken, or another format)."""
     parsed = NibrsFile()
     seen: dict[str, int] = {}
-    for index, row in enumerate(pq.read_table(path).to_pylist(), start=1):
+    try:
+        rows = pq.read_table(path).to_pylist()
+    except (pa.ArrowException, OSError) as error:
+        raise FileRefused(f"not a readable Parquet file ({error})") from None
+    if not rows:
+        raise FileRefused("the file has no rows")
+    for index, row in enumerate(rows, start=1):
         incident = str(row.get("inc_#") or "").strip()
         ordinal = seen.get(incident, 0) + 1
         try:

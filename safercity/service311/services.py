@@ -326,6 +326,7 @@ def request_set_status(
     """Change the status. `at` is for imports that carry the time it really happened."""
     if status not in ServiceRequest.Status.values:
         raise ValueError(f"status must be one of {', '.join(ServiceRequest.Status.values)}")
+    note = clean_text(note, "the note", MAX_DESCRIPTION, multiline=True)  # InputRefused: ValueError
     now = at or timezone.now()
     request.status = status
     request.status_notes = note.strip() or request.status_notes
@@ -370,7 +371,8 @@ def notify_resident(request_id: int) -> None:
 def request_add_note(
     *, actor: Actor, request: ServiceRequest, text: str, public: bool = False
 ) -> RequestNote:
-    if not text.strip():
+    text = clean_text(text, "the note", MAX_DESCRIPTION, multiline=True)
+    if not text:
         raise ValueError("a note needs some text")
     now = timezone.now()
     note = RequestNote.objects.create(

@@ -7,6 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from safercity.core.actors import command_actor
+from safercity.core.tabular import FileRefused
 from safercity.crime.services import nibrs_import
 
 
@@ -20,7 +21,10 @@ class Command(BaseCommand):
         path: Path = options["path"]
         if not path.exists():
             raise CommandError(f"{path} does not exist")
-        report = nibrs_import(actor=command_actor("crime_import_nibrs"), path=path)
+        try:
+            report = nibrs_import(actor=command_actor("crime_import_nibrs"), path=path)
+        except FileRefused as refused:
+            raise CommandError(f"{path.name}: refused, nothing changed: {refused}") from None
         for row in report.rejected:
             self.stderr.write(f"rejected row {row.line}: {row.reason}")
         self.stdout.write(
