@@ -75,6 +75,7 @@ POLICY: dict[str, tuple[set[Role], str | None, bool]] = {
     "service311.services.request_create": ({A311, ADM, CT, SUP}, "requests:create", True),
     "service311.services.request_merge": ({A311, ADM}, None, False),
     "service311.services.request_review_media": ({A311, ADM}, None, False),
+    "service311.services.requests_import": ({ADM}, None, False),
     "service311.services.request_set_status": ({A311, ADM}, None, False),
     "service311.services.transfer_from_911": ({A311, ADM, CT, SUP}, None, False),
 }
