@@ -174,13 +174,13 @@ def test_an_oversized_report_is_answered_in_open311s_format(client, key):
     assert error["code"] == 413 and "too large" in error["description"]
 
 
-@settings(
-    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
 # Anything a database column holds: every character but NUL (which PostgreSQL cannot store).
 STORABLE = st.characters(exclude_characters="\x00")
 
 
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(text=st.text(STORABLE, max_size=200), notes=st.text(STORABLE, max_size=50))
 def test_the_xml_feed_parses_whatever_text_was_stored(client, text, notes):
     from safercity.core.inputs import xml_safe
