@@ -38,8 +38,8 @@ def child(backend: str, minutes: float, scale: float) -> None:
     from safercity.demo.stream import demo_events
     from safercity.emergency.api import PHONE_SYSTEM
     from safercity.emergency.models import Position
-    from safercity.emergency.queue import assign_waiting
     from safercity.emergency.services import CallEventIn, event_ingest
+    from safercity.emergency.services.queue import assign_waiting
 
     call_command("migrate", verbosity=0)
     evening = datetime(2026, 7, 10, 18, 0, tzinfo=ZoneInfo("America/Chicago"))

@@ -44,8 +44,8 @@ def run(backend: str, count: int, repeats: int) -> None:
 
     django.setup()
     from safercity.core.actors import command_actor
-    from safercity.service311.catalog import DEMO_CATALOG, catalog_load
     from safercity.service311.models import Service, ServiceRequest
+    from safercity.service311.services.catalog import DEMO_CATALOG, catalog_load
 
     call_command("migrate", verbosity=0)
     catalog_load(actor=command_actor("bench"), specs=DEMO_CATALOG, source="bench")

@@ -6,11 +6,11 @@ from django.utils import timezone
 
 from safercity.core.roles import Role
 from safercity.emergency.api import PHONE_SYSTEM
-from safercity.emergency.cad import dispatch, incident_from_call, recommend, unit_progress
 from safercity.emergency.engine.triage import Answers
 from safercity.emergency.models import Call, Unit
 from safercity.emergency.services import CallEventIn, event_ingest
-from safercity.emergency.triage import call_triage
+from safercity.emergency.services.cad import dispatch, incident_from_call, recommend, unit_progress
+from safercity.emergency.services.triage import call_triage
 from tests.conftest import make_user
 
 pytestmark = pytest.mark.django_db

@@ -12,8 +12,8 @@ from safercity.core.actors import command_actor
 from safercity.core.roles import Role
 from safercity.emergency.api import PHONE_SYSTEM
 from safercity.emergency.models import Call, Position
-from safercity.emergency.queue import alerts, assign_waiting, roll_to_partner
 from safercity.emergency.services import CallEventIn, event_ingest
+from safercity.emergency.services.queue import alerts, assign_waiting, roll_to_partner
 from tests.conftest import make_user
 
 pytestmark = pytest.mark.django_db
@@ -129,7 +129,7 @@ def test_several_routers_at_once_never_assign_a_call_or_position_twice():
 
 
 def test_the_partner_rollover_rule_sends_long_waits_when_no_one_is_free(settings):
-    from safercity.emergency.queue import roll_over_long_waits
+    from safercity.emergency.services.queue import roll_over_long_waits
 
     offer("long", 40)
     offer("short", 5)

@@ -21,8 +21,8 @@ from safercity.demo.management.commands.emergency_demo_stream import send_event
 from safercity.demo.stream import demo_events
 from safercity.emergency.api import PHONE_SYSTEM
 from safercity.emergency.models import Call, Callback, CallEvent, Position
-from safercity.emergency.queue import assign_waiting
 from safercity.emergency.services import CallEventIn, event_ingest
+from safercity.emergency.services.queue import assign_waiting
 from tests.servers import free_port, fresh_postgres_database, wait_for_port
 
 EVENING = datetime(2026, 7, 10, 18, 0, tzinfo=ZoneInfo("America/Chicago"))

@@ -13,7 +13,7 @@ from safercity.emergency.engine.triage import Answers, Discipline
 from safercity.emergency.measures import clinician_figures
 from safercity.emergency.models import Call
 from safercity.emergency.services import CallEventIn, event_ingest
-from safercity.emergency.triage import call_triage
+from safercity.emergency.services.triage import call_triage
 from safercity.service311.models import ServiceRequest
 from tests.conftest import make_user
 

@@ -122,7 +122,7 @@ def _load_911(actor: Actor, seed: int) -> None:
 
 
 def _load_catalog(actor: Actor) -> None:
-    from safercity.service311.catalog import DEMO_CATALOG, catalog_load
+    from safercity.service311.services.catalog import DEMO_CATALOG, catalog_load
 
     catalog_load(actor=actor, specs=DEMO_CATALOG, source="SaferCity demo catalog")
 

@@ -13,7 +13,7 @@ from safercity.core.http import HtmxHttpRequest
 from safercity.core.roles import Role, role_required
 from safercity.emergency.engine.nena import Shares, shares
 from safercity.emergency.models import Call, Callback, Position
-from safercity.emergency.queue import Alert, alerts
+from safercity.emergency.services.queue import Alert, alerts
 
 ROLLING = timedelta(minutes=60)
 

@@ -26,9 +26,9 @@ from safercity.core.permissions import requires
 from safercity.core.roles import Role
 from safercity.core.tabular import FileRefused, Row, Table, read_table
 from safercity.core.textfiles import read_text_any
-from safercity.service311.catalog import ServiceSpec, catalog_load
 from safercity.service311.models import ServiceRequest
 from safercity.service311.services import ImportedRequest, requests_import
+from safercity.service311.services.catalog import ServiceSpec, catalog_load
 
 BLANK = {"", "NA", "N/A", "NULL"}
 CLOSED = {"CLOSED"}

@@ -158,6 +158,9 @@ def roll_to_partner(*, actor: Actor, call: Call, partner: str) -> Call:
     call.position = None
     call.save(update_fields=["rolled_to_partner_at", "transferred_to", "position"])
     audit_write(
-        actor=actor, action="emergency.queue.rollover", obj=call, detail={"partner": partner}
+        actor=actor,
+        action="emergency.queue.rollover",
+        obj=call,
+        detail={"partner": partner},
     )
     return call
