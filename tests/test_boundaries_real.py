@@ -173,3 +173,14 @@ def test_re_importing_the_same_file_changes_nothing(city_neighborhoods):
     after = list(Neighborhood.objects.order_by("number").values_list("number", "name", "area_sq_m"))
     assert before == after
     assert Address.objects.get().neighborhood.name == "Forest Park"
+
+
+@pytest.mark.django_db
+def test_a_dry_run_of_the_neighborhoods_changes_nothing(capsys):
+    from safercity.core.models import Neighborhood
+
+    path = shared_data("boundaries", "city_nbrhds_wards", "BND_Nhd88_cw.shp")
+    call_command("geo_import", "neighborhoods", str(path), "--dry-run")
+    out = capsys.readouterr().out
+    assert "88 created" in out and "nothing was changed" in out
+    assert not Neighborhood.objects.exists()

@@ -61,3 +61,11 @@ def test_a_legacy_file_that_is_binary_is_one_rejection_not_a_traceback():
 
     parsed = read_legacy(gzip.compress(b"Complaint,CodedMonth\n" * 50))
     assert parsed.records == [] and "binary" in parsed.rejected[0].reason
+
+
+@pytest.mark.django_db
+def test_a_dry_run_of_the_nibrs_file_changes_nothing(parquet, capsys):
+    call_command("crime_import_nibrs", str(parquet), "--dry-run")
+    out = capsys.readouterr().out
+    assert "offenses imported" in out and "nothing was changed" in out
+    assert not CrimeRecord.objects.exists()

@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from safercity.core import geo
 from safercity.core.actors import command_actor
+from safercity.core.importing import dry_run_or_commit
 from safercity.core.services import LAYERS, addresses_assign_areas, boundaries_import
 
 
@@ -41,6 +42,9 @@ class Command(BaseCommand):
         parser.add_argument(
             "--dissolve", action="store_true", help="merge features sharing a number"
         )
+        parser.add_argument(
+            "--dry-run", action="store_true", help="read, check and count, then change nothing"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         path: Path = options["path"]
@@ -51,23 +55,26 @@ class Command(BaseCommand):
         except (ValueError, OSError) as error:
             raise CommandError(str(error)) from error
         actor = command_actor("geo_import")
-        report = boundaries_import(
-            actor=actor,
-            layer=options["layer"],
-            features=read.features,
-            plan=options["plan"],
-            source=path.name,
-            number_field=options["number_field"],
-            name_field=options["name_field"],
-            population_field=options["population_field"],
-            park_numbers=number_range(options["parks"]),
-            dissolve=options["dissolve"],
-        )
+        with dry_run_or_commit(options["dry_run"]):
+            report = boundaries_import(
+                actor=actor,
+                layer=options["layer"],
+                features=read.features,
+                plan=options["plan"],
+                source=path.name,
+                number_field=options["number_field"],
+                name_field=options["name_field"],
+                population_field=options["population_field"],
+                park_numbers=number_range(options["parks"]),
+                dissolve=options["dissolve"],
+            )
+            assigned = addresses_assign_areas(actor=actor)
         for rejected in [*read.rejected, *report.rejected]:
             self.stderr.write(f"rejected feature {rejected.index}: {rejected.reason}")
-        assigned = addresses_assign_areas(actor=actor)
         self.stdout.write(
             f"{options['layer']}: {report.created} created, {report.updated} updated, "
             f"{len(read.rejected) + len(report.rejected)} rejected (from {read.source_crs}); "
             f"{assigned} addresses re-assigned"
         )
+        if options["dry_run"]:
+            self.stdout.write("dry run: nothing was changed")
