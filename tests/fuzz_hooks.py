@@ -1,5 +1,6 @@
 """schemathesis hooks (SCHEMATHESIS_HOOKS=tests.fuzz_hooks): most generated Open311 POST bodies
-get the real key, a real service code and a point in the city, and most 911 events a time of
+get the real key, a real service code with answers from its own questions and a point in the
+city, and most 911 events a time of
 now and a real kind, so the fuzzer reaches past validation into storing them; the rest stay
 as generated, to probe the refusals."""
 
@@ -31,10 +32,16 @@ def map_body(context: Any, body: Any) -> Any:
             "lat": None,
             "lon": None,
         }
+    code = chance.choice(real["codes"])
+    answers = {
+        f"attribute[{attribute}]": value
+        for attribute, value in real.get("attributes", {}).get(code, {}).items()
+    }
     return {
         **body,
+        **answers,
         "api_key": real["api_key"],
-        "service_code": chance.choice(real["codes"]),
+        "service_code": code,
         "lat": real["lat"],
         "long": real["long"],
         "address_id": "",

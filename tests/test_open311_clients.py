@@ -13,7 +13,7 @@ from georeport import GeoReport
 from safercity.core.actors import command_actor
 from safercity.core.models import Address
 from safercity.demo.services import demo_load
-from safercity.service311.models import Service, ServiceRequest
+from safercity.service311.models import Service, ServiceAttribute, ServiceRequest
 from safercity.service311.services import NewRequest, api_key_create, request_create
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -138,7 +138,19 @@ links = {{ values = ["", "https://example.org/photo.jpg"] }}
 """
     settings.OPEN311_POSTS_PER_MINUTE = 100_000  # the fuzzer is one client posting fast
     before = ServiceRequest.objects.count()
-    real = {"api_key": key, "codes": codes, "lat": address.lat, "long": address.lon}
+    # Each service's questions answered with a value from its own list (or a number / text).
+    attributes: dict[str, dict[str, str]] = {}
+    for attribute in ServiceAttribute.objects.select_related("service"):
+        keys = [str(v["key"]) for v in attribute.values]
+        answer = keys[0] if keys else ("3" if attribute.datatype == "number" else "fuzz")
+        attributes.setdefault(attribute.service.service_code, {})[attribute.code] = answer
+    real = {
+        "api_key": key,
+        "codes": codes,
+        "attributes": attributes,
+        "lat": address.lat,
+        "long": address.lon,
+    }
     _schemathesis(
         f"{live_server.url}/open311/v2/openapi.json",
         config,
@@ -151,5 +163,7 @@ links = {{ values = ["", "https://example.org/photo.jpg"] }}
             "SAFERCITY_FUZZ_REAL": json.dumps(real),
         },
     )
-    stored = ServiceRequest.objects.filter(source=ServiceRequest.Source.API).count()
-    assert ServiceRequest.objects.count() > before and stored > 0, "POST got past validation"
+    stored = ServiceRequest.objects.filter(source=ServiceRequest.Source.API)
+    assert ServiceRequest.objects.count() > before and stored.exists(), "POST got past validation"
+    answered = [r.attributes for r in stored if r.attributes]
+    assert answered, "requests with answers to their service's questions were stored"
