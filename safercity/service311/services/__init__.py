@@ -295,9 +295,7 @@ def request_create(
         )
         if photo is not None:
             request.media.save(str(photo.file.name), photo.file, save=True)
-        RequestNote.objects.create(
-            request=request, at=requested, author=actor_label(actor), kind="opened", status="open"
-        )
+        _note(request, actor, "opened", at=requested, status="open")
         audit_write(
             actor=actor,
             action="service311.request.create",
@@ -306,6 +304,28 @@ def request_create(
         )
         rollups_stale("scorecard")
     return request
+
+
+def _note(
+    request: ServiceRequest,
+    actor: Actor,
+    kind: str,
+    text: str = "",
+    *,
+    at: datetime | None = None,
+    status: str = "",
+    public: bool = True,
+) -> RequestNote:
+    """One line of the request's history, by whoever acted."""
+    return RequestNote.objects.create(
+        request=request,
+        at=at or timezone.now(),
+        author=actor_label(actor),
+        kind=kind,
+        status=status,
+        text=text,
+        public=public,
+    )
 
 
 def _touch(request: ServiceRequest, when: datetime) -> None:
@@ -333,15 +353,7 @@ def request_set_status(
     request.closed_datetime = now if status == ServiceRequest.Status.CLOSED else None
     _touch(request, now)
     request.save()
-    RequestNote.objects.create(
-        request=request,
-        at=now,
-        author=actor_label(actor),
-        kind="status",
-        status=status,
-        text=note.strip(),
-        public=public,
-    )
+    _note(request, actor, "status", note, at=now, status=status, public=public)
     audit_write(
         actor=actor, action="service311.request.status", obj=request, detail={"status": status}
     )
@@ -375,14 +387,7 @@ def request_add_note(
     if not text:
         raise ValueError("a note needs some text")
     now = timezone.now()
-    note = RequestNote.objects.create(
-        request=request,
-        at=now,
-        author=actor_label(actor),
-        kind="note",
-        text=text.strip(),
-        public=public,
-    )
+    note = _note(request, actor, "note", text, at=now, public=public)
     if public:
         _touch(request, now)
         request.save(update_fields=["updated_datetime"])
@@ -413,15 +418,8 @@ def request_review_media(
         fields.append("media")
     _touch(request, now)
     request.save(update_fields=fields)
-    RequestNote.objects.create(
-        request=request,
-        at=now,
-        author=actor_label(actor),
-        kind="note",
-        text=("Photo published." if approve else "Photo not published.")
-        + (f" {reason.strip()}" if reason.strip() else ""),
-        public=False,
-    )
+    said = "Photo published." if approve else "Photo not published."
+    _note(request, actor, "note", f"{said} {reason.strip()}".strip(), at=now, public=False)
     audit_write(
         actor=actor,
         action="service311.request.media_review",
@@ -436,14 +434,8 @@ def request_review_media(
 def request_assign(*, actor: Actor, request: ServiceRequest, assignee: Any) -> ServiceRequest:
     request.assigned_to = assignee
     request.save(update_fields=["assigned_to"])
-    RequestNote.objects.create(
-        request=request,
-        at=timezone.now(),
-        author=actor_label(actor),
-        kind="assigned",
-        text=f"assigned to {assignee.get_username() if assignee else 'nobody'}",
-        public=False,
-    )
+    who = assignee.get_username() if assignee else "nobody"
+    _note(request, actor, "assigned", f"assigned to {who}", public=False)
     audit_write(actor=actor, action="service311.request.assign", obj=request)
     return request
 
@@ -467,13 +459,7 @@ def request_merge(
         status=ServiceRequest.Status.CLOSED,
         note=f"Duplicate of request {into.pk}.",
     )
-    RequestNote.objects.create(
-        request=into,
-        at=timezone.now(),
-        author=actor_label(actor),
-        kind="merged",
-        text=f"Request {duplicate.pk} merged into this one.",
-    )
+    _note(into, actor, "merged", f"Request {duplicate.pk} merged into this one.")
     ServiceRequest.objects.filter(parent=duplicate).update(parent=into)
     duplicate.save(update_fields=["parent"])
     audit_write(
@@ -531,13 +517,8 @@ def transfer_from_911(
         ),
         source=ServiceRequest.Source.TRANSFER_911,
     )
-    RequestNote.objects.create(
-        request=created,
-        at=timezone.now(),
-        author=actor_label(actor),
-        kind="note",
-        text=f"Transferred from 911 call {call_reference.strip()}.",
-        public=False,
+    _note(
+        created, actor, "note", f"Transferred from 911 call {call_reference.strip()}.", public=False
     )
     return created
 
