@@ -8,6 +8,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 
 from safercity.core.models import Address, Neighborhood
 
@@ -148,7 +149,7 @@ class ServiceRequest(models.Model):
     )
     media_url = models.URLField(max_length=500, blank=True)
     # The photo as re-encoded here (core.uploads.photo_clean), under a generated name.
-    media = models.FileField(upload_to="311/%Y/%m/", blank=True, db_index=True)
+    media = models.FileField(upload_to="311/%Y/%m/", blank=True)
     # A photo or link is published in media_url only once a 311 agent has approved it.
     media_review = models.CharField(
         max_length=8, choices=MediaReview.choices, blank=True, default=MediaReview.NONE
@@ -188,6 +189,8 @@ class ServiceRequest(models.Model):
         indexes = [
             models.Index(fields=["service", "requested_datetime"]),
             models.Index(fields=["status", "requested_datetime"]),
+            # Found by its stored name when /media/ serves a photo; only rows with one.
+            models.Index(fields=["media"], condition=~Q(media=""), name="request_media_idx"),
         ]
         constraints = [
             models.UniqueConstraint(
