@@ -196,7 +196,7 @@ CACHES = {
 }
 
 # 911: an abandoned call is called back within this many seconds.
-SAFERCITY_CALLBACK_DEADLINE_S = int(env_str("SAFERCITY_CALLBACK_DEADLINE_S", "300"))
+SAFERCITY_CALLBACK_DEADLINE_S = env_int("SAFERCITY_CALLBACK_DEADLINE_S", 300)
 # Signs the audit log's checkpoints (core.audit): keep it outside the database, and the
 # checkpoint file off the machine (README, Deploying). Without it no checkpoints are made.
 SAFERCITY_AUDIT_KEY = env_str("SAFERCITY_AUDIT_KEY", "")
@@ -209,18 +209,18 @@ SAFERCITY_EVENT_SKEW_S = env_int("SAFERCITY_EVENT_SKEW_S", 300)
 # (emergency_demo_stream) talk to `make run`; in production it must be set.
 SAFERCITY_CTI_KEY = env_str("SAFERCITY_CTI_KEY", "development-cti-key" if DEBUG else "")
 # Backup positions take a caller who has waited this long; supervisors are alerted after this.
-SAFERCITY_ROLLOVER_S = int(env_str("SAFERCITY_ROLLOVER_S", "10"))
-SAFERCITY_ALERT_S = int(env_str("SAFERCITY_ALERT_S", "15"))
+SAFERCITY_ROLLOVER_S = env_int("SAFERCITY_ROLLOVER_S", 10)
+SAFERCITY_ALERT_S = env_int("SAFERCITY_ALERT_S", 15)
 # A caller still waiting this long with no position free goes to the partner center
 # automatically (0: never; a supervisor can always do it by hand).
-SAFERCITY_PARTNER_ROLLOVER_S = int(env_str("SAFERCITY_PARTNER_ROLLOVER_S", "0"))
+SAFERCITY_PARTNER_ROLLOVER_S = env_int("SAFERCITY_PARTNER_ROLLOVER_S", 0)
 SAFERCITY_PARTNER_CENTER = env_str("SAFERCITY_PARTNER_CENTER", "St. Louis County ECC")
 
 # Open311 GeoReport v2
 OPEN311_JURISDICTION = env_str("OPEN311_JURISDICTION", "stlouis-mo.gov")
 OPEN311_CONTACT = env_str("OPEN311_CONTACT", "Citizens' Service Bureau, 311, 314-622-4800")
 OPEN311_KEY_SERVICE = env_str("OPEN311_KEY_SERVICE", "Ask the Citizens' Service Bureau for a key")
-OPEN311_POSTS_PER_MINUTE = int(env_str("OPEN311_POSTS_PER_MINUTE", "30"))
+OPEN311_POSTS_PER_MINUTE = env_int("OPEN311_POSTS_PER_MINUTE", 30)
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
@@ -230,12 +230,12 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
-SECURE_HSTS_SECONDS = int(env_str("SECURE_HSTS_SECONDS", "0"))
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
 # Behind a reverse proxy that terminates TLS: trust its X-Forwarded-Proto (and, for rate limits,
 # the client address it puts in X-Forwarded-For; see core.http.client_address).
-SAFERCITY_TRUSTED_PROXIES = int(env_str("SAFERCITY_TRUSTED_PROXIES", "0"))
+SAFERCITY_TRUSTED_PROXIES = env_int("SAFERCITY_TRUSTED_PROXIES", 0)
 if SAFERCITY_TRUSTED_PROXIES:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     USE_X_FORWARDED_HOST = env_bool("USE_X_FORWARDED_HOST", False)

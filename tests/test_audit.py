@@ -277,3 +277,12 @@ def verify_chain_only():
 
     links = [ChainLink(e.pk, e.prev_hash, e.hash, e.content()) for e in AuditEntry.objects.all()]
     return verify_chain(links, AuditHead.objects.get().last_hash)
+
+
+def test_each_later_checkpoint_counts_on_from_the_one_before(signed):
+    _entries(3)
+    first = checkpoint_write()
+    _entries(2)
+    second = checkpoint_write()
+    assert (first.entries, second.entries) == (3, AuditEntry.objects.count()) == (3, 5)
+    assert audit_verify().ok

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -104,7 +105,7 @@ def checkpoint_write() -> Checkpoint | None:
             at=now.isoformat(timespec="seconds"),
             last_id=last_id,
             last_hash=last_hash,
-            entries=AuditEntry.objects.filter(id__lte=last_id).count(),
+            entries=_entries_up_to(last_id, latest),
         ).signed(_key())
         AuditCheckpoint.objects.create(
             at=now,
@@ -115,6 +116,15 @@ def checkpoint_write() -> Checkpoint | None:
         )
         _append_line(Path(settings.SAFERCITY_AUDIT_CHECKPOINTS), point.line())
     return point
+
+
+def _entries_up_to(last_id: int, latest: AuditCheckpoint | None) -> int:
+    """How many entries the log holds up to `last_id`, counted on from the last checkpoint
+    (not the whole log again every ten minutes)."""
+    if latest is None or latest.last_id > last_id:
+        return AuditEntry.objects.filter(id__lte=last_id).count()
+    since = AuditEntry.objects.filter(id__gt=latest.last_id, id__lte=last_id).count()
+    return latest.entries + since
 
 
 def _append_line(path: Path, line: str) -> None:
@@ -141,35 +151,40 @@ def checkpoints_read(path: Path) -> list[Checkpoint]:
     return found
 
 
-def audit_verify(batch_size: int = 5000, checkpoints: Path | None = None) -> ChainVerdict:
-    """Check the whole chain, oldest first, and name the first entry that does not hold; then
-    hold the log to every signed checkpoint (in the database and in the checkpoint file, or
-    the file given), which shows a cut tail, a wiped log and a rewritten chain."""
-    links = (
-        ChainLink(entry.pk, entry.prev_hash, entry.hash, entry.content())
-        for entry in AuditEntry.objects.order_by("id").iterator(chunk_size=batch_size)
-    )
-    head = AuditHead.objects.filter(pk=1).first()
-    verdict = verify_chain(links, head.last_hash if head else None)
-    if not verdict.ok or not settings.SAFERCITY_AUDIT_KEY:
-        return verdict
-    points = checkpoints_read(checkpoints or Path(settings.SAFERCITY_AUDIT_CHECKPOINTS))
+def _checkpoints(path: Path | None) -> list[Checkpoint]:
+    """Every checkpoint, from the file (the local one, or the copy given) and the database,
+    each once: the database's copy is compared by the fields it signed, not its stored time."""
+    points = checkpoints_read(path or Path(settings.SAFERCITY_AUDIT_CHECKPOINTS))
     points += [
         Checkpoint(row.at.isoformat(timespec="seconds"), row.last_id, row.last_hash,
                    row.entries, row.mac)
         for row in AuditCheckpoint.objects.all()
     ]  # fmt: skip
-    # The database's copy is compared by the fields it signed, not by its stored time.
-    points = list({(p.last_id, p.last_hash, p.entries, p.mac): p for p in points}.values())
-    ids = {p.last_id for p in points}
-    hash_of = dict(AuditEntry.objects.filter(id__in=ids).values_list("id", "hash"))
+    return list({(p.last_id, p.last_hash, p.entries, p.mac): p for p in points}.values())
 
-    def entries_up_to(last_id: int) -> int:
-        return AuditEntry.objects.filter(id__lte=last_id).count()
 
-    problem = verify_checkpoints(
-        points, _key(), hash_of, entries_up_to, head.last_id if head else 0
-    )
+def audit_verify(batch_size: int = 5000, checkpoints: Path | None = None) -> ChainVerdict:
+    """Check the whole chain, oldest first, and name the first entry that does not hold; then
+    hold the log to every signed checkpoint (in the database and in the checkpoint file, or
+    the file given), which shows a cut tail, a wiped log and a rewritten chain. One pass over
+    the log does both: the hash and position of each signed entry are noted on the way."""
+    points = _checkpoints(checkpoints) if settings.SAFERCITY_AUDIT_KEY else []
+    signed = {p.last_id for p in points}
+    hash_of: dict[int, str] = {}
+    position: dict[int, int] = {}
+
+    def links() -> Iterator[ChainLink]:
+        entries = AuditEntry.objects.order_by("id").iterator(chunk_size=batch_size)
+        for number, entry in enumerate(entries, start=1):
+            if entry.pk in signed:
+                hash_of[entry.pk], position[entry.pk] = entry.hash, number
+            yield ChainLink(entry.pk, entry.prev_hash, entry.hash, entry.content())
+
+    head = AuditHead.objects.filter(pk=1).first()
+    verdict = verify_chain(links(), head.last_hash if head else None)
+    if not verdict.ok or not settings.SAFERCITY_AUDIT_KEY:
+        return verdict
+    problem = verify_checkpoints(points, _key(), hash_of, position, head.last_id if head else 0)
     if problem:
         return ChainVerdict(False, verdict.checked, None, problem)
     return ChainVerdict(True, verdict.checked, None, f"{len(points)} checkpoints held")

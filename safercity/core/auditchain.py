@@ -8,7 +8,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -87,12 +87,14 @@ class Checkpoint:
     entries: int
     mac: str = ""
 
+    def _fields(self) -> dict[str, Any]:
+        return {
+            "at": self.at, "last_id": self.last_id, "last_hash": self.last_hash,
+            "entries": self.entries,
+        }  # fmt: skip
+
     def signed_text(self) -> str:
-        return json.dumps(
-            {"at": self.at, "last_id": self.last_id, "last_hash": self.last_hash,
-             "entries": self.entries},
-            sort_keys=True, separators=(",", ":"),
-        )  # fmt: skip
+        return json.dumps(self._fields(), sort_keys=True, separators=(",", ":"))
 
     def signed(self, key: bytes) -> Checkpoint:
         return Checkpoint(self.at, self.last_id, self.last_hash, self.entries, self._mac(key))
@@ -105,10 +107,8 @@ class Checkpoint:
 
     def line(self) -> str:
         return json.dumps(
-            {"at": self.at, "last_id": self.last_id, "last_hash": self.last_hash,
-             "entries": self.entries, "mac": self.mac},
-            sort_keys=True, separators=(",", ":"),
-        )  # fmt: skip
+            {**self._fields(), "mac": self.mac}, sort_keys=True, separators=(",", ":")
+        )
 
     @classmethod
     def from_line(cls, text: str) -> Checkpoint:
@@ -123,11 +123,12 @@ def verify_checkpoints(
     checkpoints: Iterable[Checkpoint],
     key: bytes,
     hash_of: Mapping[int, str],
-    entries_up_to: Callable[[int], int],
+    position: Mapping[int, int],
     head_id: int,
 ) -> str:
-    """ "" when the log holds every checkpoint, else why not. `hash_of` maps the checkpoints'
-    entry ids to the hashes the log now holds there; `entries_up_to(n)` counts entries <= n."""
+    """ "" when the log holds every checkpoint, else why not. `hash_of` and `position` map the
+    signed entries' ids to the hash the log now holds there and to how many entries the log
+    holds up to and including it."""
     for point in checkpoints:
         if not point.holds_signature(key):
             return (
@@ -141,7 +142,7 @@ def verify_checkpoints(
                 f"entry #{point.last_id}, signed at {point.at}, is missing or different: "
                 "the log was cut, wiped or rewritten"
             )
-        if entries_up_to(point.last_id) != point.entries:
+        if position.get(point.last_id) != point.entries:
             return (
                 f"the log holds a different number of entries up to #{point.last_id} "
                 f"than the {point.entries:,} signed at {point.at}"

@@ -17,11 +17,11 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db import transaction
 from django.utils.text import slugify
 
 from safercity.core import geo
 from safercity.core.actors import Actor
+from safercity.core.importing import dry_run_or_commit
 from safercity.core.permissions import requires
 from safercity.core.roles import Role
 from safercity.core.tabular import FileRefused, Row, Table, read_table
@@ -251,7 +251,7 @@ def import_csb(
             f"no row of the file can be imported ({len(report.rejected):,} rejected; "
             f"the first, line {first.line}: {first.reason}); nothing was changed"
         )
-    with transaction.atomic():
+    with dry_run_or_commit(dry_run):
         report.catalog = catalog_load(
             actor=actor, specs=catalog_specs(kept, categories, zone), source=source
         )
@@ -260,7 +260,5 @@ def import_csb(
             report.created, report.updated = outcome.created, outcome.updated
             report.unchanged = outcome.unchanged
             report.rejected += [RejectedRow(line, reason) for line, reason in outcome.rejected]
-        if dry_run:
-            transaction.set_rollback(True)
     report.rejected.sort(key=lambda r: r.line)
     return report

@@ -569,12 +569,10 @@ def _imported_row(item: ImportedRequest, service: Service) -> ServiceRequest:
 
 @requires(Role.ADMINISTRATOR)
 @transaction.atomic
-def requests_import(
-    *, actor: Actor, items: list[ImportedRequest], source: str, dry_run: bool = False
-) -> ImportOutcome:
+def requests_import(*, actor: Actor, items: list[ImportedRequest], source: str) -> ImportOutcome:
     """Store many imported requests at once (bulk inserts, one audit entry for the file).
     A request already imported under its external id is updated when its status or closing
-    time changed, and counted unchanged otherwise. Nothing is written with dry_run."""
+    time changed, and counted unchanged otherwise."""
     outcome = ImportOutcome()
     services = {s.service_code: s for s in Service.objects.filter(active=True)}
     existing = {
@@ -621,8 +619,6 @@ def requests_import(
                 row.address, row.lat, row.long = address, address.lat, address.lon
                 row.neighborhood_id, row.zipcode = address.neighborhood_id, address.zip_code
     outcome.created, outcome.updated = len(fresh), len(changed)
-    if dry_run:
-        return outcome
     label = actor_label(actor)
     created = ServiceRequest.objects.bulk_create([row for _, row in fresh], batch_size=2000)
     notes = []
