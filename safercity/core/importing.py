@@ -50,6 +50,7 @@ class Upsert(Generic[M]):
         self.unchanged = 0
 
     def add(self, key: Any, values: dict[str, Any], **identity: Any) -> None:
+        """`values` are compared and updated; `identity` is set only on a new row."""
         found = self.existing.get(key)
         if found is None:
             self.new.append(self.model(**identity, **values))

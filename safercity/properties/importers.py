@@ -177,10 +177,7 @@ def parcels_import(*, actor: Actor, text: str | bytes, source: str) -> ImportRep
         handle = values["handle"]
         if not _first_time(seen, handle, line, report):
             continue
-        if handle in parcels.existing:
-            parcels.add(handle, values)
-        else:
-            parcels.add(handle, {**values, "imported_from": source[:100]})
+        parcels.add(handle, values, imported_from=source[:100])  # set when created
     with transaction.atomic():
         report.created, report.updated = parcels.save()
         report.unchanged = parcels.unchanged
