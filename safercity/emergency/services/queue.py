@@ -20,7 +20,7 @@ from safercity.core.roles import Role
 from safercity.emergency.models import Call, Position
 
 
-def free_positions() -> list[Position]:
+def _free_positions() -> list[Position]:
     busy = Call.objects.filter(state__in=Call.LIVE_STATES, position__isnull=False).values(
         "position_id"
     )
@@ -65,7 +65,7 @@ def _assign(
     actor: Actor, now: datetime, rollover: timedelta, assigned: list[tuple[Call, Position]]
 ) -> list[tuple[Call, Position]]:
     with transaction.atomic():
-        positions = free_positions()
+        positions = _free_positions()
         if not positions:
             return []
         for call in _waiting():  # type: ignore[attr-defined]
@@ -96,7 +96,7 @@ def roll_over_long_waits(*, actor: Actor, now: datetime | None = None) -> list[C
     """The automatic rule: callers waiting past SAFERCITY_PARTNER_ROLLOVER_S while no
     position is free go to the partner center. Off when the setting is 0."""
     limit = settings.SAFERCITY_PARTNER_ROLLOVER_S
-    if limit <= 0 or free_positions():
+    if limit <= 0 or _free_positions():
         return []
     now = now or timezone.now()
     rolled = []

@@ -227,7 +227,7 @@ def rate_limited(request: HttpRequest, key: str) -> bool:
     return bool(count > settings.OPEN311_POSTS_PER_MINUTE)
 
 
-def service_for(code: str) -> Service:
+def _service_for(code: str) -> Service:
     service = Service.objects.filter(service_code=code, active=True).first()
     if service is None:
         raise Open311Error(404, f"service_code {code} not found")
@@ -250,7 +250,7 @@ def request_create(
         new = _cleaned(new)
     except InputRefused as refused:
         raise _invalid(str(refused)) from None
-    service = service_for(new.service_code)
+    service = _service_for(new.service_code)
     lat, lon, address = _locate(new)
     attributes = _check_attributes(service, new.attributes or {})
     photo = _clean_media(media)
@@ -359,11 +359,11 @@ def request_set_status(
     )
     rollups_stale("scorecard")
     if public and request.wants_email_updates and request.email and at is None:
-        transaction.on_commit(lambda: notify_resident(request.pk))
+        transaction.on_commit(lambda: _notify_resident(request.pk))
     return request
 
 
-def notify_resident(request_id: int) -> None:
+def _notify_resident(request_id: int) -> None:
     """Tell the resident who asked for updates, in their language, after the change is saved.
     The e-mail goes out through the task worker, which tries again if the mail server fails."""
     from django.template.loader import render_to_string
