@@ -5,26 +5,19 @@ real key, against a live server."""
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import pytest
 
 from safercity.emergency.models import CallEvent
-from tests.test_open311_clients import _schemathesis
+from tests.test_open311_clients import _schemathesis, assert_schema_snapshot
 
 SNAPSHOT = Path(__file__).parent / "snapshots" / "emergency_openapi.json"
 KEY = "fuzz-" + "k" * 32
 
 
 def test_the_events_api_schema_matches_its_snapshot(client):
-    schema = client.get("/api/911/openapi.json").json()
-    rendered = json.dumps(schema, indent=1, sort_keys=True) + "\n"
-    if os.environ.get("UPDATE_SNAPSHOTS") == "1":
-        SNAPSHOT.write_text(rendered)
-    assert rendered == SNAPSHOT.read_text(), (
-        "The 911 events API's schema changed. If on purpose: UPDATE_SNAPSHOTS=1 pytest -k snapshot"
-    )
+    assert_schema_snapshot(client, "/api/911/openapi.json", SNAPSHOT, "911 events API")
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
