@@ -53,7 +53,7 @@ def child(backend: str, minutes: float, scale: float) -> None:
     floor_rate = 2000 / (time.perf_counter() - started)
     Position.objects.all().delete()
     for n in range(POSITIONS):
-        Position.objects.create(name=f"P{n + 1}", on_duty=True)
+        Position.objects.create(name=f"P{n + 1}", state="ready")
     cti, router = PHONE_SYSTEM, command_actor("router")
     latencies = []
     started = time.perf_counter()

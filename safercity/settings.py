@@ -211,10 +211,19 @@ SAFERCITY_CTI_KEY = env_str("SAFERCITY_CTI_KEY", "development-cti-key" if DEBUG 
 # Backup positions take a caller who has waited this long; supervisors are alerted after this.
 SAFERCITY_ROLLOVER_S = env_int("SAFERCITY_ROLLOVER_S", 10)
 SAFERCITY_ALERT_S = env_int("SAFERCITY_ALERT_S", 15)
+# After a call, a position is in wrap-up this long before the router sends it the next one
+# (the call-taker can end it sooner by going ready).
+SAFERCITY_WRAP_UP_S = env_int("SAFERCITY_WRAP_UP_S", 15)
+# How often the worker moves the queue on by the clock (rollover, wrap-up, alerts).
+SAFERCITY_QUEUE_TICK_S = env_int("SAFERCITY_QUEUE_TICK_S", 2)
+# A call-taker's claim on a callback lapses after this long if they record nothing.
+SAFERCITY_CALLBACK_CLAIM_S = env_int("SAFERCITY_CALLBACK_CLAIM_S", 600)
 # A caller still waiting this long with no position free goes to the partner center
 # automatically (0: never; a supervisor can always do it by hand).
 SAFERCITY_PARTNER_ROLLOVER_S = env_int("SAFERCITY_PARTNER_ROLLOVER_S", 0)
 SAFERCITY_PARTNER_CENTER = env_str("SAFERCITY_PARTNER_CENTER", "St. Louis County ECC")
+# Where call-takers send 911 diversion transfers (St. Louis: Behavioral Health Response).
+SAFERCITY_CRISIS_LINE = env_str("SAFERCITY_CRISIS_LINE", "Behavioral Health Response")
 
 # Open311 GeoReport v2
 OPEN311_JURISDICTION = env_str("OPEN311_JURISDICTION", "stlouis-mo.gov")

@@ -22,8 +22,8 @@ def happen(event_id, call_id, kind, seconds_ago, **extra):
 @pytest.fixture
 def busy_floor(settings):
     settings.SAFERCITY_ALERT_S = 15
-    Position.objects.create(name="P1", on_duty=True, staffed_by="carl")
-    Position.objects.create(name="P2", on_duty=True)
+    Position.objects.create(name="P1", state="ready", staffed_by="carl")
+    Position.objects.create(name="P2", state="ready")
     for n in range(9):
         happen(f"o{n}", f"done{n}", "offered", 600 + n)
         happen(f"a{n}", f"done{n}", "answered", 600 + n - 5, position="P2")

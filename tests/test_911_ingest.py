@@ -6,12 +6,20 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.db import connection
+from django.utils import timezone
 
 from safercity.core.audit import audit_verify
 from safercity.core.roles import Role
 from safercity.emergency.api import PHONE_SYSTEM
-from safercity.emergency.models import Call, Callback, CallEvent
-from safercity.emergency.services import CallEventIn, EventInvalid, callback_record, event_ingest
+from safercity.emergency.models import Call, Callback, CallEvent, Position
+from safercity.emergency.services import (
+    CallbackTaken,
+    CallEventIn,
+    EventInvalid,
+    callback_claim,
+    callback_record,
+    event_ingest,
+)
 from tests.conftest import make_user
 
 pytestmark = pytest.mark.django_db
@@ -40,8 +48,8 @@ def test_a_call_is_built_from_its_events_and_answer_time_runs_from_arrival():
 
 
 def test_the_same_event_twice_is_stored_once():
-    first, new = event_ingest(actor=CTI, event=event("e1", "c1", "offered", 0))
-    again, new_again = event_ingest(actor=CTI, event=event("e1", "c1", "offered", 0))
+    first, new, _ = event_ingest(actor=CTI, event=event("e1", "c1", "offered", 0))
+    again, new_again, _ = event_ingest(actor=CTI, event=event("e1", "c1", "offered", 0))
     assert (new, new_again) == (True, False)
     assert first.pk == again.pk and CallEvent.objects.count() == 1
 
@@ -70,7 +78,11 @@ def test_a_call_taker_records_each_callback_attempt():
     event_ingest(actor=CTI, event=event("e2", "c4", "abandoned", 5))
     callback = Callback.objects.get()
     carl = make_user("carl", Role.CALL_TAKER)
+    with pytest.raises(CallbackTaken, match="claim"):
+        callback_record(actor=carl, callback=callback, outcome="reached")
+    callback_claim(actor=carl, callback=callback)
     callback_record(actor=carl, callback=callback, outcome="no_answer", notes="voicemail")
+    callback_claim(actor=carl, callback=callback)
     done = callback_record(actor=carl, callback=callback, outcome="reached", notes="pocket dial")
     assert (done.attempts, done.outcome, done.completed_by) == (2, "reached", "carl")
     assert done.notes == "voicemail\npocket dial"
@@ -80,6 +92,26 @@ def test_a_call_taker_records_each_callback_attempt():
         )
     with pytest.raises(ValueError, match="outcome"):
         callback_record(actor=carl, callback=callback, outcome="open")
+
+
+def test_two_call_takers_never_call_the_same_person_back(settings):
+    event_ingest(actor=CTI, event=event("e1", "c4", "offered", 0))
+    event_ingest(actor=CTI, event=event("e2", "c4", "abandoned", 5))
+    callback = Callback.objects.get()
+    carl, cora = make_user("carl", Role.CALL_TAKER), make_user("cora", Role.CALL_TAKER)
+    callback_claim(actor=carl, callback=callback)
+    with pytest.raises(CallbackTaken, match="carl is calling back"):
+        callback_claim(actor=cora, callback=callback)
+    with pytest.raises(CallbackTaken, match="carl is calling back"):
+        callback_record(actor=cora, callback=callback, outcome="reached")
+    callback_record(actor=carl, callback=callback, outcome="no_answer")
+    callback_claim(actor=cora, callback=callback)  # the next attempt is anyone's
+    settings.SAFERCITY_CALLBACK_CLAIM_S = 0  # a claim left untouched lapses
+    callback_claim(actor=carl, callback=callback)
+    settings.SAFERCITY_CALLBACK_CLAIM_S = 600
+    callback_record(actor=carl, callback=callback, outcome="reached")
+    with pytest.raises(CallbackTaken, match="already done by carl"):
+        callback_claim(actor=cora, callback=callback)
 
 
 @pytest.mark.parametrize(
@@ -106,7 +138,15 @@ def test_the_api_needs_the_key_and_answers_duplicates_without_change(client, set
     first = client.post("/api/911/events", body, content_type="application/json", **headers)
     again = client.post("/api/911/events", body, content_type="application/json", **headers)
     assert (first.status_code, again.status_code) == (201, 200)
-    assert again.json() == {"event_id": "e1", "call_id": "c1", "duplicate": True}
+    routing = {"call_id": "c1", "state": "waiting", "position": None}
+    routing |= {"assigned_at": None, "partner": None}
+    assert again.json() == {
+        "event_id": "e1",
+        "call_id": "c1",
+        "duplicate": True,
+        "call": routing,
+        "routed": [],
+    }
     bad = client.post(
         "/api/911/events",
         {**body, "event_id": "e2", "at": "noon"},
@@ -153,12 +193,16 @@ def test_call_takers_work_the_callback_list(client):
     client.force_login(make_user("carl", Role.CALL_TAKER))
     page = client.get("/staff/911/callbacks/").content.decode()
     assert "3145550199" in page and "overdue" in page
+    assert "Choose the outcome" not in page, "no outcome form before the callback is claimed"
+    claimed = client.post(f"/staff/911/callbacks/{callback.pk}/claim/", HTTP_HX_REQUEST="true")
+    assert "Choose the outcome" in claimed.content.decode()
     row = client.post(
         f"/staff/911/callbacks/{callback.pk}/",
         {"outcome": "no_answer", "notes": "rang out"},
         HTTP_HX_REQUEST="true",
     )
     assert row.status_code == 200 and "<tr" in row.content.decode()
+    client.post(f"/staff/911/callbacks/{callback.pk}/claim/")
     client.post(f"/staff/911/callbacks/{callback.pk}/", {"outcome": "reached"})
     assert "3145550199" not in client.get("/staff/911/callbacks/").content.decode()
     assert (
@@ -166,3 +210,30 @@ def test_call_takers_work_the_callback_list(client):
     )
     client.force_login(make_user("ines", Role.INSPECTOR))
     assert client.get("/staff/911/callbacks/").status_code == 403
+
+
+def test_the_phone_system_learns_where_each_call_rings(client, settings):
+    """The CTI contract: the event's answer names the position; polling shows the same."""
+    settings.SAFERCITY_CTI_KEY = "k" * 32
+    settings.SAFERCITY_WRAP_UP_S = 0
+    headers = {"HTTP_X_CTI_KEY": "k" * 32}
+    Position.objects.create(name="P1", state="ready")
+
+    def post(event_id, call_id, kind, **extra):
+        body = {"event_id": event_id, "call_id": call_id, "kind": kind}
+        body |= {"at": timezone.now().isoformat(), **extra}
+        return client.post("/api/911/events", body, content_type="application/json", **headers)
+
+    first = post("o1", "c1", "offered").json()
+    assert first["call"]["position"] == "P1" and first["routed"][0]["call_id"] == "c1"
+    assert post("o2", "c2", "offered").json()["call"]["position"] is None, "P1 is ringing"
+    rows = client.get("/api/911/assignments", **headers).json()
+    assert [(r["call_id"], r["position"]) for r in rows] == [("c1", "P1"), ("c2", None)]
+    post("a1", "c1", "answered", position="P1")
+    released = post("r1", "c1", "released").json()
+    assert [(r["call_id"], r["position"]) for r in released["routed"]] == [("c2", "P1")]
+    assert client.get("/api/911/calls/c2", **headers).json()["position"] == "P1"
+    assert client.get("/api/911/calls/nope", **headers).status_code == 404
+    [position] = client.get("/api/911/positions", **headers).json()
+    assert position["name"] == "P1" and position["state"] == "ready"
+    assert client.get("/api/911/assignments").status_code == 401

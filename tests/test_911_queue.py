@@ -11,9 +11,14 @@ from django.utils import timezone
 from safercity.core.actors import command_actor
 from safercity.core.roles import Role
 from safercity.emergency.api import PHONE_SYSTEM
-from safercity.emergency.models import Call, Position
+from safercity.emergency.models import Call, Position, QueueAlert
 from safercity.emergency.services import CallEventIn, event_ingest
-from safercity.emergency.services.queue import alerts, assign_waiting, roll_to_partner
+from safercity.emergency.services.queue import (
+    alerts,
+    assign_waiting,
+    queue_tick,
+    roll_to_partner,
+)
 from tests.conftest import make_user
 
 pytestmark = pytest.mark.django_db
@@ -29,58 +34,96 @@ def offer(call_id, seconds_ago, **extra):
 
 
 def seat(name, **extra):
-    return Position.objects.create(name=name, on_duty=True, **extra)
+    return Position.objects.create(name=name, state="ready", **extra)
+
+
+def test_an_offered_call_is_routed_in_the_same_event_to_the_longest_ready_position():
+    seat("P1")
+    seat("P2")
+    Position.objects.filter(name="P1").update(state_since=timezone.now())
+    Position.objects.filter(name="P2").update(state_since=timezone.now() - timedelta(minutes=3))
+    at = timezone.now()
+    stored, new, routed = event_ingest(
+        actor=PHONE_SYSTEM, event=CallEventIn("o-1", "c1", "offered", at)
+    )
+    assert new and [(c.call_id, p.name) for c, p in routed] == [("c1", "P2")]
+    assert Call.objects.get(call_id="c1").position.name == "P2", "stored, not only answered"
 
 
 def test_911_calls_go_before_admin_lines_and_the_oldest_first():
-    seat("P1")
     offer("admin-old", 30, line="admin")
     offer("911-new", 2)
     offer("911-old", 5)
+    seat("P1")
     [(call, position)] = assign_waiting(actor=ROUTER)
     assert (call.call_id, position.name) == ("911-old", "P1")
 
 
 def test_a_caller_gets_a_position_that_speaks_their_language_or_takes_text():
+    offer("spanish", 4, language="es")
+    offer("text", 3, is_text=True)
     seat("P1")
     seat("P2", languages=["es"], handles_text=False)
     seat("P3", handles_text=True)
-    offer("spanish", 4, language="es")
-    offer("text", 3, is_text=True)
     routed = {c.call_id: p.name for c, p in assign_waiting(actor=ROUTER)}
     assert routed["spanish"] == "P2"
     assert routed["text"] in {"P1", "P3"}
 
 
-def test_backup_positions_join_only_after_rollover(settings):
+def test_backup_positions_join_only_after_rollover_and_the_worker_tick_does_it(settings):
     settings.SAFERCITY_ROLLOVER_S = 10
     seat("B1", is_backup=True)
     offer("fresh", 3)
-    assert assign_waiting(actor=ROUTER) == []
+    assert Call.objects.get(call_id="fresh").position is None
     offer("long", 12)
-    [(call, position)] = assign_waiting(actor=ROUTER)
-    assert (call.call_id, position.name) == ("long", "B1")
+    assert Call.objects.get(call_id="long").position.name == "B1", "routed when offered"
+    Call.objects.filter(call_id="fresh").update(arrived_at=timezone.now() - timedelta(seconds=11))
+    seat("B2", is_backup=True)
+    assert queue_tick()["assigned"] == 1
+    assert Call.objects.get(call_id="fresh").position.name == "B2"
 
 
-def test_a_position_with_a_live_call_gets_no_other():
+def test_a_position_with_a_live_call_gets_no_other_and_the_next_comes_after_wrap_up(settings):
+    settings.SAFERCITY_WRAP_UP_S = 0
     seat("P1")
     offer("first", 5)
     offer("second", 4)
-    assert len(assign_waiting(actor=ROUTER)) == 1
-    assert assign_waiting(actor=ROUTER) == []
-    first = Call.objects.get(call_id="first")
+    assert Call.objects.get(call_id="second").position is None
     at = timezone.now()
     event_ingest(
         actor=PHONE_SYSTEM, event=CallEventIn("a1", "first", "answered", at, position="P1")
     )
-    event_ingest(
-        actor=PHONE_SYSTEM,
-        event=CallEventIn("r1", "first", "released", at + timedelta(seconds=60)),
+    _, _, routed = event_ingest(
+        actor=PHONE_SYSTEM, event=CallEventIn("r1", "first", "released", at)
     )
-    first.refresh_from_db()
-    assert first.state == "released"
-    [(call, _)] = assign_waiting(actor=ROUTER)
-    assert call.call_id == "second"
+    assert [c.call_id for c, _ in routed] == ["second"], "the freed position takes the next"
+
+
+def test_after_a_call_the_position_wraps_up_before_the_next_caller(settings):
+    settings.SAFERCITY_WRAP_UP_S = 30
+    seat("P1")
+    offer("first", 5)
+    offer("second", 4)
+    at = timezone.now()
+    event_ingest(
+        actor=PHONE_SYSTEM, event=CallEventIn("a1", "first", "answered", at, position="P1")
+    )
+    event_ingest(actor=PHONE_SYSTEM, event=CallEventIn("r1", "first", "released", at))
+    position = Position.objects.get(name="P1")
+    assert position.state == "wrap_up"
+    assert queue_tick()["assigned"] == 0
+    Position.objects.filter(pk=position.pk).update(state_since=at - timedelta(seconds=31))
+    assert queue_tick()["assigned"] == 1
+    assert Position.objects.get(pk=position.pk).state == "ready"
+
+
+def test_the_worker_raises_each_long_wait_once(settings):
+    settings.SAFERCITY_ALERT_S = 15
+    offer("waiting", 20)
+    assert queue_tick()["alerts"] == 1
+    assert queue_tick()["alerts"] == 0
+    alert = QueueAlert.objects.get()
+    assert alert.call.call_id == "waiting" and "no position" in alert.reason
 
 
 def test_supervisors_see_long_waits_and_can_roll_a_caller_to_the_partner_center(settings):
@@ -100,10 +143,10 @@ def test_supervisors_see_long_waits_and_can_roll_a_caller_to_the_partner_center(
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_several_routers_at_once_never_assign_a_call_or_position_twice():
-    for n in range(8):
-        seat(f"P{n}")
     for n in range(30):
         offer(f"c{n}", 30 - n)
+    for n in range(8):
+        seat(f"P{n}")
     errors = []
 
     def route():
@@ -137,6 +180,6 @@ def test_the_partner_rollover_rule_sends_long_waits_when_no_one_is_free(settings
     settings.SAFERCITY_PARTNER_ROLLOVER_S = 30
     seat("P1")
     assert roll_over_long_waits(actor=ROUTER) == [], "a free position takes them instead"
-    Position.objects.update(on_duty=False)
+    Position.objects.update(state="signed_out")
     [rolled] = roll_over_long_waits(actor=ROUTER)
     assert rolled.call_id == "long" and rolled.transferred_to == settings.SAFERCITY_PARTNER_CENTER

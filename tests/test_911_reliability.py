@@ -33,7 +33,7 @@ KEY = "reliability-" + "k" * 24
 def test_a_burst_of_ten_times_normal_volume_leaves_no_call_untracked():
     events = demo_events(start=EVENING, minutes=20, positions=6, scale=10, run="burst")
     for n in range(6):
-        Position.objects.create(name=f"P{n + 1}", on_duty=True)
+        Position.objects.create(name=f"P{n + 1}", state="ready")
     cti, router = PHONE_SYSTEM, command_actor("router")
     for number, event in enumerate(events):
         body = dict(event.body)

@@ -105,7 +105,7 @@ def test_loading_the_demo_stores_the_city_through_the_audited_write_path(setting
     assert city.is_demo and city.population == 301_578
     from safercity.emergency.models import Position, Unit
 
-    assert Position.objects.filter(on_duty=True).count() == 6
+    assert Position.objects.filter(state="ready").count() == 6
     assert Unit.objects.count() == 24 and not Unit.objects.filter(lat=None).exists()
     placed = Address.objects.exclude(neighborhood=None).exclude(ward=None).exclude(district=None)
     assert placed.count() / report.addresses > 0.999

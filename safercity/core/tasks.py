@@ -8,6 +8,7 @@ while it is checked, so a job is enqueued once per period whoever looks first.""
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -114,3 +115,21 @@ def schedule_due() -> list[str]:
             item.job.enqueue(*item.args)
             enqueued.append(item.name)
     return enqueued
+
+
+@dataclass(frozen=True)
+class Tick:
+    name: str
+    every_s: float
+    job: Callable[[], object]
+
+
+TICKS: dict[str, Tick] = {}
+
+
+def every_few_seconds(name: str, every_s: float, job: Callable[[], object]) -> None:
+    """A job the worker runs itself every few seconds, without queueing it (a queued task
+    that often would leave a result row each time): work that must follow the clock closely,
+    such as the 911 queue's rollover and alerts. It must be quick and safe to run in several
+    workers at once."""
+    TICKS[name] = Tick(name, every_s, job)

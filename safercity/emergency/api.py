@@ -1,7 +1,14 @@
-"""The phone system's door: POST /api/911/events with one event as JSON.
+"""The phone system's door (the CTI contract), all with the X-CTI-Key header:
 
-201 when stored, 200 when that event_id was already stored (nothing changes); 400 with the
-reason when the event cannot be used; 401 without the right X-CTI-Key. Errors: {"detail": ...}.
+- POST /api/911/events with one event as JSON. 201 when stored, 200 when that event_id was
+  already stored (nothing changes); 400 with the reason when the event cannot be used; 401
+  without the right key. Errors: {"detail": ...}. The answer carries the call's routing: the
+  position it should ring at (or null while it waits), and every assignment the router made
+  while handling the event (an ended call frees a position for the next caller).
+- GET /api/911/assignments: every call waiting now and where it should ring, for a phone
+  system that polls (once a second is plenty: the router also runs on every event).
+- GET /api/911/calls/{call_id}: one call's state and routing.
+- GET /api/911/positions: each position's agent state, as the call-takers set it.
 """
 
 from __future__ import annotations
@@ -17,6 +24,7 @@ from ninja.errors import ValidationError
 from ninja.security import APIKeyHeader
 
 from safercity.core.actors import ApiClient
+from safercity.emergency.models import Call, Position
 from safercity.emergency.services import CallEventIn, EventInvalid, event_ingest
 
 
@@ -84,10 +92,30 @@ class EventIn(Schema):
 PHONE_SYSTEM = ApiClient("api:cti", scopes=frozenset({"911:events"}))
 
 
+class Routing(Schema):
+    call_id: str
+    state: str
+    position: str | None
+    assigned_at: datetime | None
+    partner: str | None
+
+    @staticmethod
+    def of(call: Call) -> Routing:
+        return Routing(
+            call_id=call.call_id,
+            state=call.state,
+            position=call.position.name if call.position else None,
+            assigned_at=call.assigned_at,
+            partner=call.transferred_to if call.rolled_to_partner_at else None,
+        )
+
+
 class Accepted(Schema):
     event_id: str
     call_id: str
     duplicate: bool
+    call: Routing
+    routed: list[Routing]
 
 
 class Problem(Schema):
@@ -106,6 +134,61 @@ class Problem(Schema):
     },
 )
 def receive(request: HttpRequest, event: EventIn) -> Status:  # type: ignore[type-arg]
-    stored, new = event_ingest(actor=PHONE_SYSTEM, event=CallEventIn(**event.dict()))
-    body = {"event_id": stored.event_id, "call_id": stored.call.call_id, "duplicate": not new}
+    stored, new, routed = event_ingest(actor=PHONE_SYSTEM, event=CallEventIn(**event.dict()))
+    call = Call.objects.select_related("position").get(pk=stored.call_id)
+    body = Accepted(
+        event_id=stored.event_id,
+        call_id=call.call_id,
+        duplicate=not new,
+        call=Routing.of(call),
+        routed=[Routing.of(routed_call) for routed_call, _ in routed],
+    )
     return Status(201 if new else 200, body)
+
+
+@api.get("/assignments", response={200: list[Routing], 401: Problem})
+def assignments(request: HttpRequest) -> list[Routing]:
+    """Every call waiting now, oldest first, with the position it should ring at (null while
+    no position can take it)."""
+    waiting = (
+        Call.objects.filter(state=Call.State.WAITING, rolled_to_partner_at__isnull=True)
+        .select_related("position")
+        .order_by("arrived_at", "id")
+    )
+    return [Routing.of(call) for call in waiting[:1000]]
+
+
+@api.get("/calls/{call_id}", response={200: Routing, 401: Problem, 404: Problem})
+def call_routing(request: HttpRequest, call_id: str) -> Status:  # type: ignore[type-arg]
+    call = Call.objects.select_related("position").filter(call_id=call_id).first()
+    if call is None:
+        return Status(404, {"detail": f"no call {call_id!r}"})
+    return Status(200, Routing.of(call))
+
+
+class PositionOut(Schema):
+    name: str
+    state: str
+    reason: str
+    since: datetime | None
+    staffed_by: str
+    is_backup: bool
+    languages: list[str]
+    handles_text: bool
+
+
+@api.get("/positions", response={200: list[PositionOut], 401: Problem})
+def positions(request: HttpRequest) -> list[PositionOut]:
+    return [
+        PositionOut(
+            name=p.name,
+            state=p.state,
+            reason=p.state_reason,
+            since=p.state_since,
+            staffed_by=p.staffed_by,
+            is_backup=p.is_backup,
+            languages=p.languages,
+            handles_text=p.handles_text,
+        )
+        for p in Position.objects.all()
+    ]

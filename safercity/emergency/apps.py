@@ -25,3 +25,10 @@ class EmergencyConfig(AppConfig):
 
         for period, every in REFRESH.items():
             periodic(f"rollup:nena:{period}", every, refresh_rollup, f"nena:{period}")
+
+        from django.conf import settings
+
+        from safercity.core.tasks import every_few_seconds
+        from safercity.emergency.services.queue import queue_tick
+
+        every_few_seconds("911 queue", settings.SAFERCITY_QUEUE_TICK_S, queue_tick)

@@ -51,7 +51,7 @@ def board_state(now: datetime | None = None) -> Board:
     seconds = [c.answer_seconds for c in recent]
     open_callbacks = Callback.objects.filter(outcome__in=["open", "no_answer"])
     first = waiting[0].arrived_at if waiting else None
-    on_duty = Position.objects.filter(on_duty=True)
+    on_duty = Position.objects.exclude(state=Position.State.SIGNED_OUT)
     return Board(
         now=now,
         waiting=len(waiting),

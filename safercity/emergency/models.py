@@ -6,20 +6,37 @@ from django.db import models
 
 
 class Position(models.Model):
-    """A call-taker's seat. Backups take calls only once a caller has waited past rollover."""
+    """A call-taker's seat. Backups take calls only once a caller has waited past rollover.
+
+    Its agent state is the call-taker's: signed in and ready for the next call, not ready
+    (with a reason), or in wrap-up after a call; the router sends calls only to ready ones."""
+
+    class State(models.TextChoices):
+        SIGNED_OUT = "signed_out", "signed out"
+        READY = "ready", "ready"
+        NOT_READY = "not_ready", "not ready"
+        WRAP_UP = "wrap_up", "wrap-up"
+
+    NOT_READY_REASONS = ("break", "meal", "training", "with a supervisor", "outbound call", "other")
 
     name = models.CharField(max_length=64, unique=True)
     languages = models.JSONField(default=list, blank=True, help_text='e.g. ["es", "vi"]')
     handles_text = models.BooleanField(default=True, help_text="takes text-to-911")
     is_backup = models.BooleanField(default=False)
-    on_duty = models.BooleanField(default=False)
-    staffed_by = models.CharField(max_length=150, blank=True)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.SIGNED_OUT)
+    state_reason = models.CharField(max_length=64, blank=True, help_text="why not ready")
+    state_since = models.DateTimeField(null=True, blank=True)
+    staffed_by = models.CharField(max_length=150, blank=True, help_text="who is signed in")
 
     class Meta:
         ordering = ["is_backup", "name"]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def on_duty(self) -> bool:
+        return self.state != self.State.SIGNED_OUT
 
     def can_take(self, call: Call) -> bool:
         if call.is_text and not self.handles_text:
@@ -123,6 +140,9 @@ class CallEvent(models.Model):
 
 
 class Callback(models.Model):
+    """One per abandoned call. A call-taker claims it before calling (the claim lapses after
+    SAFERCITY_CALLBACK_CLAIM_S), so two never call the same person back."""
+
     class Outcome(models.TextChoices):
         OPEN = "open"
         REACHED = "reached", "caller reached"
@@ -135,6 +155,8 @@ class Callback(models.Model):
     due_at = models.DateTimeField(db_index=True)
     outcome = models.CharField(max_length=14, choices=Outcome.choices, default=Outcome.OPEN)
     attempts = models.PositiveSmallIntegerField(default=0)
+    claimed_by = models.CharField(max_length=150, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
     completed_by = models.CharField(max_length=150, blank=True)
     notes = models.TextField(blank=True)
@@ -144,6 +166,23 @@ class Callback(models.Model):
 
     def __str__(self) -> str:
         return f"callback for {self.call.call_id} ({self.outcome})"
+
+
+class QueueAlert(models.Model):
+    """Raised by the worker once a caller has waited past SAFERCITY_ALERT_S; the supervisor
+    acknowledges it on the board."""
+
+    call = models.OneToOneField(Call, on_delete=models.CASCADE, related_name="alert")
+    raised_at = models.DateTimeField()
+    reason = models.CharField(max_length=120)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_by = models.CharField(max_length=150, blank=True)
+
+    class Meta:
+        ordering = ["raised_at"]
+
+    def __str__(self) -> str:
+        return f"alert for {self.call.call_id}: {self.reason}"
 
 
 class Unit(models.Model):

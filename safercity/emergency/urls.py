@@ -8,4 +8,5 @@ urlpatterns = [
     path("nena/", report.nena_report, name="nena"),
     path("callbacks/", callbacks.worklist, name="callbacks"),
     path("callbacks/<int:pk>/", callbacks.record, name="callback"),
+    path("callbacks/<int:pk>/claim/", callbacks.claim, name="callback_claim"),
 ]

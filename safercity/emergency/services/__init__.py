@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -18,6 +18,7 @@ from safercity.core.permissions import requires
 from safercity.core.roles import Role
 from safercity.core.rollups import rollups_stale
 from safercity.emergency.models import Call, Callback, CallEvent, Position
+from safercity.emergency.services.queue import _route
 
 KINDS = ("offered", "answered", "transferred", "abandoned", "released")
 CALLBACK_ROLES = (Role.CALL_TAKER, Role.SUPERVISOR_911, Role.ADMINISTRATOR)
@@ -120,6 +121,29 @@ def _state(call: Call) -> str:
     return Call.State.WAITING
 
 
+def _wrap_up(call: Call, event: CallEventIn) -> None:
+    """A call-taker whose call ended goes into wrap-up (one who chose not ready stays so)."""
+    if event.kind not in ("released", "transferred") or call.position_id is None:
+        return
+    if call.answered_at is None:
+        return
+    Position.objects.filter(pk=call.position_id, state=Position.State.READY).update(
+        state=Position.State.WRAP_UP, state_since=timezone.now()
+    )
+
+
+# Events after which the router runs: a new caller, or a position that may have come free.
+ROUTING_KINDS = ("offered", "abandoned", "released", "transferred")
+
+
+class Ingested(NamedTuple):
+    event: CallEvent
+    new: bool
+    # What the router assigned while this event was handled: the offered call itself, or a
+    # waiting call sent to the position this event freed.
+    routed: list[tuple[Call, Position]]
+
+
 def _callback_for(call: Call) -> None:
     abandoned = call.abandoned_at
     if call.state == Call.State.ABANDONED and abandoned and not hasattr(call, "callback"):
@@ -129,13 +153,21 @@ def _callback_for(call: Call) -> None:
 
 # The phone system's events come with its key (scope `911:events`); supervisors may replay them.
 @requires(Role.SUPERVISOR_911, Role.ADMINISTRATOR, scope="911:events")
-def event_ingest(*, actor: Actor, event: CallEventIn) -> tuple[CallEvent, bool]:
-    """Store one event and apply it. Returns the stored event and whether it was new; the same
-    event_id again changes nothing. Committed before returning."""
+def event_ingest(*, actor: Actor, event: CallEventIn) -> Ingested:
+    """Store one event, apply it, and route: the same transaction assigns the offered call (or
+    the position this event freed) to a ready position. Returns the stored event, whether it
+    was new, and what was routed; the same event_id again changes nothing. Committed before
+    returning."""
+    return _ingest(actor, event)
+
+
+def _ingest(actor: Actor, event: CallEventIn) -> Ingested:
+    """event_ingest without the permission check, for services that have made their own (a
+    call-taker answering at the workstation records the same event the phone system would)."""
     event.check()
     existing = CallEvent.objects.filter(event_id=event.event_id).first()
     if existing is not None:
-        return existing, False
+        return Ingested(existing, False, [])
     try:
         with transaction.atomic():
             call, _ = Call.objects.select_for_update().get_or_create(
@@ -151,6 +183,7 @@ def event_ingest(*, actor: Actor, event: CallEventIn) -> tuple[CallEvent, bool]:
             )
             _apply(call, event)
             call.save()
+            _wrap_up(call, event)
             _callback_for(call)
             audit_write(
                 actor=actor,
@@ -159,10 +192,11 @@ def event_ingest(*, actor: Actor, event: CallEventIn) -> tuple[CallEvent, bool]:
                 detail={"event_id": event.event_id},
             )
             rollups_stale("scorecard")
+            routed = _route(actor) if event.kind in ROUTING_KINDS else []
     except IntegrityError:
         # Another worker stored the same event first: that one stands.
-        return CallEvent.objects.get(event_id=event.event_id), False
-    return stored, True
+        return Ingested(CallEvent.objects.get(event_id=event.event_id), False, [])
+    return Ingested(stored, True, routed)
 
 
 def _payload(event: CallEventIn) -> dict[str, Any]:
@@ -172,13 +206,53 @@ def _payload(event: CallEventIn) -> dict[str, Any]:
     }
 
 
+class CallbackTaken(ValueError):
+    """Another call-taker holds this callback, or it is already done."""
+
+
+def _claim_holder(callback: Callback, now: datetime) -> str:
+    """Who holds a live claim on this callback ("" if nobody)."""
+    lapse = timedelta(seconds=settings.SAFERCITY_CALLBACK_CLAIM_S)
+    if callback.claimed_by and callback.claimed_at and callback.claimed_at > now - lapse:
+        return callback.claimed_by
+    return ""
+
+
+@requires(*CALLBACK_ROLES)
+@transaction.atomic
+def callback_claim(*, actor: Actor, callback: Callback) -> Callback:
+    """Take a callback before dialling, so no one else calls the same person back."""
+    callback = Callback.objects.select_for_update().get(pk=callback.pk)
+    now, me = timezone.now(), actor_label(actor)
+    if callback.completed_at is not None:
+        raise CallbackTaken(f"already done by {callback.completed_by}")
+    holder = _claim_holder(callback, now)
+    if holder and holder != me:
+        raise CallbackTaken(
+            f"{holder} is calling back since {timezone.localtime(callback.claimed_at):%H:%M}"
+        )
+    callback.claimed_by, callback.claimed_at = me, now
+    callback.save(update_fields=["claimed_by", "claimed_at"])
+    audit_write(actor=actor, action="emergency.callback.claim", obj=callback.call)
+    return callback
+
+
 @requires(*CALLBACK_ROLES)
 @transaction.atomic
 def callback_record(*, actor: Actor, callback: Callback, outcome: str, notes: str = "") -> Callback:
-    """A call-taker records what happened when they called back."""
+    """The call-taker holding the claim records what happened when they called back; after
+    no answer the claim is let go, so the next attempt can be anyone's."""
     if outcome not in Callback.Outcome.values or outcome == Callback.Outcome.OPEN:
-        raise ValueError("outcome must be reached, no_answer, no_emergency or unreachable")
+        raise ValueError("choose the outcome: reached, no answer, no emergency or unreachable")
     callback = Callback.objects.select_for_update().get(pk=callback.pk)
+    if callback.completed_at is not None:
+        raise CallbackTaken(f"already done by {callback.completed_by}")
+    holder = _claim_holder(callback, timezone.now())
+    if holder != actor_label(actor):
+        raise CallbackTaken(
+            f"{holder} is calling back" if holder else "claim the callback before recording it"
+        )
+    callback.claimed_by, callback.claimed_at = "", None
     callback.attempts += 1
     callback.outcome = outcome
     callback.notes = "\n".join(filter(None, [callback.notes, notes.strip()]))
@@ -200,12 +274,23 @@ def callback_record(*, actor: Actor, callback: Callback, outcome: str, notes: st
 def positions_on_duty(
     *, actor: Actor, names: list[str], languages: dict[str, list[str]] | None = None
 ) -> int:
-    """Open these positions (creating them if needed); close every other one."""
+    """Open these positions, ready for calls (creating them if needed), for a centre whose
+    call-takers sign in at the phone rather than the workstation; sign out every other one."""
+    now = timezone.now()
     for name in names:
         Position.objects.update_or_create(
-            name=name, defaults={"on_duty": True, "languages": (languages or {}).get(name, [])}
+            name=name,
+            defaults={
+                "state": Position.State.READY,
+                "state_since": now,
+                "languages": (languages or {}).get(name, []),
+            },
         )
-    closed = Position.objects.exclude(name__in=names).update(on_duty=False)
+    closed = (
+        Position.objects.exclude(name__in=names)
+        .exclude(state=Position.State.SIGNED_OUT)
+        .update(state=Position.State.SIGNED_OUT, state_since=now, staffed_by="")
+    )
     audit_write(
         actor=actor, action="emergency.positions.on_duty", detail={"open": names, "closed": closed}
     )

@@ -13,18 +13,27 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Case, IntegerField, Value, When
 from django.utils import timezone
 
-from safercity.core.actors import Actor
+from safercity.core.actors import Actor, SystemActor, actor_label
 from safercity.core.audit import audit_write
 from safercity.core.permissions import requires
 from safercity.core.roles import Role
-from safercity.emergency.models import Call, Position
+from safercity.emergency.models import Call, Position, QueueAlert
 
 
-def _free_positions() -> list[Position]:
+def _free_positions(now: datetime) -> list[Position]:
+    """Ready positions holding no live call (a wrap-up past SAFERCITY_WRAP_UP_S ends first).
+    On PostgreSQL the rows are locked, so routers running at once take different positions."""
+    wrap_up = timedelta(seconds=settings.SAFERCITY_WRAP_UP_S)
+    Position.objects.filter(state=Position.State.WRAP_UP, state_since__lte=now - wrap_up).update(
+        state=Position.State.READY, state_since=now
+    )
     busy = Call.objects.filter(state__in=Call.LIVE_STATES, position__isnull=False).values(
         "position_id"
     )
-    return list(Position.objects.filter(on_duty=True).exclude(pk__in=busy))
+    ready = Position.objects.filter(state=Position.State.READY).exclude(pk__in=busy)
+    if connection.features.has_select_for_update_skip_locked:
+        ready = ready.select_for_update(skip_locked=True)
+    return list(ready.order_by("is_backup", "state_since", "name"))
 
 
 def _waiting() -> object:
@@ -50,14 +59,20 @@ ROUTING_ROLES = (Role.SUPERVISOR_911, Role.ADMINISTRATOR)
 @requires(*ROUTING_ROLES)
 def assign_waiting(*, actor: Actor, now: datetime | None = None) -> list[tuple[Call, Position]]:
     """Send waiting calls to free positions that can take them. Returns what was assigned."""
+    return _route(actor, now)
+
+
+def _route(actor: Actor, now: datetime | None = None) -> list[tuple[Call, Position]]:
+    """The router itself, for callers that have checked `actor` already: the event path (after
+    an offered call or a freed position), a call-taker going ready, and the worker's tick.
+    Runs in its own savepoint: if another router took a position first, nothing here is kept
+    and the next round tries again, while the caller's own writes stand."""
     now = now or timezone.now()
     rollover = timedelta(seconds=settings.SAFERCITY_ROLLOVER_S)
     assigned: list[tuple[Call, Position]] = []
     try:
         return _assign(actor, now, rollover, assigned)
     except IntegrityError:
-        # Another router gave one of these positions a call first: nothing here was kept
-        # (the transaction rolled back), and the next round tries again.
         return []
 
 
@@ -65,7 +80,7 @@ def _assign(
     actor: Actor, now: datetime, rollover: timedelta, assigned: list[tuple[Call, Position]]
 ) -> list[tuple[Call, Position]]:
     with transaction.atomic():
-        positions = _free_positions()
+        positions = _free_positions(now)
         if not positions:
             return []
         for call in _waiting():  # type: ignore[attr-defined]
@@ -95,11 +110,15 @@ def _assign(
 def roll_over_long_waits(*, actor: Actor, now: datetime | None = None) -> list[Call]:
     """The automatic rule: callers waiting past SAFERCITY_PARTNER_ROLLOVER_S while no
     position is free go to the partner center. Off when the setting is 0."""
+    return _roll_over(actor, now)
+
+
+def _roll_over(actor: Actor, now: datetime | None) -> list[Call]:
     limit = settings.SAFERCITY_PARTNER_ROLLOVER_S
-    if limit <= 0 or _free_positions():
-        return []
     now = now or timezone.now()
-    rolled = []
+    if limit <= 0:
+        return []
+    rolled: list[Call] = []
     with transaction.atomic():
         waiting = Call.objects.select_for_update().filter(
             state=Call.State.WAITING,
@@ -107,6 +126,8 @@ def roll_over_long_waits(*, actor: Actor, now: datetime | None = None) -> list[C
             rolled_to_partner_at__isnull=True,
             arrived_at__lte=now - timedelta(seconds=limit),
         )
+        if not waiting.exists() or _free_positions(now):
+            return []
         for call in waiting:
             call.rolled_to_partner_at = now
             call.transferred_to = settings.SAFERCITY_PARTNER_CENTER
@@ -144,6 +165,51 @@ def alerts(now: datetime | None = None) -> list[Alert]:
         reason = "no position can take this caller" if unplaced else "ringing unanswered"
         found.append(Alert(call, waited, reason))
     return found
+
+
+def _alerts_raise(actor: Actor, now: datetime | None = None) -> list[QueueAlert]:
+    """Raise an alert, once, for each caller waiting past the threshold."""
+    raised = []
+    for alert in alerts(now):
+        with transaction.atomic():
+            stored, new = QueueAlert.objects.get_or_create(
+                call=alert.call,
+                defaults={"raised_at": now or timezone.now(), "reason": alert.reason},
+            )
+            if new:
+                audit_write(
+                    actor=actor,
+                    action="emergency.queue.alert",
+                    obj=alert.call,
+                    detail={"reason": alert.reason, "waited_s": round(alert.waited_s)},
+                )
+                raised.append(stored)
+    return raised
+
+
+# The worker runs this every SAFERCITY_QUEUE_TICK_S seconds (see EmergencyConfig.ready).
+QUEUE_WORKER = SystemActor("911 queue")
+
+
+def queue_tick() -> dict[str, int]:
+    """What must happen with the clock, not an event: wrap-ups ending, backups joining after
+    rollover, the partner-center rule, and supervisor alerts."""
+    now = timezone.now()
+    assigned = _route(QUEUE_WORKER, now)
+    rolled = _roll_over(QUEUE_WORKER, now)
+    raised = _alerts_raise(QUEUE_WORKER, now)
+    return {"assigned": len(assigned), "rolled": len(rolled), "alerts": len(raised)}
+
+
+@requires(*ROUTING_ROLES)
+@transaction.atomic
+def alert_acknowledge(*, actor: Actor, alert: QueueAlert) -> QueueAlert:
+    alert = QueueAlert.objects.select_for_update().get(pk=alert.pk)
+    if alert.acknowledged_at is None:
+        alert.acknowledged_at, alert.acknowledged_by = timezone.now(), actor_label(actor)
+        alert.save(update_fields=["acknowledged_at", "acknowledged_by"])
+        audit_write(actor=actor, action="emergency.queue.alert_ack", obj=alert.call)
+    return alert
 
 
 @requires(*ROUTING_ROLES)

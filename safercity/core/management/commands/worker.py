@@ -13,7 +13,7 @@ from django.db import close_old_connections
 from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, DEFAULT_TASK_QUEUE_NAME
 from django_tasks_db.management.commands.db_worker import Worker
 
-from safercity.core.tasks import schedule_due
+from safercity.core.tasks import TICKS, schedule_due
 
 
 def _schedule_loop(every_s: float, stop: threading.Event, say: Any) -> None:
@@ -26,6 +26,23 @@ def _schedule_loop(every_s: float, stop: threading.Event, say: Any) -> None:
             say(f"schedule check failed: {error}")
         close_old_connections()
         stop.wait(every_s)
+
+
+def _tick_loop(stop: threading.Event, say: Any) -> None:
+    """Run each of the few-second jobs when its time comes (see core.tasks.every_few_seconds)."""
+    due = {name: 0.0 for name in TICKS}
+    while not stop.is_set():
+        for name, tick in TICKS.items():
+            if time.monotonic() < due[name]:
+                continue
+            due[name] = time.monotonic() + tick.every_s
+            close_old_connections()
+            try:
+                tick.job()
+            except Exception as error:  # one failed round must not stop the next
+                say(f"{name} failed: {error}")
+        close_old_connections()
+        stop.wait(min([tick.every_s for tick in TICKS.values()] + [1.0]) / 2)
 
 
 class Command(BaseCommand):
@@ -45,6 +62,7 @@ class Command(BaseCommand):
                 daemon=True,
             )
             thread.start()
+            threading.Thread(target=_tick_loop, args=(stop, self._say), daemon=True).start()
         worker = Worker(
             queue_names=[DEFAULT_TASK_QUEUE_NAME],
             interval=options["interval"],
