@@ -1,9 +1,19 @@
 from django.urls import path
 
-from safercity.emergency import board, callbacks, report
+from safercity.emergency import board, callbacks, report, workstation
 
 app_name = "emergency"
 urlpatterns = [
+    path("", workstation.desk, name="desk"),
+    path("desk/poll/", workstation.poll, name="desk_poll"),
+    path("desk/positions/<int:pk>/sign-in/", workstation.sign_in, name="desk_sign_in"),
+    path("desk/sign-out/", workstation.sign_out, name="desk_sign_out"),
+    path("desk/state/", workstation.set_state, name="desk_state"),
+    path("desk/calls/<int:pk>/answer/", workstation.answer, name="desk_answer"),
+    path("desk/calls/<int:pk>/triage/", workstation.triage, name="desk_triage"),
+    path("desk/calls/<int:pk>/incident/", workstation.incident, name="desk_incident"),
+    path("desk/calls/<int:pk>/transfer/", workstation.transfer, name="desk_transfer"),
+    path("desk/calls/<int:pk>/release/", workstation.release, name="desk_release"),
     path("board/", board.board, name="board"),
     path("nena/", report.nena_report, name="nena"),
     path("callbacks/", callbacks.worklist, name="callbacks"),
