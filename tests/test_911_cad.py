@@ -7,9 +7,18 @@ from django.utils import timezone
 from safercity.core.roles import Role
 from safercity.emergency.api import PHONE_SYSTEM
 from safercity.emergency.engine.triage import Answers
-from safercity.emergency.models import Call, Unit
+from safercity.emergency.models import Call, Incident, Unit
 from safercity.emergency.services import CallEventIn, event_ingest
-from safercity.emergency.services.cad import dispatch, incident_from_call, recommend, unit_progress
+from safercity.emergency.services.cad import (
+    DispatchRefused,
+    dispatch,
+    incident_cancel,
+    incident_from_call,
+    recommend,
+    unit_availability,
+    unit_progress,
+    unit_reassign,
+)
 from safercity.emergency.services.triage import call_triage
 from tests.conftest import make_user
 
@@ -93,18 +102,49 @@ def test_status_times_run_through_and_the_incident_closes_when_all_clear(triaged
     incident = incident_from_call(actor=dana, call=triaged_call)
     police = dispatch(actor=dana, incident=incident, unit=Unit.objects.get(call_sign="1A12"))
     medics = dispatch(actor=dana, incident=incident, unit=Unit.objects.get(call_sign="M7"))
+    with pytest.raises(DispatchRefused, match="disposition"):
+        unit_progress(actor=dana, assignment=police, status="cleared")
     for status in ("en_route", "on_scene", "cleared"):
-        unit_progress(actor=dana, assignment=police, status=status)
+        unit_progress(actor=dana, assignment=police, status=status, disposition="report taken")
     incident.refresh_from_db()
     assert incident.status == "active"
-    unit_progress(actor=dana, assignment=medics, status="cleared")
+    unit_progress(
+        actor=dana, assignment=medics, status="cleared", disposition="transported to a hospital"
+    )
     incident.refresh_from_db()
     police.refresh_from_db()
     assert incident.status == "closed" and incident.closed_at is not None
+    assert incident.disposition == "transported to a hospital"
     assert police.dispatched_at <= police.en_route_at <= police.on_scene_at <= police.cleared_at
     assert Unit.objects.get(call_sign="1A12").status == "available"
-    with pytest.raises(ValueError, match="already cleared"):
+    with pytest.raises(ValueError, match="no longer on this incident"):
         unit_progress(actor=dana, assignment=police, status="on_scene")
+
+
+def test_a_dispatcher_reassigns_a_unit_and_cancels_an_incident(triaged_call, dana):
+    units()
+    first = incident_from_call(actor=dana, call=triaged_call)
+    police = dispatch(actor=dana, incident=first, unit=Unit.objects.get(call_sign="1A12"))
+    urgent = Incident.objects.create(
+        call_type="SHOOTING", priority=1, disciplines=["police"], lat=38.63, lon=-90.2,
+        received_at=timezone.now(), entered_at=timezone.now(),
+    )  # fmt: skip
+    moved = unit_reassign(actor=dana, assignment=police, incident=urgent)
+    police.refresh_from_db()
+    first.refresh_from_db()
+    assert police.cancelled_at is not None and "sent to incident" in police.cancel_reason
+    assert first.status == "pending", "left with no unit, it is back in the queue"
+    assert moved.incident == urgent and moved.unit.status == "dispatched"
+    picks = {r.discipline: r.unit.call_sign for r in recommend(first)}
+    assert picks["police"] == "3C31", "1A12 is busy: the next nearest"
+    with pytest.raises(DispatchRefused, match="say why"):
+        incident_cancel(actor=dana, incident=urgent, reason=" ")
+    incident_cancel(actor=dana, incident=urgent, reason="caller says it was fireworks")
+    assert Unit.objects.get(call_sign="1A12").status == "available"
+    with pytest.raises(DispatchRefused, match="Cancelled"):
+        dispatch(actor=dana, incident=urgent, unit=Unit.objects.get(call_sign="1A12"))
+    unit_availability(actor=dana, unit=Unit.objects.get(call_sign="M7"), in_service=False)
+    assert [r.unit for r in recommend(first) if r.discipline == "ems"] == [None]
 
 
 def test_an_untriaged_call_cannot_become_an_incident(dana):

@@ -43,9 +43,7 @@ def test_an_offered_call_is_routed_in_the_same_event_to_the_longest_ready_positi
     Position.objects.filter(name="P1").update(state_since=timezone.now())
     Position.objects.filter(name="P2").update(state_since=timezone.now() - timedelta(minutes=3))
     at = timezone.now()
-    _, new, routed = event_ingest(
-        actor=PHONE_SYSTEM, event=CallEventIn("o-1", "c1", "offered", at)
-    )
+    _, new, routed = event_ingest(actor=PHONE_SYSTEM, event=CallEventIn("o-1", "c1", "offered", at))
     assert new and [(c.call_id, p.name) for c, p in routed] == [("c1", "P2")]
     assert Call.objects.get(call_id="c1").position.name == "P2", "stored, not only answered"
 

@@ -16,6 +16,7 @@ class EmergencyConfig(AppConfig):
         from safercity.core.navigation import register_tool
 
         register_tool("911", "Call-taker workstation", "emergency:desk", "take and triage calls")
+        register_tool("911", "Dispatch", "emergency:dispatch", "send units, track them to clear")
         register_tool("911", "Supervisor board", "emergency:board", "callers waiting, positions")
         register_tool("911", "Callbacks", "emergency:callbacks", "abandoned calls to call back")
         register_tool("911", "Answer times (NENA)", "emergency:nena", "per hour, day and month")

@@ -212,6 +212,9 @@ class Incident(models.Model):
         PENDING = "pending"
         ACTIVE = "active"
         CLOSED = "closed"
+        CANCELLED = "cancelled"
+
+    OPEN_STATUSES = (Status.PENDING, Status.ACTIVE)
 
     call = models.OneToOneField(
         Call, null=True, blank=True, on_delete=models.PROTECT, related_name="incident"
@@ -219,7 +222,7 @@ class Incident(models.Model):
     call_type = models.CharField(max_length=20)
     priority = models.PositiveSmallIntegerField()
     disciplines = models.JSONField(default=list)
-    status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
+    status = models.CharField(max_length=9, choices=Status.choices, default=Status.PENDING)
     lat = models.FloatField(null=True, blank=True)
     lon = models.FloatField(null=True, blank=True)
     address = models.CharField(max_length=300, blank=True)
@@ -227,9 +230,12 @@ class Incident(models.Model):
     answered_at = models.DateTimeField(null=True, blank=True)
     entered_at = models.DateTimeField()
     closed_at = models.DateTimeField(null=True, blank=True)
+    disposition = models.CharField(max_length=40, blank=True, help_text="how it ended")
+    cancel_reason = models.CharField(max_length=200, blank=True)
 
     class Meta:
         ordering = ["priority", "received_at"]
+        indexes = [models.Index(fields=["status", "priority", "received_at"])]
 
     def __str__(self) -> str:
         return f"incident {self.pk} {self.call_type} P{self.priority}"
@@ -242,9 +248,29 @@ class Assignment(models.Model):
     en_route_at = models.DateTimeField(null=True, blank=True)
     on_scene_at = models.DateTimeField(null=True, blank=True)
     cleared_at = models.DateTimeField(null=True, blank=True)
+    disposition = models.CharField(max_length=40, blank=True, help_text="the unit's, on clearing")
+    # Taken off the incident before clearing it (cancelled, or sent elsewhere).
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancel_reason = models.CharField(max_length=200, blank=True)
 
     class Meta:
         ordering = ["dispatched_at"]
 
     def __str__(self) -> str:
         return f"{self.unit.call_sign} on incident {self.incident_id}"
+
+    @property
+    def open(self) -> bool:
+        return self.cleared_at is None and self.cancelled_at is None
+
+    @property
+    def stage(self) -> str:
+        if self.cancelled_at:
+            return "cancelled"
+        if self.cleared_at:
+            return "cleared"
+        if self.on_scene_at:
+            return "on scene"
+        if self.en_route_at:
+            return "en route"
+        return "dispatched"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from safercity.emergency import board, callbacks, report, workstation
+from safercity.emergency import board, callbacks, dispatcher, report, workstation
 
 app_name = "emergency"
 urlpatterns = [
@@ -14,6 +14,15 @@ urlpatterns = [
     path("desk/calls/<int:pk>/incident/", workstation.incident, name="desk_incident"),
     path("desk/calls/<int:pk>/transfer/", workstation.transfer, name="desk_transfer"),
     path("desk/calls/<int:pk>/release/", workstation.release, name="desk_release"),
+    path("dispatch/", dispatcher.page, name="dispatch"),
+    path("dispatch/board/", dispatcher.board, name="dispatch_board"),
+    path("dispatch/map.geojson", dispatcher.map_data, name="dispatch_map"),
+    path("dispatch/incidents/<int:pk>/send/", dispatcher.send, name="dispatch_send"),
+    path("dispatch/incidents/<int:pk>/cancel/", dispatcher.cancel, name="dispatch_cancel"),
+    path("dispatch/assignments/<int:pk>/status/", dispatcher.progress, name="dispatch_progress"),
+    path("dispatch/assignments/<int:pk>/take-off/", dispatcher.take_off, name="dispatch_take_off"),
+    path("dispatch/assignments/<int:pk>/reassign/", dispatcher.reassign, name="dispatch_reassign"),
+    path("dispatch/units/<int:pk>/service/", dispatcher.service, name="dispatch_service"),
     path("board/", board.board, name="board"),
     path("nena/", report.nena_report, name="nena"),
     path("callbacks/", callbacks.worklist, name="callbacks"),

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from safercity.core.actors import Actor
@@ -18,6 +20,23 @@ from safercity.emergency.models import Assignment, Call, Incident, Unit
 
 DISPATCH_ROLES = (Role.DISPATCHER, Role.SUPERVISOR_911, Role.ADMINISTRATOR)
 NEXT_STATUS = {"en_route": "en_route_at", "on_scene": "on_scene_at", "cleared": "cleared_at"}
+# How a unit leaves an incident (the CAD's disposition codes, in words).
+DISPOSITIONS = (
+    "report taken",
+    "arrest made",
+    "citation issued",
+    "advised or resolved on scene",
+    "transported to a hospital",
+    "taken to a community facility",
+    "referred to services",
+    "gone on arrival",
+    "unfounded",
+    "assisted another unit",
+)
+
+
+class DispatchRefused(ValueError):
+    """A dispatch action that cannot be done now; the message says why."""
 
 
 @requires(Role.CALL_TAKER, *DISPATCH_ROLES)
@@ -48,35 +67,55 @@ def incident_from_call(*, actor: Actor, call: Call) -> Incident:
 
 
 @dataclass(frozen=True)
+class Candidate:
+    unit: Unit
+    metres: float | None  # None when the unit's or the incident's place is unknown
+
+
+@dataclass(frozen=True)
 class Recommendation:
     discipline: str
     unit: Unit | None
     metres: float | None
+    # The next nearest available units of the same discipline, for the dispatcher's choice.
+    others: tuple[Candidate, ...] = ()
 
 
-def recommend(incident: Incident) -> list[Recommendation]:
-    """For each discipline still needed, the nearest available unit (or none available)."""
-    sent = set(
-        incident.assignments.filter(cleared_at=None).values_list("unit__discipline", flat=True)
-    )
+def _distance(incident: Incident, unit: Unit) -> float:
+    if None in (unit.lat, unit.lon, incident.lat, incident.lon):
+        return math.inf
+    return distance_m(incident.lat, incident.lon, unit.lat, unit.lon)  # type: ignore[arg-type]
+
+
+def recommend(incident: Incident, available: list[Unit] | None = None) -> list[Recommendation]:
+    """For each discipline still needed, the nearest available unit (or none available),
+    with the next few. `available` saves a query per incident when listing many."""
+    sent = {
+        a.unit.discipline
+        for a in incident.assignments.select_related("unit")
+        if a.cleared_at is None and a.cancelled_at is None
+    }
+    if available is None:
+        available = list(Unit.objects.filter(status=Unit.Status.AVAILABLE))
     picks = []
     for discipline in incident.disciplines:
         if discipline in sent:
             continue
-        units = Unit.objects.filter(discipline=discipline, status=Unit.Status.AVAILABLE)
-        best: tuple[float, Unit] | None = None
-        for unit in units:
-            if None in (unit.lat, unit.lon, incident.lat, incident.lon):
-                distance = math.inf
-            else:
-                distance = distance_m(incident.lat, incident.lon, unit.lat, unit.lon)  # type: ignore[arg-type]
-            if best is None or distance < best[0]:
-                best = (distance, unit)
+        ranked = sorted(
+            ((_distance(incident, unit), unit.call_sign, unit) for unit in available
+             if unit.discipline == discipline),
+        )  # fmt: skip
+        candidates = [
+            Candidate(unit, metres if math.isfinite(metres) else None)
+            for metres, _, unit in ranked[:4]
+        ]
+        best = candidates[0] if candidates else None
         picks.append(
             Recommendation(
                 discipline,
-                best[1] if best else None,
-                best[0] if best and math.isfinite(best[0]) else None,
+                best.unit if best else None,
+                best.metres if best else None,
+                tuple(candidates[1:]),
             )
         )
     return picks
@@ -86,8 +125,11 @@ def recommend(incident: Incident) -> list[Recommendation]:
 @transaction.atomic
 def dispatch(*, actor: Actor, incident: Incident, unit: Unit) -> Assignment:
     unit = Unit.objects.select_for_update().get(pk=unit.pk)
+    incident = Incident.objects.select_for_update().get(pk=incident.pk)
+    if incident.status not in Incident.OPEN_STATUSES:
+        raise DispatchRefused(f"incident {incident.pk} is {incident.get_status_display()}")
     if unit.status != Unit.Status.AVAILABLE:
-        raise ValueError(f"{unit.call_sign} is {unit.get_status_display()}, not available")
+        raise DispatchRefused(f"{unit.call_sign} is {unit.get_status_display()}, not available")
     now = timezone.now()
     unit.status, unit.status_at = Unit.Status.DISPATCHED, now
     unit.save(update_fields=["status", "status_at"])
@@ -103,32 +145,126 @@ def dispatch(*, actor: Actor, incident: Incident, unit: Unit) -> Assignment:
 
 @requires(*DISPATCH_ROLES)
 @transaction.atomic
-def unit_progress(*, actor: Actor, assignment: Assignment, status: str) -> Assignment:
-    """A unit reports en route, on scene, or cleared; the incident closes when all clear."""
+def unit_progress(
+    *, actor: Actor, assignment: Assignment, status: str, disposition: str = ""
+) -> Assignment:
+    """A unit reports en route, on scene, or cleared (with a disposition); the incident closes
+    when every unit sent has cleared, with the last unit's disposition."""
     if status not in NEXT_STATUS:
-        raise ValueError(f"status must be one of {', '.join(NEXT_STATUS)}")
+        raise DispatchRefused(f"status must be one of {', '.join(NEXT_STATUS)}")
     assignment = (
         Assignment.objects.select_for_update()
         .select_related("unit", "incident")
         .get(pk=assignment.pk)
     )
-    if assignment.cleared_at is not None:
-        raise ValueError("this unit has already cleared the incident")
+    if not assignment.open:
+        raise DispatchRefused(f"{assignment.unit.call_sign} is no longer on this incident")
+    if status == "en_route" and assignment.on_scene_at is not None:
+        raise DispatchRefused(f"{assignment.unit.call_sign} is already on scene")
+    if status == "cleared" and disposition not in DISPOSITIONS:
+        raise DispatchRefused("clearing needs a disposition")
     now = timezone.now()
     setattr(assignment, NEXT_STATUS[status], now)
+    assignment.disposition = disposition
     assignment.save()
     unit = assignment.unit
+    incident = assignment.incident
     unit.status = Unit.Status.AVAILABLE if status == "cleared" else status
     unit.status_at = now
-    unit.save(update_fields=["status", "status_at"])
-    incident = assignment.incident
-    if status == "cleared" and not incident.assignments.filter(cleared_at=None).exists():
+    if status == "on_scene" and incident.lat is not None:
+        unit.lat, unit.lon = incident.lat, incident.lon  # no vehicle locations: the scene's
+    unit.save(update_fields=["status", "status_at", "lat", "lon"])
+    if status == "cleared" and not _open_assignments(incident).exists():
         incident.status, incident.closed_at = Incident.Status.CLOSED, now
-        incident.save(update_fields=["status", "closed_at"])
+        incident.disposition = disposition
+        incident.save(update_fields=["status", "closed_at", "disposition"])
     audit_write(
         actor=actor,
         action=f"emergency.unit.{status}",
         obj=incident,
-        detail={"unit": unit.call_sign},
+        detail={"unit": unit.call_sign, "disposition": disposition},
     )
     return assignment
+
+
+def _open_assignments(incident: Incident) -> QuerySet[Assignment]:
+    return incident.assignments.filter(cleared_at=None, cancelled_at=None)
+
+
+def _take_off(assignment: Assignment, reason: str, now: datetime) -> None:
+    assignment.cancelled_at, assignment.cancel_reason = now, reason
+    assignment.save(update_fields=["cancelled_at", "cancel_reason"])
+    Unit.objects.filter(pk=assignment.unit_id).update(status=Unit.Status.AVAILABLE, status_at=now)
+
+
+@requires(*DISPATCH_ROLES)
+@transaction.atomic
+def assignment_cancel(*, actor: Actor, assignment: Assignment, reason: str) -> Assignment:
+    """Take a unit off an incident before it clears (it is free again); an incident left with
+    no unit goes back to the pending queue."""
+    if not reason.strip():
+        raise DispatchRefused("say why the unit is taken off")
+    assignment = Assignment.objects.select_for_update().select_related("unit").get(pk=assignment.pk)
+    if not assignment.open:
+        raise DispatchRefused(f"{assignment.unit.call_sign} is no longer on this incident")
+    now = timezone.now()
+    _take_off(assignment, reason.strip()[:200], now)
+    incident = Incident.objects.select_for_update().get(pk=assignment.incident_id)
+    if not _open_assignments(incident).exists() and incident.status == Incident.Status.ACTIVE:
+        incident.status = Incident.Status.PENDING
+        incident.save(update_fields=["status"])
+    audit_write(
+        actor=actor,
+        action="emergency.unit.cancel",
+        obj=incident,
+        detail={"unit": assignment.unit.call_sign, "reason": reason.strip()[:200]},
+    )
+    return assignment
+
+
+@requires(*DISPATCH_ROLES)
+@transaction.atomic
+def unit_reassign(*, actor: Actor, assignment: Assignment, incident: Incident) -> Assignment:
+    """Send a unit from its incident to another one (a more urgent call)."""
+    if assignment.incident_id == incident.pk:
+        raise DispatchRefused("the unit is already on that incident")
+    assignment_cancel(actor=actor, assignment=assignment, reason=f"sent to incident {incident.pk}")
+    return dispatch(actor=actor, incident=incident, unit=assignment.unit)
+
+
+@requires(*DISPATCH_ROLES)
+@transaction.atomic
+def incident_cancel(*, actor: Actor, incident: Incident, reason: str) -> Incident:
+    """Cancel an incident (a duplicate, the caller called back to cancel): its units are free."""
+    if not reason.strip():
+        raise DispatchRefused("say why the incident is cancelled")
+    incident = Incident.objects.select_for_update().get(pk=incident.pk)
+    if incident.status not in Incident.OPEN_STATUSES:
+        raise DispatchRefused(f"incident {incident.pk} is {incident.get_status_display()}")
+    now = timezone.now()
+    for assignment in _open_assignments(incident).select_for_update():
+        _take_off(assignment, "incident cancelled", now)
+    incident.status, incident.closed_at = Incident.Status.CANCELLED, now
+    incident.cancel_reason = reason.strip()[:200]
+    incident.save(update_fields=["status", "closed_at", "cancel_reason"])
+    audit_write(
+        actor=actor, action="emergency.incident.cancel", obj=incident, detail={"reason": reason}
+    )
+    return incident
+
+
+@requires(*DISPATCH_ROLES)
+@transaction.atomic
+def unit_availability(*, actor: Actor, unit: Unit, in_service: bool) -> Unit:
+    """Put a free unit out of service (end of shift, repairs) or back in."""
+    unit = Unit.objects.select_for_update().get(pk=unit.pk)
+    busy = unit.assignments.filter(cleared_at=None, cancelled_at=None).exists()
+    if busy:
+        raise DispatchRefused(f"{unit.call_sign} is on an incident")
+    unit.status = Unit.Status.AVAILABLE if in_service else Unit.Status.OUT
+    unit.status_at = timezone.now()
+    unit.save(update_fields=["status", "status_at"])
+    audit_write(
+        actor=actor, action="emergency.unit.service", obj=unit, detail={"in_service": in_service}
+    )
+    return unit

@@ -1,0 +1,234 @@
+"""The dispatcher workstation (/staff/911/dispatch/): incidents waiting for units by priority
+and age with the recommended units (nearest available of each discipline needed, with the
+distance) and one button to send them; every unit on an incident with its status buttons and
+keyboard shortcuts; reassign and cancel; a live map of incidents and units.
+
+The board asks for news every second and gets 204 until something changed."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from safercity.core.http import HtmxHttpRequest
+from safercity.core.roles import role_required
+from safercity.emergency.models import Assignment, Incident, Unit
+from safercity.emergency.services.cad import (
+    DISPATCH_ROLES,
+    DISPOSITIONS,
+    DispatchRefused,
+    Recommendation,
+    assignment_cancel,
+    dispatch,
+    incident_cancel,
+    recommend,
+    unit_availability,
+    unit_progress,
+    unit_reassign,
+)
+
+
+@dataclass(frozen=True)
+class Waiting:
+    incident: Incident
+    needs: list[Recommendation]
+    age_s: float
+
+
+@dataclass(frozen=True)
+class Board:
+    now: datetime
+    waiting: list[Waiting]
+    active: list[Assignment]
+    units: list[Unit]
+    open_incidents: list[Incident]
+
+    @property
+    def token(self) -> str:
+        parts = [
+            *(f"i{w.incident.pk}:{w.incident.status}:{len(w.needs)}" for w in self.waiting),
+            *(f"a{a.pk}:{a.stage}" for a in self.active),
+            *(f"u{u.pk}:{u.status}" for u in self.units),
+            *(
+                f"r{r.discipline}:{r.unit.pk if r.unit else ''}"
+                for w in self.waiting
+                for r in w.needs
+            ),
+        ]
+        return hashlib.blake2b("|".join(parts).encode(), digest_size=12).hexdigest()
+
+
+def board_state() -> Board:
+    now = timezone.now()
+    units = list(Unit.objects.all())
+    available = [u for u in units if u.status == Unit.Status.AVAILABLE]
+    open_incidents = list(
+        Incident.objects.filter(status__in=Incident.OPEN_STATUSES).prefetch_related(
+            "assignments__unit"
+        )
+    )
+    waiting = []
+    for incident in open_incidents:
+        needs = recommend(incident, available)
+        if needs:
+            age = (now - incident.received_at).total_seconds()
+            waiting.append(Waiting(incident, needs, age))
+    waiting.sort(key=lambda w: (w.incident.priority, w.incident.received_at))
+    active = list(
+        Assignment.objects.filter(cleared_at=None, cancelled_at=None)
+        .select_related("unit", "incident")
+        .order_by("incident__priority", "dispatched_at")
+    )
+    return Board(now, waiting, active, units, open_incidents)
+
+
+def _context(board: Board, error: str = "") -> dict[str, Any]:
+    return {"board": board, "dispositions": DISPOSITIONS, "error": error}
+
+
+@role_required(*DISPATCH_ROLES)
+def page(request: HtmxHttpRequest) -> HttpResponse:
+    return render(request, "emergency/dispatch.html", _context(board_state()))
+
+
+@role_required(*DISPATCH_ROLES)
+def board(request: HtmxHttpRequest) -> HttpResponse:
+    state = board_state()
+    if request.GET.get("seen") == state.token:
+        return HttpResponse(status=204)
+    return render(request, "emergency/_dispatch_board.html", _context(state))
+
+
+@role_required(*DISPATCH_ROLES)
+def map_data(request: HtmxHttpRequest) -> JsonResponse:
+    """Open incidents and units with a place, as GeoJSON points."""
+    features = []
+    for incident in Incident.objects.filter(status__in=Incident.OPEN_STATUSES).exclude(lat=None):
+        features.append(
+            _point(
+                incident.lat,
+                incident.lon,
+                kind="incident",
+                label=f"{incident.pk} {incident.call_type} P{incident.priority}",
+                status=incident.status,
+            )
+        )
+    for unit in Unit.objects.exclude(lat=None):
+        features.append(
+            _point(unit.lat, unit.lon, kind="unit", label=unit.call_sign, status=unit.status)
+        )
+    return JsonResponse({"type": "FeatureCollection", "features": features})
+
+
+def _point(lat: float | None, lon: float | None, **properties: str) -> dict[str, Any]:
+    return {
+        "type": "Feature",
+        "geometry": {"type": "Point", "coordinates": [lon, lat]},
+        "properties": properties,
+    }
+
+
+def _act(request: HtmxHttpRequest, action: Any) -> HttpResponse:
+    error = ""
+    try:
+        action()
+    except (DispatchRefused, ValueError) as refused:
+        error = str(refused)
+    context = _context(board_state(), error)
+    if request.htmx:
+        return render(request, "emergency/_dispatch_board.html", context)
+    return render(request, "emergency/dispatch.html", context, status=400 if error else 200)
+
+
+def _posted(request: HtmxHttpRequest, name: str, model: Any) -> Any:
+    value = request.POST.get(name, "")
+    if not value.isdigit():
+        raise DispatchRefused(f"choose the {name}")
+    found = model.objects.filter(pk=int(value)).first()
+    if found is None:
+        raise DispatchRefused(f"no such {name}")
+    return found
+
+
+@require_POST
+@role_required(*DISPATCH_ROLES)
+def send(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    incident = get_object_or_404(Incident, pk=pk)
+    return _act(
+        request,
+        lambda: dispatch(
+            actor=request.user, incident=incident, unit=_posted(request, "unit", Unit)
+        ),
+    )
+
+
+@require_POST
+@role_required(*DISPATCH_ROLES)
+def progress(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    assignment = get_object_or_404(Assignment, pk=pk)
+    return _act(
+        request,
+        lambda: unit_progress(
+            actor=request.user,
+            assignment=assignment,
+            status=request.POST.get("status", ""),
+            disposition=request.POST.get("disposition", ""),
+        ),
+    )
+
+
+@require_POST
+@role_required(*DISPATCH_ROLES)
+def take_off(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    assignment = get_object_or_404(Assignment, pk=pk)
+    return _act(
+        request,
+        lambda: assignment_cancel(
+            actor=request.user, assignment=assignment, reason=request.POST.get("reason", "")
+        ),
+    )
+
+
+@require_POST
+@role_required(*DISPATCH_ROLES)
+def reassign(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    assignment = get_object_or_404(Assignment, pk=pk)
+    return _act(
+        request,
+        lambda: unit_reassign(
+            actor=request.user,
+            assignment=assignment,
+            incident=_posted(request, "incident", Incident),
+        ),
+    )
+
+
+@require_POST
+@role_required(*DISPATCH_ROLES)
+def cancel(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    incident = get_object_or_404(Incident, pk=pk)
+    return _act(
+        request,
+        lambda: incident_cancel(
+            actor=request.user, incident=incident, reason=request.POST.get("reason", "")
+        ),
+    )
+
+
+@require_POST
+@role_required(*DISPATCH_ROLES)
+def service(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    unit = get_object_or_404(Unit, pk=pk)
+    return _act(
+        request,
+        lambda: unit_availability(
+            actor=request.user, unit=unit, in_service=request.POST.get("in_service") == "1"
+        ),
+    )
