@@ -1,51 +1,13 @@
 """Pages in a real headless Chromium (Debian's /usr/bin/chromium, driven by Playwright)."""
 
-import os
-import shutil
-from pathlib import Path
-
 import pytest
 
-from tests.conftest import make_user
+from tests.conftest import SCREENSHOTS, make_user
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-SCREENSHOTS = Path(__file__).resolve().parent.parent / "var" / "screenshots"
-
-
-@pytest.fixture
-def page(live_server):
-    """A browser page, started after the database is ready.
-
-    Playwright's sync API runs an event loop in this thread, and Django's connection handle is
-    context-local: set up test data in fixtures listed before `page`, not in the test body.
-    """
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("CI"):
-            pytest.fail("CI must install Debian's chromium (see .ci/run)")
-        pytest.skip("chromium is not installed (apt-get install chromium)")
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
-        page = browser.new_page(viewport={"width": 1280, "height": 900})
-        yield page
-        browser.close()
 
 
 @pytest.fixture

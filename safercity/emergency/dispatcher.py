@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from django.http import HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -141,10 +141,12 @@ def _act(request: HtmxHttpRequest, action: Any) -> HttpResponse:
         action()
     except (DispatchRefused, ValueError) as refused:
         error = str(refused)
+    if not request.htmx and not error:
+        return redirect("emergency:dispatch")  # the page without scripts: back to the board
     context = _context(board_state(), error)
     if request.htmx:
         return render(request, "emergency/_dispatch_board.html", context)
-    return render(request, "emergency/dispatch.html", context, status=400 if error else 200)
+    return render(request, "emergency/dispatch.html", context, status=400)
 
 
 def _posted(request: HtmxHttpRequest, name: str, model: Any) -> Any:

@@ -91,6 +91,7 @@ class Call(models.Model):
     disciplines = models.JSONField(default=list, blank=True)
     clinician_eligible = models.BooleanField(default=False)
     triage_reasons = models.JSONField(default=list, blank=True)
+    triage_answers = models.JSONField(default=dict, blank=True, help_text="what the caller said")
     triaged_at = models.DateTimeField(null=True, blank=True)
     triaged_by = models.CharField(max_length=150, blank=True)
     service_request_id = models.PositiveIntegerField(

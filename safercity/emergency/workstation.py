@@ -14,7 +14,7 @@ from typing import Any
 
 from django.db.models import Q
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -56,6 +56,12 @@ class Desk:
     prior: list[Call] = field(default_factory=list)
     incident: Incident | None = None
     error: str = ""
+
+    @property
+    def said(self) -> list[str]:
+        """The triage questions the caller answered yes to, to show them checked again."""
+        answers = self.call.triage_answers if self.call else {}
+        return [name for name, yes in answers.items() if yes]
 
     @property
     def live(self) -> bool:
@@ -138,6 +144,8 @@ def _context(request: HtmxHttpRequest, desk: Desk) -> dict[str, Any]:
 
 
 def _desk_response(request: HtmxHttpRequest, error: str = "") -> HttpResponse:
+    if not request.htmx and not error:
+        return redirect("emergency:desk")  # the page without scripts: back to the desk
     desk = desk_state(request, error)
     if request.htmx:
         return render(request, "emergency/_desk.html", _context(request, desk))

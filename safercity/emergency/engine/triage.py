@@ -121,4 +121,7 @@ def triage(call_type: str, answers: Answers) -> Decision:
     if answers.in_progress and priority > 1:
         priority -= 1
         reasons.append("in progress: priority raised")
+    if not reasons:
+        who = ", ".join(disciplines)
+        reasons.append(f"{kind.label}: {who} at priority {priority}, the call type's rule")
     return Decision(kind.code, priority, tuple(disciplines), eligible, reasons=reasons)

@@ -3,6 +3,8 @@ change who goes if they say why, and routine concerns become 311 requests in one
 
 from __future__ import annotations
 
+from dataclasses import asdict
+
 from django.apps import apps
 from django.db import transaction
 from django.utils import timezone
@@ -43,6 +45,7 @@ def call_triage(
     call.disciplines = [str(d) for d in disciplines]
     call.clinician_eligible = decision.clinician_eligible
     call.triage_reasons = reasons
+    call.triage_answers = asdict(answers)
     call.triaged_at = timezone.now()
     call.triaged_by = actor_label(actor)
     if decision.transfer_311 and override is None and apps.is_installed("safercity.service311"):

@@ -12,6 +12,7 @@
       L.circle(at, { radius: 120, color: "#b00020", weight: 1, fillOpacity: 0.05 }).addTo(map);
     });
   }
-  if (window.htmx) { htmx.onLoad(draw); }
+  // htmx announces every piece it brings in (and the page itself) with htmx:load.
+  document.addEventListener("htmx:load", function (event) { draw(event.target); });
   document.addEventListener("DOMContentLoaded", function () { draw(document); });
 })();

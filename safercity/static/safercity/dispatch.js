@@ -1,11 +1,17 @@
 // The dispatcher's board: keyboard shortcuts on a unit's row, focus kept across the board's
 // live refreshes, and the map of open incidents and units (no tiles: works offline).
 (function () {
+  // A form htmx has not taken over yet (it does so a moment after each refresh) is sent
+  // through htmx all the same, so a quick key never leaves the board.
+  function send(form) {
+    if (!window.htmx) { form.requestSubmit(); return; }
+    htmx.ajax("POST", form.getAttribute("action"), { source: form, target: "#dispatch-board", swap: "outerHTML" });
+  }
   document.addEventListener("keydown", function (event) {
     var target = event.target;
     if (event.key === "Enter" && target.tagName === "SELECT" && target.form && target.form.hasAttribute("data-enter-submits")) {
       event.preventDefault();
-      target.form.requestSubmit();
+      if (target.form.reportValidity()) { send(target.form); }
       return;
     }
     if (event.altKey || event.ctrlKey || event.metaKey) { return; }
@@ -13,7 +19,7 @@
     var control = target.querySelector('[data-key="' + event.key.toLowerCase() + '"]');
     if (!control) { return; }
     event.preventDefault();
-    if (control.tagName === "BUTTON") { control.click(); return; }
+    if (control.tagName === "BUTTON") { send(control.form); return; }
     var details = control.closest("details");
     if (details) { details.open = true; }
     control.focus();
@@ -24,7 +30,7 @@
     var row = active && active.closest ? active.closest("[id]") : null;
     focused = row && row.id !== "dispatch-board" ? { row: row.id, control: active.id } : null;
   });
-  document.body.addEventListener("htmx:afterSettle", function () {
+  document.body.addEventListener("htmx:afterSwap", function () {
     if (!focused) { return; }
     var again = (focused.control && document.getElementById(focused.control)) || document.getElementById(focused.row);
     if (again) { again.focus(); }
