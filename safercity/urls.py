@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 
 from safercity.core.uploads import serve_upload
+from safercity.emergency import urls as emergency_urls
 from safercity.emergency.api import api as emergency_api
 from safercity.properties import urls as properties_urls
 from safercity.service311 import urls as service311_urls
@@ -14,6 +15,7 @@ urlpatterns = [
     path("staff/staffing/", include("safercity.staffing.urls")),
     path("staff/311/", include(service311_urls.staff)),
     path("staff/911/", include("safercity.emergency.urls")),
+    path("911/", include(emergency_urls.public)),
     path("staff/properties/", include("safercity.properties.urls")),
     path("311/", include(service311_urls.public)),
     path("crime/", include("safercity.crime.urls")),

@@ -139,6 +139,7 @@ PERSONAS = {
     Role.INSPECTOR: "ines",
     Role.ANALYST: "ana",
     Role.PROGRAM_STAFF: "pablo",
+    Role.CLINICIAN: "cleo",
 }
 
 

@@ -158,3 +158,38 @@ def test_an_abandoned_calls_callback_is_claimed_and_closed(live_server, abandone
     page.get_by_label("Notes").fill("child playing with the phone")
     page.get_by_role("button", name="Record").click()
     page.get_by_text("reached: no emergency by carl").wait_for()
+
+
+def test_an_eligible_call_goes_to_a_crisis_counselor_and_its_outcome_is_recorded(
+    live_server, floor, page
+):
+    from safercity.core.roles import Role
+
+    make_user("cleo", Role.CLINICIAN)
+    sign_in(page, live_server, "carl", "/staff/911/")
+    page.get_by_role("button", name="Sign in to P1").click()
+    page.get_by_role("button", name="Ready", exact=True).click()
+    page.get_by_test_id("no-call").filter(has_text="Waiting for the next call").wait_for()
+    phone_event(live_server, event_id="o2", call_id="c2", kind="offered", ani="3145550177")
+    page.get_by_role("button", name="Answer").click()
+    page.get_by_label("Call type").select_option("MENTAL")
+    page.get_by_role("button", name="Recommend who goes").click()
+    page.get_by_test_id("clinician-eligible").wait_for()
+    crisis = page.get_by_role("button", name="Transfer to the crisis line")
+    assert "primary" in crisis.get_attribute("class"), "the crisis line is the suggested step"
+    crisis.click()
+    page.get_by_test_id("call-ended").filter(has_text="Behavioral Health Response").wait_for()
+
+    page.context.clear_cookies()
+    sign_in(page, live_server, "cleo", "/staff/911/crisis/")
+    row = page.get_by_role("row").filter(has_text="call c2")
+    assert row.get_by_label("Who handled it").input_value() == "counselor"
+    row.get_by_label("Outcome").select_option("referred")
+    row.get_by_role("button", name="Record the outcome").click()
+    page.get_by_role("alert").filter(has_text="which service").wait_for()
+    row = page.get_by_role("row").filter(has_text="call c2")
+    row.get_by_label("Outcome").select_option("referred")
+    row.get_by_label("Referred to (which service)").fill("community mental-health centre")
+    row.get_by_role("button", name="Record the outcome").click()
+    page.get_by_test_id("crisis-recorded").wait_for()
+    assert "crisis counselor" in page.get_by_test_id("crisis-recorded").inner_text()

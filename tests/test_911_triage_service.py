@@ -10,7 +10,6 @@ from safercity.core.roles import Role
 from safercity.demo.services import demo_load
 from safercity.emergency.api import PHONE_SYSTEM
 from safercity.emergency.engine.triage import Answers, Discipline
-from safercity.emergency.measures import clinician_figures
 from safercity.emergency.models import Call
 from safercity.emergency.services import CallEventIn, event_ingest
 from safercity.emergency.services.triage import call_triage
@@ -84,16 +83,3 @@ def test_a_routine_concern_becomes_a_311_request_in_one_step(settings, tmp_path)
     request = ServiceRequest.objects.get(pk=call.service_request_id)
     assert request.source == "911" and request.phone == "3145550111"
     assert request.external_id == "911:c3"
-
-
-def test_the_scorecard_counts_eligible_calls_routed_to_a_clinician():
-    carl = make_user("carl", Role.CALL_TAKER)
-    for n in range(12):
-        override = (
-            {"override": (Discipline.POLICE,), "override_reason": "officer nearby"} if n < 3 else {}
-        )
-        call_triage(
-            actor=carl, call=a_call(f"m{n}"), call_type="MENTAL", answers=Answers(), **override
-        )
-    [figure] = clinician_figures()
-    assert figure.value == "75.0%" and figure.meets_target is True

@@ -23,6 +23,7 @@ from tests.conftest import PERSONAS, make_user
 
 ADM, CT, DIS, SUP = Role.ADMINISTRATOR, Role.CALL_TAKER, Role.DISPATCHER, Role.SUPERVISOR_911
 A311, INS, ANL = Role.AGENT_311, Role.INSPECTOR, Role.ANALYST
+CLN = Role.CLINICIAN
 
 POLICY: dict[str, tuple[set[Role], str | None, bool]] = {
     "accountability.services.parameter_set": ({ADM}, None, False),
@@ -45,6 +46,7 @@ POLICY: dict[str, tuple[set[Role], str | None, bool]] = {
     "emergency.services.queue.roll_to_partner": ({ADM, SUP}, None, False),
     "emergency.services.callback_claim": ({ADM, CT, SUP}, None, False),
     "emergency.services.callback_record": ({ADM, CT, SUP}, None, False),
+    "emergency.services.crisis.crisis_record": ({ADM, CLN, CT, SUP}, None, False),
     "emergency.services.desk.call_answer": ({ADM, CT, SUP}, None, False),
     "emergency.services.desk.call_release": ({ADM, CT, SUP}, None, False),
     "emergency.services.desk.call_transfer": ({ADM, CT, SUP}, None, False),

@@ -23,6 +23,7 @@ class Role(models.TextChoices):
     INSPECTOR = "inspector", "Building inspector"
     ANALYST = "analyst", "Analyst"
     PROGRAM_STAFF = "program_staff", "Violence-reduction program staff"
+    CLINICIAN = "clinician", "Crisis clinician or counselor"
     ADMINISTRATOR = "administrator", "Administrator"
 
 

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django.apps import AppConfig
 
 
@@ -7,16 +9,18 @@ class EmergencyConfig(AppConfig):
     verbose_name = "911: calls, queue, callbacks"
 
     def ready(self) -> None:
-        from safercity.accountability.registry import register
+        from safercity.accountability.registry import register, register_page
         from safercity.emergency.measures import clinician_figures, figures
 
         register(4, figures)
         register(8, clinician_figures)
+        register_page(8, "emergency_public:crisis")
 
         from safercity.core.navigation import register_tool
 
         register_tool("911", "Call-taker workstation", "emergency:desk", "take and triage calls")
         register_tool("911", "Dispatch", "emergency:dispatch", "send units, track them to clear")
+        register_tool("911", "Crisis outcomes", "emergency:crisis", "what came of eligible calls")
         register_tool("911", "Supervisor board", "emergency:board", "callers waiting, positions")
         register_tool("911", "Callbacks", "emergency:callbacks", "abandoned calls to call back")
         register_tool("911", "Answer times (NENA)", "emergency:nena", "per hour, day and month")
@@ -27,6 +31,7 @@ class EmergencyConfig(AppConfig):
 
         for period, every in REFRESH.items():
             periodic(f"rollup:nena:{period}", every, refresh_rollup, f"nena:{period}")
+        periodic("rollup:crisis", timedelta(minutes=15), refresh_rollup, "crisis:monthly")
 
         from django.conf import settings
 

@@ -1,15 +1,22 @@
-"""Commitment 4's live figures: NENA-STA-020.1 for the current month, and callbacks."""
+"""Commitments 4 and 8's live figures: NENA-STA-020.1 for the current month and callbacks;
+crisis calls handled by clinicians, their outcomes, response times and repeat calls."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import asdict, dataclass
+from datetime import datetime, timedelta
+from typing import Any
 
+from django.conf import settings
+from django.db.models import Q
 from django.utils import timezone
 
 from safercity.accountability.registry import Figure
 from safercity.core.publication import is_small
+from safercity.core.rollups import rollup
+from safercity.emergency.engine.crisis import Contact, percentile, repeats
 from safercity.emergency.engine.nena import answer_times
-from safercity.emergency.models import Call, Callback
+from safercity.emergency.models import Assignment, Call, Callback, CrisisResponse
 
 
 def _month_so_far() -> tuple[datetime, datetime, str]:
@@ -21,22 +28,29 @@ def _month_so_far() -> tuple[datetime, datetime, str]:
 
 
 def clinician_figures() -> list[Figure]:
-    """Commitment 8: eligible behavioural-health calls that a clinician went to."""
+    """Commitment 8: eligible behavioural-health calls a clinician or counselor handled, and
+    how many callers called again within 30 days."""
     start, end, period = _month_so_far()
-    eligible = Call.objects.filter(clinician_eligible=True, arrived_at__range=(start, end))
-    total = eligible.count()
-    label = "Eligible calls routed to a clinician"
-    if total == 0:
+    month = crisis_month(start, end)
+    label = "Eligible calls handled by a clinician or counselor"
+    if month.eligible == 0:
         return [Figure(label, "no eligible calls yet", None, period)]
-    if is_small(total):
+    if is_small(month.eligible):
         return [Figure(label, "too few calls to publish", None, period)]
-    routed = sum(
-        1
-        for disciplines in eligible.values_list("disciplines", flat=True)
-        if "clinician" in disciplines
-    )
-    share = routed / total
-    return [Figure(label, f"{share:.1%}", share >= 0.75, period)]
+    share = month.by_clinician / month.eligible
+    rows = [Figure(label, f"{share:.1%}", share >= 0.75, period)]
+    last = crisis_month((start - timedelta(days=1)).replace(day=1), end)
+    if last.repeat_30_followed and not is_small(last.repeat_30_followed):
+        repeat = last.repeat_30 / last.repeat_30_followed
+        rows.append(
+            Figure(
+                "Crisis callers who called again within 30 days",
+                f"{repeat:.1%}",
+                None,
+                f"calls of {last.month}",
+            )
+        )
+    return rows
 
 
 def figures() -> list[Figure]:
@@ -78,3 +92,97 @@ def figures() -> list[Figure]:
             Figure("Abandoned calls called back in time", f"{share:.1%}", share >= 1.0, period)
         )
     return rows
+
+
+def crisis_calls() -> Q:
+    """Calls commitment 8 is about: eligible for a clinician, sent to the crisis line, or
+    with a clinician unit sent."""
+    return (
+        Q(clinician_eligible=True)
+        | Q(transferred_to=settings.SAFERCITY_CRISIS_LINE)
+        | Q(incident__assignments__unit__discipline="clinician")
+    )
+
+
+@dataclass(frozen=True)
+class CrisisMonth:
+    month: str  # "2026-11"
+    eligible: int
+    recorded: int
+    by_clinician: int
+    outcomes: dict[str, int]
+    no_clinician: dict[str, int]
+    clinician_minutes_p50: float | None
+    clinician_minutes_p90: float | None
+    repeat_30_followed: int
+    repeat_30: int
+    repeat_90_followed: int
+    repeat_90: int
+
+
+def _month_bounds(start: datetime) -> tuple[datetime, datetime]:
+    following = (start.replace(day=28) + timedelta(days=4)).replace(day=1)
+    return start, following
+
+
+def crisis_month(start: datetime, now: datetime) -> CrisisMonth:
+    begin, end = _month_bounds(start)
+    calls = list(
+        Call.objects.filter(crisis_calls(), arrived_at__gte=begin, arrived_at__lt=end)
+        .distinct()
+        .select_related("crisis")
+    )
+    records = [c.crisis for c in calls if hasattr(c, "crisis")]
+    kinds = {h.value for h in CrisisResponse.CLINICIAN_KINDS}
+    outcomes = {value: 0 for value in CrisisResponse.Outcome.values}
+    reasons = {value: 0 for value in CrisisResponse.NoClinician.values}
+    for entry in records:
+        if entry.outcome:
+            outcomes[entry.outcome] += 1
+        if entry.no_clinician_reason:
+            reasons[entry.no_clinician_reason] += 1
+    on_scene = Assignment.objects.filter(
+        unit__discipline="clinician",
+        incident__received_at__gte=begin,
+        incident__received_at__lt=end,
+        on_scene_at__isnull=False,
+    ).values_list("dispatched_at", "on_scene_at")
+    minutes = [(arrived - sent).total_seconds() / 60 for sent, arrived in on_scene if arrived]
+    index = [Contact(c.arrived_at, c.ani, c.ali) for c in calls if c.arrived_at]
+    numbers = {c.ani for c in calls if c.ani}
+    places = {c.ali for c in calls if c.ali}
+    later = Call.objects.filter(
+        Q(ani__in=numbers) | Q(ali__in=places),
+        arrived_at__gt=begin,
+        arrived_at__lte=end + timedelta(days=90),
+    ).values_list("arrived_at", "ani", "ali")
+    others = [Contact(at, ani, ali) for at, ani, ali in later if at]
+    within_30, within_90 = repeats(index, others, 30, now), repeats(index, others, 90, now)
+    return CrisisMonth(
+        month=f"{begin:%Y-%m}",
+        eligible=len(calls),
+        recorded=sum(1 for r in records if r.outcome or r.no_clinician_reason),
+        by_clinician=sum(1 for r in records if r.handled_by in kinds),
+        outcomes=outcomes,
+        no_clinician=reasons,
+        clinician_minutes_p50=percentile(minutes, 0.5),
+        clinician_minutes_p90=percentile(minutes, 0.9),
+        repeat_30_followed=within_30.followed,
+        repeat_30=within_30.repeated,
+        repeat_90_followed=within_90.followed,
+        repeat_90=within_90.repeated,
+    )
+
+
+MONTHS_KEPT = 13
+
+
+@rollup("crisis:monthly")
+def _crisis_rollup() -> list[dict[str, Any]]:
+    now = timezone.localtime()
+    start = now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    months = []
+    for _ in range(MONTHS_KEPT):
+        months.append(asdict(crisis_month(start, now)))
+        start = (start - timedelta(days=1)).replace(day=1)
+    return months

@@ -196,6 +196,9 @@ class Unit(models.Model):
 
     call_sign = models.CharField(max_length=20, unique=True)
     discipline = models.CharField(max_length=10)  # police, fire, ems, clinician
+    co_responder = models.BooleanField(
+        default=False, help_text="a clinician riding with an officer (a clinician unit)"
+    )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.AVAILABLE)
     lat = models.FloatField(null=True, blank=True)
     lon = models.FloatField(null=True, blank=True)
@@ -275,3 +278,47 @@ class Assignment(models.Model):
         if self.en_route_at:
             return "en route"
         return "dispatched"
+
+
+class CrisisResponse(models.Model):
+    """Commitment 8: for every call eligible for a clinician (or sent to one), who handled it
+    and what came of it; when no clinician went, why."""
+
+    class HandledBy(models.TextChoices):
+        COUNSELOR = "counselor", "crisis counselor (911 diversion by phone)"
+        CLINICIAN = "clinician", "clinician team on scene"
+        CO_RESPONDER = "co_responder", "co-responder team (clinician with an officer)"
+        NONE = "none", "no clinician"
+
+    class Outcome(models.TextChoices):
+        BY_PHONE = "by_phone", "resolved by phone"
+        ON_SCENE = "on_scene", "resolved on scene"
+        REFERRED = "referred", "referred to a service"
+        COMMUNITY_FACILITY = "facility", "taken to a community facility"
+        EMERGENCY_DEPARTMENT = "ed", "taken to an emergency department"
+        POLICE_BACKUP = "backup", "police backup requested"
+        ARREST = "arrest", "arrest"
+
+    class NoClinician(models.TextChoices):
+        NONE_AVAILABLE = "none_available", "no clinician was available"
+        DECLINED = "declined", "the caller declined"
+        SAFETY = "safety", "safety: police or EMS needed"
+        OUTSIDE_HOURS = "outside_hours", "outside the clinicians' hours"
+
+    CLINICIAN_KINDS = (HandledBy.COUNSELOR, HandledBy.CLINICIAN, HandledBy.CO_RESPONDER)
+
+    call = models.OneToOneField(Call, on_delete=models.PROTECT, related_name="crisis")
+    handled_by = models.CharField(max_length=12, choices=HandledBy.choices)
+    outcome = models.CharField(max_length=10, choices=Outcome.choices, blank=True)
+    referred_to = models.CharField(max_length=200, blank=True, help_text="which service")
+    backup_reason = models.CharField(max_length=200, blank=True)
+    no_clinician_reason = models.CharField(max_length=14, choices=NoClinician.choices, blank=True)
+    notes = models.TextField(blank=True)
+    recorded_at = models.DateTimeField()
+    recorded_by = models.CharField(max_length=150)
+
+    class Meta:
+        ordering = ["-recorded_at"]
+
+    def __str__(self) -> str:
+        return f"crisis response to {self.call.call_id}: {self.handled_by} {self.outcome}"

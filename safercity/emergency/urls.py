@@ -1,8 +1,13 @@
 from django.urls import path
 
-from safercity.emergency import board, callbacks, dispatcher, report, workstation
+from safercity.emergency import board, callbacks, crisis, dispatcher, report, workstation
 
 app_name = "emergency"
+# Public pages (/911/...) have their own namespace.
+public = (
+    [path("crisis-response/", crisis.public_page, name="crisis")],
+    "emergency_public",
+)
 urlpatterns = [
     path("", workstation.desk, name="desk"),
     path("desk/poll/", workstation.poll, name="desk_poll"),
@@ -23,6 +28,8 @@ urlpatterns = [
     path("dispatch/assignments/<int:pk>/take-off/", dispatcher.take_off, name="dispatch_take_off"),
     path("dispatch/assignments/<int:pk>/reassign/", dispatcher.reassign, name="dispatch_reassign"),
     path("dispatch/units/<int:pk>/service/", dispatcher.service, name="dispatch_service"),
+    path("crisis/", crisis.worklist, name="crisis"),
+    path("crisis/<int:pk>/", crisis.record, name="crisis_record"),
     path("board/", board.board, name="board"),
     path("nena/", report.nena_report, name="nena"),
     path("callbacks/", callbacks.worklist, name="callbacks"),

@@ -15,6 +15,7 @@ from safercity.core.permissions import requires
 from safercity.core.roles import Role, has_role
 from safercity.emergency.models import Call, Position
 from safercity.emergency.services import CallEventIn, _ingest
+from safercity.emergency.services.crisis import _counselor_takes
 from safercity.emergency.services.queue import _route
 
 DESK_ROLES = (Role.CALL_TAKER, Role.SUPERVISOR_911, Role.ADMINISTRATOR)
@@ -152,7 +153,11 @@ def call_transfer(*, actor: Actor, call: Call, position: Position, to: str) -> C
     if call.state != Call.State.ANSWERED or call.position_id != position.pk:
         raise DeskRefused("only the call you are on can be transferred")
     target = settings.SAFERCITY_CRISIS_LINE if to == "crisis" else TRANSFER_TARGETS[to]
-    return _record(actor, call, "transferred", transferred_to=target)
+    with transaction.atomic():
+        call = _record(actor, call, "transferred", transferred_to=target)
+        if to == "crisis":
+            _counselor_takes(actor, call)
+    return call
 
 
 @requires(*DESK_ROLES)
