@@ -23,14 +23,13 @@ class EmergencyConfig(AppConfig):
         register_tool("911", "Crisis outcomes", "emergency:crisis", "what came of eligible calls")
         register_tool("911", "Supervisor board", "emergency:board", "callers waiting, positions")
         register_tool("911", "Callbacks", "emergency:callbacks", "abandoned calls to call back")
-        register_tool("911", "Answer times (NENA)", "emergency:nena", "per hour, day and month")
+        register_tool(
+            "911", "Answer times (NENA)", "emergency:nena", "any period, both definitions"
+        )
 
         from safercity.core.rollups import refresh_rollup
         from safercity.core.tasks import periodic
-        from safercity.emergency.report import REFRESH
 
-        for period, every in REFRESH.items():
-            periodic(f"rollup:nena:{period}", every, refresh_rollup, f"nena:{period}")
         periodic("rollup:crisis", timedelta(minutes=15), refresh_rollup, "crisis:monthly")
 
         from django.conf import settings

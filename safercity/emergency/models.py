@@ -97,6 +97,9 @@ class Call(models.Model):
     service_request_id = models.PositiveIntegerField(
         null=True, blank=True, help_text="the 311 request this call became"
     )
+    imported_from = models.CharField(
+        max_length=200, blank=True, help_text="history: the file this call came from"
+    )
 
     class Meta:
         indexes = [models.Index(fields=["state", "line", "arrived_at"])]
@@ -121,6 +124,30 @@ class Call(models.Model):
         if self.arrived_at is None or self.answered_at is None:
             return None
         return (self.answered_at - self.arrived_at).total_seconds()
+
+
+class AnswerInterval(models.Model):
+    """A phone system's interval report (history): calls answered per answer-time bucket in
+    one interval, and those abandoned. `answered[i]` counts answers in (edges[i-1], edges[i]]
+    seconds (the first bucket from 0, the last above the last edge)."""
+
+    start = models.DateTimeField(db_index=True)
+    minutes = models.PositiveSmallIntegerField(default=60)
+    line = models.CharField(max_length=5, default="911")
+    edges = models.JSONField(help_text="bucket edges in seconds, e.g. [10, 15, 20, 30, 60]")
+    answered = models.JSONField(help_text="answered calls per bucket")
+    abandoned = models.PositiveIntegerField(default=0)
+    source = models.CharField(max_length=200, blank=True, help_text="the file it came from")
+    imported_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["start"]
+        constraints = [
+            models.UniqueConstraint(fields=["start", "line"], name="one_interval_per_start_line")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.line} interval {self.start:%Y-%m-%d %H:%M} ({self.minutes} min)"
 
 
 class CallEvent(models.Model):
