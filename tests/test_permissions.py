@@ -34,6 +34,7 @@ POLICY: dict[str, tuple[set[Role], str | None, bool]] = {
     "crime.services.nibrs_import": ({ADM, ANL}, None, False),
     "demo.services.demo_load": ({ADM}, None, False),
     "demo.services.demo_staff_create": ({ADM}, None, False),
+    "emergency.history.history_import": ({ADM, ANL, SUP}, None, False),
     "emergency.services.cad.assignment_cancel": ({ADM, DIS, SUP}, None, False),
     "emergency.services.cad.dispatch": ({ADM, DIS, SUP}, None, False),
     "emergency.services.cad.incident_cancel": ({ADM, DIS, SUP}, None, False),

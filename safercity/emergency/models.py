@@ -263,6 +263,10 @@ class Incident(models.Model):
     closed_at = models.DateTimeField(null=True, blank=True)
     disposition = models.CharField(max_length=40, blank=True, help_text="how it ended")
     cancel_reason = models.CharField(max_length=200, blank=True)
+    number = models.CharField(
+        max_length=40, null=True, blank=True, unique=True, help_text="the CAD's incident number"
+    )
+    imported_from = models.CharField(max_length=200, blank=True, help_text="history: the file")
 
     class Meta:
         ordering = ["priority", "received_at"]
