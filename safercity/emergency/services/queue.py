@@ -219,6 +219,8 @@ def roll_to_partner(*, actor: Actor, call: Call, partner: str) -> Call:
     call = Call.objects.select_for_update().get(pk=call.pk)
     if call.state != Call.State.WAITING:
         raise ValueError("only a waiting call can be rolled over")
+    if call.rolled_to_partner_at is not None:
+        raise ValueError(f"this caller was already sent to {call.transferred_to}")
     call.rolled_to_partner_at = timezone.now()
     call.transferred_to = partner
     call.position = None
