@@ -59,6 +59,7 @@ bench: install
 	$(BIN)/python bench/open311.py
 	$(BIN)/python bench/crime.py
 	$(BIN)/python bench/emergency.py
+	$(BIN)/python bench/desk.py
 	$(BIN)/python bench/portfolio.py
 	$(BIN)/python bench/csb.py
 	$(BIN)/python bench/load.py

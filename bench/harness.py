@@ -12,7 +12,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def for_each_database(script: str, child_args: list[str], only: str | None) -> None:
+def for_each_database(
+    script: str, child_args: list[str], only: str | None, durable: bool = False
+) -> None:
+    """Run `script --child BACKEND` once per database; `durable` starts PostgreSQL with fsync
+    and synchronous commit on (its defaults), as a production server runs."""
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "safercity.settings",
@@ -28,7 +32,7 @@ def for_each_database(script: str, child_args: list[str], only: str | None) -> N
                 sys.path.insert(0, str(ROOT))
                 from tests.pgserver import PostgresServer
 
-                server = PostgresServer.start()
+                server = PostgresServer.start(durable=durable)
                 child_env["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:{server.port}/postgres"
             try:
                 subprocess.run(

@@ -39,17 +39,18 @@ class PostgresServer:
         subprocess.run(command, check=True, capture_output=True, text=True)
 
     @classmethod
-    def start(cls) -> PostgresServer:
+    def start(cls, durable: bool = False) -> PostgresServer:
+        """A throwaway server; fast (no fsync) for tests, or `durable` (PostgreSQL's own
+        defaults: fsync and synchronous commit on) for benchmarks of a production write path."""
         directory = Path(tempfile.mkdtemp(prefix="safercity-pg-"))
         server = cls(directory, free_port(), _bindir())
         if os.geteuid() == 0:
             shutil.chown(directory, "postgres", "postgres")
         data = str(directory / "data")
         server._run("initdb", "-D", data, "-U", "postgres", "-A", "trust", "-E", "UTF8")
-        options = (
-            f"-p {server.port} -k {directory} -c listen_addresses=127.0.0.1 "
-            "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
-        )
+        options = f"-p {server.port} -k {directory} -c listen_addresses=127.0.0.1"
+        if not durable:
+            options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
         server._run("pg_ctl", "-D", data, "-o", options, "-l", f"{directory}/log", "-w", "start")
         return server
 
