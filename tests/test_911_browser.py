@@ -193,3 +193,39 @@ def test_an_eligible_call_goes_to_a_crisis_counselor_and_its_outcome_is_recorded
     row.get_by_role("button", name="Record the outcome").click()
     page.get_by_test_id("crisis-recorded").wait_for()
     assert "crisis counselor" in page.get_by_test_id("crisis-recorded").inner_text()
+
+
+def test_a_supervisor_sets_up_positions_and_units(live_server, floor, page):
+    from safercity.core.roles import Role
+
+    make_user("sofia", Role.SUPERVISOR_911)
+    sign_in(page, live_server, "sofia", "/staff/911/setup/")
+    page.get_by_label("New position's name").fill("P2")
+    page.get_by_label("New position's languages").fill("es, vi")
+    page.get_by_role("button", name="Add the position").click()
+    page.get_by_label("Name of P2").wait_for()
+    assert page.get_by_label("Languages of P2").input_value() == "es vi"
+    page.get_by_label("New unit's call sign").fill("1p10")
+    page.get_by_label("New unit's discipline").select_option("police")
+    page.get_by_label("New unit is a co-responder team").check()
+    page.get_by_role("button", name="Add the unit").click()
+    assert (
+        "a co-responder team is a clinician unit" in page.get_by_test_id("setup-error").inner_text()
+    )
+    page.get_by_label("New unit's call sign").fill("1c10")
+    page.get_by_label("New unit's discipline").select_option("clinician")
+    page.get_by_label("New unit is a co-responder team").check()
+    page.get_by_label("New unit's latitude").fill("38.63")
+    page.get_by_label("New unit's longitude").fill("-90.2")
+    page.get_by_role("button", name="Add the unit").click()
+    page.get_by_label("Call sign of 1C10").wait_for()
+    page.get_by_label("Latitude of M7").fill("38.61")
+    page.get_by_label("Longitude of M7").fill("-90.21")
+    page.get_by_role("button", name="Save M7").click()
+    assert page.get_by_label("Latitude of M7").input_value() == "38.61"
+
+    from safercity.emergency.models import Position, Unit
+
+    assert Position.objects.get(name="P2").languages == ["es", "vi"]
+    team = Unit.objects.get(call_sign="1C10")
+    assert (team.discipline, team.co_responder, team.status) == ("clinician", True, "available")

@@ -48,6 +48,8 @@ POLICY: dict[str, tuple[set[Role], str | None, bool]] = {
     "emergency.services.callback_claim": ({ADM, CT, SUP}, None, False),
     "emergency.services.callback_record": ({ADM, CT, SUP}, None, False),
     "emergency.services.crisis.crisis_record": ({ADM, CLN, CT, SUP}, None, False),
+    "emergency.services.setup.position_save": ({ADM, SUP}, None, False),
+    "emergency.services.setup.unit_save": ({ADM, SUP}, None, False),
     "emergency.services.desk.call_answer": ({ADM, CT, SUP}, None, False),
     "emergency.services.desk.call_release": ({ADM, CT, SUP}, None, False),
     "emergency.services.desk.call_transfer": ({ADM, CT, SUP}, None, False),

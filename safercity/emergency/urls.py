@@ -1,6 +1,14 @@
 from django.urls import path
 
-from safercity.emergency import board, callbacks, crisis, dispatcher, report, workstation
+from safercity.emergency import (
+    board,
+    callbacks,
+    crisis,
+    dispatcher,
+    report,
+    setup,
+    workstation,
+)
 
 app_name = "emergency"
 # Public pages (/911/...) have their own namespace.
@@ -30,6 +38,11 @@ urlpatterns = [
     path("dispatch/units/<int:pk>/service/", dispatcher.service, name="dispatch_service"),
     path("crisis/", crisis.worklist, name="crisis"),
     path("crisis/<int:pk>/", crisis.record, name="crisis_record"),
+    path("setup/", setup.page, name="setup"),
+    path("setup/positions/", setup.position, name="setup_position_new"),
+    path("setup/positions/<int:pk>/", setup.position, name="setup_position"),
+    path("setup/units/", setup.unit, name="setup_unit_new"),
+    path("setup/units/<int:pk>/", setup.unit, name="setup_unit"),
     path("board/", board.board, name="board"),
     path("board/alerts/<int:pk>/acknowledge/", board.acknowledge, name="board_ack"),
     path("board/calls/<int:pk>/partner/", board.to_partner, name="board_partner"),
