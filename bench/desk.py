@@ -28,7 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.servers import free_port, wait_for_port  # noqa: E402
+from bench.harness import gunicorn  # noqa: E402
 
 KEY = "bench-cti-" + "k" * 30
 SHOWN = "n => (document.querySelector('[data-testid=ani]') || {}).textContent === n"
@@ -81,18 +81,8 @@ def run(backend: str, calls: int) -> None:
             _safercity(env, "migrate", "--noinput", "-v", "0")
             _safercity(env, "collectstatic", "--noinput", "-v", "0")
             _safercity(env, "shell", "-v", "0", "-c", SETUP)
-            port = free_port()
-            gunicorn = subprocess.Popen(
-                [str(ROOT / ".venv" / "bin" / "gunicorn"), "-c", "python:safercity.gunicorn",
-                 "safercity.wsgi"],
-                env={**env, "SAFERCITY_BIND": f"127.0.0.1:{port}"},
-            )  # fmt: skip
-            try:
-                wait_for_port(port, process=gunicorn)
-                shown, posted = _rounds(sync_playwright, f"http://127.0.0.1:{port}", calls)
-            finally:
-                gunicorn.terminate()
-                gunicorn.wait(timeout=30)
+            with gunicorn(env) as base:
+                shown, posted = _rounds(sync_playwright, base, calls)
         finally:
             if server:
                 server.stop()

@@ -7,6 +7,8 @@ import os
 import subprocess
 import sys
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -43,3 +45,23 @@ def for_each_database(
             finally:
                 if server:
                     server.stop()
+
+
+@contextmanager
+def gunicorn(env: dict[str, str]) -> Iterator[str]:
+    """The production server (gunicorn with the project's config) on a free port, for the
+    time of the block; yields its base URL."""
+    from tests.servers import free_port, wait_for_port
+
+    port = free_port()
+    server = subprocess.Popen(
+        [str(ROOT / ".venv" / "bin" / "gunicorn"), "-c", "python:safercity.gunicorn",
+         "safercity.wsgi"],
+        env={**env, "SAFERCITY_BIND": f"127.0.0.1:{port}"},
+    )  # fmt: skip
+    try:
+        wait_for_port(port, process=server)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.terminate()
+        server.wait(timeout=30)

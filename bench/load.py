@@ -26,7 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.servers import free_port, wait_for_port  # noqa: E402
+from bench.harness import gunicorn  # noqa: E402
 
 SHARED = ROOT.parent / "shared" / "data"
 LUA = """
@@ -139,25 +139,14 @@ def run(backend: str, args: argparse.Namespace) -> None:
                 _safercity(env, "crime_import_legacy", *[str(p) for p in legacy])
             seeded = _safercity(env, "shell", "-v", "0", "-c", SEED.format(count=args.requests))
             print(f"setup {time.perf_counter() - started:.0f} s; rollups: {seeded.split()}")
-            port = free_port()
-            gunicorn = subprocess.Popen(
-                [str(ROOT / ".venv" / "bin" / "gunicorn"), "-c", "python:safercity.gunicorn",
-                 "safercity.wsgi"],
-                env={**env, "SAFERCITY_BIND": f"127.0.0.1:{port}"},
-            )  # fmt: skip
-            try:
-                wait_for_port(port, process=gunicorn)
+            with gunicorn(env) as base:
                 script = Path(folder) / "p95.lua"
                 script.write_text(LUA)
-                base = f"http://127.0.0.1:{port}"
                 results = {}
                 for label, url in PAGES.items():
                     _wrk(base + url, 2, args.connections, script)  # warm every worker
                     results[label] = _wrk(base + url, args.seconds, args.connections, script)
                     print(label, results[label], flush=True)
-            finally:
-                gunicorn.terminate()
-                gunicorn.wait(timeout=30)
         finally:
             if server:
                 server.stop()

@@ -149,3 +149,26 @@ def test_the_desk_refuses_what_cannot_be_done_and_says_why(client, carl):
 def test_other_staff_cannot_open_the_workstation(client):
     client.force_login(make_user("ines", Role.INSPECTOR))
     assert client.get("/staff/911/").status_code == 403
+
+
+def test_a_call_taker_changes_who_goes_only_with_a_reason(client, carl):
+    position = Position.objects.create(name="P1")
+    post(client, f"/staff/911/desk/positions/{position.pk}/sign-in/")
+    post(client, "/staff/911/desk/state/", {"state": "ready"})
+    call = offer("welfare")
+    post(client, f"/staff/911/desk/calls/{call.pk}/answer/")
+    change = {"call_type": "WELFARE", "override": "on", "disciplines": ["police", "clinician"]}
+    refused = post(client, f"/staff/911/desk/calls/{call.pk}/triage/", change).content.decode()
+    assert "changing who goes needs a reason" in refused
+    done = post(
+        client,
+        f"/staff/911/desk/calls/{call.pk}/triage/",
+        {**change, "override_reason": "caller's son has a history of violence"},
+    ).content.decode()
+    call.refresh_from_db()
+    assert call.disciplines == ["police", "clinician"]
+    assert "changed by carl: caller&#x27;s son has a history of violence" in done
+    bad = post(
+        client, f"/staff/911/desk/calls/{call.pk}/triage/", {**change, "disciplines": ["navy"]}
+    )
+    assert "unknown discipline" in bad.content.decode()

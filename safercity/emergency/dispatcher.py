@@ -8,8 +8,10 @@ The board asks for news every second and gets 204 until something changed."""
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import wraps
 from typing import Any
 
 from django.http import HttpResponse, JsonResponse
@@ -159,78 +161,57 @@ def _posted(request: HtmxHttpRequest, name: str, model: Any) -> Any:
     return found
 
 
-@require_POST
-@role_required(*DISPATCH_ROLES)
-def send(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    incident = get_object_or_404(Incident, pk=pk)
-    return _act(
-        request,
-        lambda: dispatch(
-            actor=request.user, incident=incident, unit=_posted(request, "unit", Unit)
-        ),
+def _on(model: Any) -> Callable[[Callable[[HtmxHttpRequest, Any], object]], Any]:
+    """A dispatcher's button for one record of `model`: POST, a dispatch role."""
+
+    def build(action: Callable[[HtmxHttpRequest, Any], object]) -> Any:
+        @require_POST
+        @role_required(*DISPATCH_ROLES)
+        @wraps(action)
+        def view(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+            found = get_object_or_404(model, pk=pk)
+            return _act(request, lambda: action(request, found))
+
+        return view
+
+    return build
+
+
+@_on(Incident)
+def send(request: HtmxHttpRequest, incident: Incident) -> object:
+    unit = _posted(request, "unit", Unit)
+    return dispatch(actor=request.user, incident=incident, unit=unit)
+
+
+@_on(Assignment)
+def progress(request: HtmxHttpRequest, assignment: Assignment) -> object:
+    return unit_progress(
+        actor=request.user,
+        assignment=assignment,
+        status=request.POST.get("status", ""),
+        disposition=request.POST.get("disposition", ""),
     )
 
 
-@require_POST
-@role_required(*DISPATCH_ROLES)
-def progress(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    assignment = get_object_or_404(Assignment, pk=pk)
-    return _act(
-        request,
-        lambda: unit_progress(
-            actor=request.user,
-            assignment=assignment,
-            status=request.POST.get("status", ""),
-            disposition=request.POST.get("disposition", ""),
-        ),
-    )
+@_on(Assignment)
+def take_off(request: HtmxHttpRequest, assignment: Assignment) -> object:
+    reason = request.POST.get("reason", "")
+    return assignment_cancel(actor=request.user, assignment=assignment, reason=reason)
 
 
-@require_POST
-@role_required(*DISPATCH_ROLES)
-def take_off(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    assignment = get_object_or_404(Assignment, pk=pk)
-    return _act(
-        request,
-        lambda: assignment_cancel(
-            actor=request.user, assignment=assignment, reason=request.POST.get("reason", "")
-        ),
-    )
+@_on(Assignment)
+def reassign(request: HtmxHttpRequest, assignment: Assignment) -> object:
+    target = _posted(request, "incident", Incident)
+    return unit_reassign(actor=request.user, assignment=assignment, incident=target)
 
 
-@require_POST
-@role_required(*DISPATCH_ROLES)
-def reassign(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    assignment = get_object_or_404(Assignment, pk=pk)
-    return _act(
-        request,
-        lambda: unit_reassign(
-            actor=request.user,
-            assignment=assignment,
-            incident=_posted(request, "incident", Incident),
-        ),
-    )
+@_on(Incident)
+def cancel(request: HtmxHttpRequest, incident: Incident) -> object:
+    reason = request.POST.get("reason", "")
+    return incident_cancel(actor=request.user, incident=incident, reason=reason)
 
 
-@require_POST
-@role_required(*DISPATCH_ROLES)
-def cancel(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    incident = get_object_or_404(Incident, pk=pk)
-    return _act(
-        request,
-        lambda: incident_cancel(
-            actor=request.user, incident=incident, reason=request.POST.get("reason", "")
-        ),
-    )
-
-
-@require_POST
-@role_required(*DISPATCH_ROLES)
-def service(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    unit = get_object_or_404(Unit, pk=pk)
-    return _act(
-        request,
-        lambda: unit_availability(
-            actor=request.user, unit=unit, in_service=request.POST.get("in_service") == "1"
-        ),
-    )
+@_on(Unit)
+def service(request: HtmxHttpRequest, unit: Unit) -> object:
+    in_service = request.POST.get("in_service") == "1"
+    return unit_availability(actor=request.user, unit=unit, in_service=in_service)

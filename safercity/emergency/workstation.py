@@ -8,12 +8,15 @@ the call-taker may be typing in) only when the call itself changes or the call-t
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
+from functools import wraps
 from typing import Any
 
 from django.db.models import Q
 from django.http import HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -218,46 +221,46 @@ def set_state(request: HtmxHttpRequest) -> HttpResponse:
     )
 
 
-def _call(pk: int) -> Call:
-    return get_object_or_404(Call, pk=pk)
+CallAction = Callable[[HtmxHttpRequest, Call, Position], object]
 
 
-@require_POST
-@role_required(*DESK_ROLES)
-def answer(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    return _act(
-        request,
-        lambda: call_answer(actor=request.user, call=_call(pk), position=_mine_or_refuse(request)),
-    )
+def _on_call(action: CallAction) -> Callable[..., HttpResponseBase]:
+    """A desk button for a call: POST, a desk role, and the call-taker's own position."""
+
+    @require_POST
+    @role_required(*DESK_ROLES)
+    @wraps(action)
+    def view(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+        call = get_object_or_404(Call, pk=pk)
+        return _act(request, lambda: action(request, call, _mine_or_refuse(request)))
+
+    return view
 
 
-@require_POST
-@role_required(*DESK_ROLES)
-def release(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    return _act(
-        request,
-        lambda: call_release(actor=request.user, call=_call(pk), position=_mine_or_refuse(request)),
-    )
-
-
-@require_POST
-@role_required(*DESK_ROLES)
-def transfer(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    return _act(
-        request,
-        lambda: call_transfer(
-            actor=request.user,
-            call=_call(pk),
-            position=_mine_or_refuse(request),
-            to=request.POST.get("to", ""),
-        ),
-    )
-
-
-def _triage(request: HtmxHttpRequest, call: Call) -> None:
-    position = _mine_or_refuse(request)
+def _yours(call: Call, position: Position) -> None:
     if call.position_id != position.pk:
         raise DeskRefused("this is not your call")
+
+
+@_on_call
+def answer(request: HtmxHttpRequest, call: Call, position: Position) -> object:
+    return call_answer(actor=request.user, call=call, position=position)
+
+
+@_on_call
+def release(request: HtmxHttpRequest, call: Call, position: Position) -> object:
+    return call_release(actor=request.user, call=call, position=position)
+
+
+@_on_call
+def transfer(request: HtmxHttpRequest, call: Call, position: Position) -> object:
+    to = request.POST.get("to", "")
+    return call_transfer(actor=request.user, call=call, position=position, to=to)
+
+
+@_on_call
+def triage(request: HtmxHttpRequest, call: Call, position: Position) -> object:
+    _yours(call, position)
     if not request.POST.get("call_type"):
         raise DeskRefused("choose the call type")
     answers = Answers(**{name: request.POST.get(name) == "on" for name, _ in QUESTIONS})
@@ -268,7 +271,7 @@ def _triage(request: HtmxHttpRequest, call: Call) -> None:
         if unknown:
             raise DeskRefused(f"unknown discipline {sorted(unknown)[0]!r}")
         override = tuple(Discipline(d) for d in chosen)
-    call_triage(
+    return call_triage(
         actor=request.user,
         call=call,
         call_type=request.POST.get("call_type", ""),
@@ -279,20 +282,7 @@ def _triage(request: HtmxHttpRequest, call: Call) -> None:
     )
 
 
-@require_POST
-@role_required(*DESK_ROLES)
-def triage(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    return _act(request, lambda: _triage(request, _call(pk)))
-
-
-def _incident(request: HtmxHttpRequest, call: Call) -> None:
-    position = _mine_or_refuse(request)
-    if call.position_id != position.pk:
-        raise DeskRefused("this is not your call")
-    incident_from_call(actor=request.user, call=call)
-
-
-@require_POST
-@role_required(*DESK_ROLES)
-def incident(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    return _act(request, lambda: _incident(request, _call(pk)))
+@_on_call
+def incident(request: HtmxHttpRequest, call: Call, position: Position) -> object:
+    _yours(call, position)
+    return incident_from_call(actor=request.user, call=call)
