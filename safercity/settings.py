@@ -214,6 +214,9 @@ SAFERCITY_ALERT_S = env_int("SAFERCITY_ALERT_S", 15)
 # After a call, a position is in wrap-up this long before the router sends it the next one
 # (the call-taker can end it sooner by going ready).
 SAFERCITY_WRAP_UP_S = env_int("SAFERCITY_WRAP_UP_S", 15)
+# A call ringing this long at a position nobody answers goes to the next ready one (and that
+# position goes not ready, "missed a call").
+SAFERCITY_RING_S = env_int("SAFERCITY_RING_S", 20)
 # How often the worker moves the queue on by the clock (rollover, wrap-up, alerts).
 SAFERCITY_QUEUE_TICK_S = env_int("SAFERCITY_QUEUE_TICK_S", 2)
 # A call-taker's claim on a callback lapses after this long if they record nothing.

@@ -181,3 +181,32 @@ def test_the_partner_rollover_rule_sends_long_waits_when_no_one_is_free(settings
     Position.objects.update(state="signed_out")
     [rolled] = roll_over_long_waits(actor=ROUTER)
     assert rolled.call_id == "long" and rolled.transferred_to == settings.SAFERCITY_PARTNER_CENTER
+
+
+def test_a_call_nobody_answers_goes_to_the_next_ready_position(settings):
+    settings.SAFERCITY_RING_S = 20
+    seat("P1")
+    call = offer("ringing", 1)
+    assert call.position.name == "P1"
+    seat("P2")
+    Call.objects.filter(pk=call.pk).update(assigned_at=timezone.now() - timedelta(seconds=21))
+    result = queue_tick()
+    assert (result["moved"], result["assigned"]) == (1, 1)
+    call.refresh_from_db()
+    assert call.position.name == "P2"
+    missed = Position.objects.get(name="P1")
+    assert (missed.state, missed.state_reason) == ("not_ready", "missed a call")
+
+
+def test_going_not_ready_sends_a_ringing_call_on_at_once():
+    from safercity.emergency.services.desk import position_set_state
+
+    carl = make_user("carl", Role.CALL_TAKER)
+    seat("P1", staffed_by="carl")
+    call = offer("ringing", 1)
+    seat("P2")
+    routed = position_set_state(
+        actor=carl, position=Position.objects.get(name="P1"), state="not_ready", reason="break"
+    )
+    assert [(c.call_id, p.name) for c, p in routed] == [("ringing", "P2")]
+    assert Call.objects.get(pk=call.pk).position.name == "P2"

@@ -92,7 +92,8 @@ def _sign_out(actor: Actor, position: Position) -> None:
 def position_set_state(
     *, actor: Actor, position: Position, state: str, reason: str = ""
 ) -> list[tuple[Call, Position]]:
-    """Ready (the router may send a call at once: returned) or not ready with a reason."""
+    """Ready, or not ready with a reason (a call ringing here goes on to the next ready
+    position). Returns what the router assigned as a result."""
     position = Position.objects.select_for_update().get(pk=position.pk)
     _mine(actor, position)
     if position.state == Position.State.SIGNED_OUT:
@@ -113,9 +114,12 @@ def position_set_state(
         obj=position,
         detail={"state": state, "reason": reason},
     )
-    if state == Position.State.READY:
-        return _route(actor)
-    return []
+    if state == Position.State.NOT_READY:
+        # A caller ringing here goes back to the queue at once, to the next ready position.
+        Call.objects.filter(position=position, state=Call.State.WAITING).update(
+            position=None, assigned_at=None
+        )
+    return _route(actor)
 
 
 def _record(actor: Actor, call: Call, kind: str, **extra: object) -> Call:

@@ -191,14 +191,51 @@ def _alerts_raise(actor: Actor, now: datetime | None = None) -> list[QueueAlert]
 QUEUE_WORKER = SystemActor("911 queue")
 
 
+def _ring_no_answer(actor: Actor, now: datetime) -> list[Call]:
+    """A call left ringing past SAFERCITY_RING_S goes back to the queue, and the position
+    that did not answer goes not ready ("missed a call") until its call-taker says ready."""
+    limit = now - timedelta(seconds=settings.SAFERCITY_RING_S)
+    taken = []
+    with transaction.atomic():
+        ringing = Call.objects.select_for_update().filter(
+            state=Call.State.WAITING, position__isnull=False, assigned_at__lte=limit
+        )
+        for call in ringing.select_related("position"):
+            position = call.position
+            call.position, call.assigned_at = None, None
+            call.save(update_fields=["position", "assigned_at"])
+            if position is not None and position.state == Position.State.READY:
+                position.state, position.state_reason = Position.State.NOT_READY, MISSED
+                position.state_since = now
+                position.save(update_fields=["state", "state_reason", "state_since"])
+            audit_write(
+                actor=actor,
+                action="emergency.queue.ring_no_answer",
+                obj=call,
+                detail={"position": position.name if position else ""},
+            )
+            taken.append(call)
+    return taken
+
+
+MISSED = "missed a call"
+
+
 def queue_tick() -> dict[str, int]:
-    """What must happen with the clock, not an event: wrap-ups ending, backups joining after
-    rollover, the partner-center rule, and supervisor alerts."""
+    """What must happen with the clock, not an event: calls ringing unanswered too long moved
+    on, wrap-ups ending, backups joining after rollover, the partner-center rule, and
+    supervisor alerts."""
     now = timezone.now()
+    moved = _ring_no_answer(QUEUE_WORKER, now)
     assigned = _route(QUEUE_WORKER, now)
     rolled = _roll_over(QUEUE_WORKER, now)
     raised = _alerts_raise(QUEUE_WORKER, now)
-    return {"assigned": len(assigned), "rolled": len(rolled), "alerts": len(raised)}
+    return {
+        "moved": len(moved),
+        "assigned": len(assigned),
+        "rolled": len(rolled),
+        "alerts": len(raised),
+    }
 
 
 @requires(*ROUTING_ROLES)
