@@ -5,6 +5,7 @@ and creates the incident; a dispatcher sends the recommended units and walks the
 import json
 import re
 import urllib.request
+from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
@@ -29,10 +30,24 @@ def floor(settings):
     settings.SAFERCITY_WRAP_UP_S = 60
     make_user("carl", Role.CALL_TAKER)
     make_user("dina", Role.DISPATCHER)
+    make_user("cleo", Role.CLINICIAN)
+    make_user("sofia", Role.SUPERVISOR_911)
     Position.objects.create(name="P1")
     Unit.objects.create(call_sign="1A12", discipline="police", lat=38.630, lon=-90.200)
     Unit.objects.create(call_sign="3C31", discipline="police", lat=38.600, lon=-90.250)
     Unit.objects.create(call_sign="M7", discipline="ems", lat=38.64, lon=-90.26)
+
+
+@contextmanager
+def database_in_the_test_body():
+    """Playwright's event loop gives the test body its own database connection: close it
+    when done, or PostgreSQL cannot drop the test database."""
+    from django.db import connections
+
+    try:
+        yield
+    finally:
+        connections.close_all()
 
 
 def sign_in(page, live_server, username, path):
@@ -126,11 +141,12 @@ def test_a_call_is_taken_triaged_dispatched_and_cleared(live_server, floor, page
 
     from safercity.emergency.models import Incident
 
-    incident = Incident.objects.get()
-    assert (incident.status, incident.disposition) == ("closed", "transported to a hospital")
-    times = [(a.dispatched_at, a.en_route_at, a.on_scene_at, a.cleared_at) for a in
-             incident.assignments.all()]  # fmt: skip
-    assert all(None not in row and list(row) == sorted(row) for row in times)
+    with database_in_the_test_body():
+        incident = Incident.objects.get()
+        assert (incident.status, incident.disposition) == ("closed", "transported to a hospital")
+        times = [(a.dispatched_at, a.en_route_at, a.on_scene_at, a.cleared_at) for a in
+                 incident.assignments.all()]  # fmt: skip
+        assert all(None not in row and list(row) == sorted(row) for row in times)
 
 
 @pytest.fixture
@@ -163,9 +179,6 @@ def test_an_abandoned_calls_callback_is_claimed_and_closed(live_server, abandone
 def test_an_eligible_call_goes_to_a_crisis_counselor_and_its_outcome_is_recorded(
     live_server, floor, page
 ):
-    from safercity.core.roles import Role
-
-    make_user("cleo", Role.CLINICIAN)
     sign_in(page, live_server, "carl", "/staff/911/")
     page.get_by_role("button", name="Sign in to P1").click()
     page.get_by_role("button", name="Ready", exact=True).click()
@@ -196,9 +209,6 @@ def test_an_eligible_call_goes_to_a_crisis_counselor_and_its_outcome_is_recorded
 
 
 def test_a_supervisor_sets_up_positions_and_units(live_server, floor, page):
-    from safercity.core.roles import Role
-
-    make_user("sofia", Role.SUPERVISOR_911)
     sign_in(page, live_server, "sofia", "/staff/911/setup/")
     page.get_by_label("New position's name").fill("P2")
     page.get_by_label("New position's languages").fill("es, vi")
@@ -226,6 +236,7 @@ def test_a_supervisor_sets_up_positions_and_units(live_server, floor, page):
 
     from safercity.emergency.models import Position, Unit
 
-    assert Position.objects.get(name="P2").languages == ["es", "vi"]
-    team = Unit.objects.get(call_sign="1C10")
-    assert (team.discipline, team.co_responder, team.status) == ("clinician", True, "available")
+    with database_in_the_test_body():
+        assert Position.objects.get(name="P2").languages == ["es", "vi"]
+        team = Unit.objects.get(call_sign="1C10")
+        assert (team.discipline, team.co_responder, team.status) == ("clinician", True, "available")
