@@ -220,3 +220,22 @@ def test_plans_finished_a_month_ago_are_pruned_and_recent_ones_kept():
     assert plans_prune.call() == 1
     assert set(PlanJob.objects.values_list("pk", flat=True)) == {recent.pk, waiting.pk}
     assert old.pk not in set(PlanJob.objects.values_list("pk", flat=True))
+
+
+def test_handle_time_is_the_answered_calls_own():
+    """Abandoned calls (handle 0) were never handled: averaging them in would staff too few."""
+    text = "arrived_at,handle_s,wait_s,abandoned\n" + "\n".join(
+        [
+            "2026-01-05T08:00:00,180,5,no",
+            "2026-01-05T08:01:00,200,8,no",
+            "2026-01-05T08:02:00,0,40,yes",
+            "2026-01-05T08:03:00,0,30,yes",
+        ]
+    )
+    history = read_call_history(text, CHICAGO)
+    assert history.mean_handle_s == 190
+    assert history.patience_s() == pytest.approx((5 + 8 + 40 + 30) / 2)
+    without_outcomes = read_call_history(
+        "arrived_at,handle_s\n2026-01-05T08:00:00,180\n2026-01-05T08:02:00,0\n", CHICAGO
+    )
+    assert without_outcomes.mean_handle_s == 180, "a zero handle time with no outcome: unanswered"

@@ -1,7 +1,9 @@
 """Read a call history CSV: one row per call, `arrived_at` and `handle_s` (seconds).
 
 Optional: `wait_s` and `abandoned` (0/1 or yes/no), which let the callers' patience be
-estimated. Times without an offset are taken as the city's local time. Every row that
+estimated. The handle time is averaged over answered calls only: a caller who hung up while
+waiting was never handled (their handle time, usually 0, would pull the average down and the
+plan would staff too few). Times without an offset are taken as the city's local time. Every row that
 cannot be used is reported with its reason; nothing is silently dropped.
 """
 
@@ -27,13 +29,21 @@ class RejectedRow:
 class CallHistory:
     arrivals: list[datetime] = field(default_factory=list)  # local, timezone-aware
     handle_s: list[float] = field(default_factory=list)
+    # Whether each call was handled: not abandoned, or (with no outcome column) a handle time.
+    handled: list[bool] = field(default_factory=list)
     waits_s: list[float] = field(default_factory=list)  # only where both wait and outcome known
     abandoned: list[bool] = field(default_factory=list)
     rejected: list[RejectedRow] = field(default_factory=list)
 
     @property
+    def answered_handles(self) -> list[float]:
+        return [h for h, handled in zip(self.handle_s, self.handled, strict=True) if handled]
+
+    @property
     def mean_handle_s(self) -> float:
-        return sum(self.handle_s) / len(self.handle_s) if self.handle_s else 0.0
+        """Mean handle time of the answered calls (abandoned ones were never handled)."""
+        handles = self.answered_handles
+        return sum(handles) / len(handles) if handles else 0.0
 
     def patience_s(self) -> float | None:
         """Mean patience, assuming it is exponential: hang-ups / total time spent waiting
@@ -85,6 +95,8 @@ def read_call_history(data: str | bytes, zone: ZoneInfo) -> CallHistory:
             continue
         history.arrivals.append(arrived.astimezone(zone))
         history.handle_s.append(handle)
+        known = "abandoned" in row and bool(outcome)
+        history.handled.append(outcome in FALSE if known else handle > 0)
         if wait is not None and "abandoned" in row:
             history.waits_s.append(wait)
             history.abandoned.append(outcome in TRUE)

@@ -43,7 +43,10 @@ def plan_from_csv(
         raise ValueError(f"the file covers {counted.days} days; a plan needs at least {MIN_DAYS}")
     handle = aht_s or history.mean_handle_s
     if handle <= 0:
-        raise ValueError("the average handle time must be more than zero")
+        raise ValueError(
+            "the average handle time must be more than zero: the file has no answered call "
+            "with a handle time"
+        )
     if patience_s:
         patience, note = patience_s, "as given"
     elif (estimated := history.patience_s()) is not None:
