@@ -3,8 +3,8 @@
 Optional: `wait_s` and `abandoned` (0/1 or yes/no), which let the callers' patience be
 estimated. The handle time is averaged over answered calls only: a caller who hung up while
 waiting was never handled (their handle time, usually 0, would pull the average down and the
-plan would staff too few). Times without an offset are taken as the city's local time. Every row that
-cannot be used is reported with its reason; nothing is silently dropped.
+plan would staff too few). Times without an offset are taken as the city's local time. Every
+row that cannot be used is reported with its reason; nothing is silently dropped.
 """
 
 from __future__ import annotations
