@@ -143,6 +143,11 @@ USE_TZ = True
 # The city's own zone: every timestamp is stored in UTC and shown in this zone.
 TIME_ZONE = env_str("SAFERCITY_TIME_ZONE", "America/Chicago")
 SAFERCITY_CITY_NAME = env_str("SAFERCITY_CITY_NAME", "St. Louis")
+# Where the city is when no outline or neighborhoods are loaded (west, south, east, north):
+# importers refuse coordinates outside (St. Louis, with a little margin).
+SAFERCITY_CITY_BOUNDS = tuple(
+    float(v) for v in env_list("SAFERCITY_CITY_BOUNDS", ["-90.33", "38.53", "-90.16", "38.78"])
+)
 
 STATIC_URL = "static/"
 STATIC_ROOT = Path(env_str("SAFERCITY_STATIC_ROOT", str(VAR_DIR / "static")))

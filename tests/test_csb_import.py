@@ -47,7 +47,7 @@ def test_requests_are_imported_with_their_real_times_status_and_place(january, c
     assert len(report.rejected) == 34
     reasons = [r.reason for r in report.rejected]
     assert sum("repeats line" in r for r in reasons) == 12
-    assert sum("other values" in r for r in reasons) == 10
+    assert sum("has the request id of line" in r for r in reasons) == 10
     assert sum("no location" in r for r in reasons) == 12
     first = ServiceRequest.objects.get(external_id="1049265")
     assert first.requested_datetime.isoformat() == "2018-01-01T06:48:30+00:00"  # 00:48 in St. Louis

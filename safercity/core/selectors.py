@@ -6,6 +6,8 @@ import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from django.conf import settings
+from shapely import Point, unary_union
 from shapely.geometry.base import BaseGeometry
 
 from safercity.core import geo
@@ -72,3 +74,26 @@ def city_index() -> CityIndex:
 
 def neighborhoods_public() -> list[Neighborhood]:
     return list(Neighborhood.objects.defer("geometry").order_by("number"))
+
+
+def city_area() -> BaseGeometry | None:
+    """Where the city is, to tell a plausible point from a wrong one: the city's outline if it
+    was imported, else its neighborhoods together; None when neither is loaded."""
+    city = City.objects.filter(name=settings.SAFERCITY_CITY_NAME).first()
+    if city is not None and city.geometry:
+        return geo.from_geojson(city.geometry)
+    shapes = [geo.from_geojson(g) for g in Neighborhood.objects.values_list("geometry", flat=True)]
+    return unary_union(shapes).buffer(0) if shapes else None
+
+
+def in_city(lat: float, lon: float, area: BaseGeometry | None, margin_m: float = 500) -> bool:
+    """Inside the city (with a margin for points on its edge); without a loaded outline, inside
+    the configured bounds (SAFERCITY_CITY_BOUNDS: west, south, east, north)."""
+    if area is None:
+        west, south, east, north = settings.SAFERCITY_CITY_BOUNDS
+        return west <= lon <= east and south <= lat <= north
+    point = Point(lon, lat)
+    if area.contains(point):
+        return True
+    nearest = area.boundary.interpolate(area.boundary.project(point))
+    return geo.distance_m(lat, lon, nearest.y, nearest.x) <= margin_m

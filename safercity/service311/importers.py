@@ -18,12 +18,14 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.utils.text import slugify
+from shapely.geometry.base import BaseGeometry
 
 from safercity.core import geo
 from safercity.core.actors import Actor
 from safercity.core.importing import dry_run_or_commit
 from safercity.core.permissions import requires
 from safercity.core.roles import Role
+from safercity.core.selectors import city_area, in_city
 from safercity.core.tabular import FileRefused, Row, Table, read_table
 from safercity.core.textfiles import read_text_any
 from safercity.service311.models import ServiceRequest
@@ -69,6 +71,8 @@ class ImportReport:
     updated: int = 0
     unchanged: int = 0
     rejected: list[RejectedRow] = field(default_factory=list)
+    # Rows imported with a correction the file's own values required, and why.
+    noted: list[RejectedRow] = field(default_factory=list)
     catalog: dict[str, int] = field(default_factory=dict)
     encoding: str = ""
 
@@ -174,21 +178,51 @@ def _location(row: Row) -> tuple[float | None, float | None]:
     return float(lat[0]), float(lon[0])
 
 
-def _signature(row: Row) -> tuple[str, ...]:
-    return tuple(row.values.get(k) or "" for k in sorted(row.values))
+def _differing(first: Row, again: Row) -> list[str]:
+    """The columns (as the file names them, upper-case) whose values differ."""
+    names = sorted(set(first.values) | set(again.values))
+    return [
+        name.upper()
+        for name in names
+        if (first.values.get(name) or "").strip() != (again.values.get(name) or "").strip()
+    ]
 
 
-def _request(row: Row, zone: ZoneInfo) -> ImportedRequest:
-    """What one row says, checked; ValueError with the reason otherwise."""
+def _request(
+    row: Row, zone: ZoneInfo, area: BaseGeometry | None, notes: list[RejectedRow]
+) -> ImportedRequest:
+    """What one row says, checked; ValueError with the reason otherwise. A correction the
+    row's own values require (a closed request still marked open, a point outside the city
+    with an address to go by) is made and noted."""
     opened = moment(_get(row, "datetimeinit"), zone)
     if opened is None:
         raise ValueError("no opening time (DATETIMEINIT)")
     status, note = _status(row)
     lat, lon = _location(row)
     address = _get(row, "probaddress")
+    if lat is not None and lon is not None and not in_city(lat, lon, area):
+        where = f"SRX/SRY {_get(row, 'srx')}, {_get(row, 'sry')} fall outside the city"
+        if not address:
+            raise ValueError(f"{where}, and there is no address")
+        notes.append(RejectedRow(row.line, f"{where}: kept with its address only"))
+        lat = lon = None
     if lat is None and not address:
         raise ValueError("no location: neither SRX/SRY nor an address")
     closed = moment(_get(row, "datetimeclosed") or _get(row, "datecancelled"), zone)
+    if closed is not None and closed < opened:
+        days = (opened - closed).total_seconds() / 86400
+        raise ValueError(
+            f"closed {closed:%Y-%m-%d %H:%M} before it was opened {opened:%Y-%m-%d %H:%M} "
+            f"({days:.1f} days earlier)"
+        )
+    if closed is not None and status == ServiceRequest.Status.OPEN:
+        notes.append(
+            RejectedRow(
+                row.line,
+                f"status {_get(row, 'status')} but closed on {closed:%Y-%m-%d}: imported as closed",
+            )
+        )
+        status, note = ServiceRequest.Status.CLOSED, ""
     return ImportedRequest(
         line=row.line,
         external_id=_get(row, "requestid"),
@@ -223,6 +257,7 @@ def import_csb(
     report = ImportReport(encoding=table.encoding)
     report.rejected = [RejectedRow(r.line, r.reason) for r in table.rejected]
     items: list[ImportedRequest] = []
+    area = city_area()
     kept: list[Row] = []
     first_seen: dict[str, Row] = {}
     for row in table.rows:
@@ -232,15 +267,18 @@ def import_csb(
             continue
         if request_id in first_seen:
             earlier = first_seen[request_id]
-            same = _signature(earlier) == _signature(row)
-            reason = "repeats" if same else "has the same request id as, but other values than,"
-            report.rejected.append(
-                RejectedRow(row.line, f"{reason} line {earlier.line}; kept the first")
+            differ = _differing(earlier, row)
+            reason = (
+                f"repeats line {earlier.line}"
+                if not differ
+                else f"has the request id of line {earlier.line} but other "
+                f"{', '.join(differ)}"
             )
+            report.rejected.append(RejectedRow(row.line, f"{reason}; kept the first"))
             continue
         first_seen[request_id] = row
         try:
-            items.append(_request(row, zone))
+            items.append(_request(row, zone, area, report.noted))
         except ValueError as error:
             report.rejected.append(RejectedRow(row.line, str(error)))
             continue
@@ -261,4 +299,5 @@ def import_csb(
             report.unchanged = outcome.unchanged
             report.rejected += [RejectedRow(line, reason) for line, reason in outcome.rejected]
     report.rejected.sort(key=lambda r: r.line)
+    report.noted.sort(key=lambda r: r.line)
     return report

@@ -56,6 +56,8 @@ class Command(BaseCommand):
                 continue
             for row in report.rejected:
                 self.stderr.write(f"{path.name}: rejected line {row.line}: {row.reason}")
+            for row in report.noted:
+                self.stdout.write(f"{path.name}: corrected line {row.line}: {row.reason}")
             catalog = report.catalog
             would = "would be " if options["dry_run"] else ""
             self.stdout.write(
