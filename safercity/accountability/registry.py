@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.apps import apps
 
@@ -25,6 +26,17 @@ class Figure:
 Provider = Callable[[], list[Figure]]
 _providers: dict[int, list[Provider]] = {}
 _pages: dict[int, str] = {}
+# The crime app tells the homicide goal this year's count so far: (target a year) -> JSON.
+SoFarProvider = Callable[[int], dict[str, Any] | None]
+_so_far: list[SoFarProvider] = []
+
+
+def register_homicides_so_far(provider: SoFarProvider) -> None:
+    _so_far[:] = [provider]
+
+
+def homicides_so_far(target: int) -> dict[str, Any] | None:
+    return _so_far[0](target) if _so_far else None
 
 
 def register(commitment: int, provider: Provider) -> None:

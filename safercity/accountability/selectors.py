@@ -7,14 +7,31 @@ from typing import Any
 
 from safercity.accountability.commitments import HOMICIDE_BASELINE_KEY, HOMICIDE_REDUCTION
 from safercity.accountability.models import Parameter
-from safercity.accountability.registry import Figure, ScorecardRow, scorecard
+from safercity.accountability.registry import (
+    Figure,
+    ScorecardRow,
+    homicides_so_far,
+    scorecard,
+)
 from safercity.core.rollups import rollup, rollup_read
+
+
+@dataclass(frozen=True)
+class SoFar:
+    """This year's homicides so far, as the scorecard shows them."""
+
+    year: int
+    through: date
+    count: int
+    last_year: int | None
+    pace: int  # at most this many by now, to stay within the target for the year
 
 
 @dataclass(frozen=True)
 class HomicideGoal:
     baseline: Parameter | Baseline
     target: int  # homicides a year at the end of the term
+    so_far: SoFar | None = None
 
 
 def homicide_goal() -> HomicideGoal | None:
@@ -49,13 +66,17 @@ def goal_data() -> dict[str, Any] | None:
     goal = homicide_goal()
     if goal is None:
         return None
-    return {
+    data: dict[str, Any] = {
         "value": str(goal.baseline.value),
         "as_of": goal.baseline.as_of.isoformat(),
         "source": goal.baseline.source,
         "source_url": goal.baseline.source_url,
         "target": goal.target,
     }
+    so_far = homicides_so_far(goal.target)
+    if so_far is not None:
+        data["so_far"] = so_far
+    return data
 
 
 def goal_from(saved: dict[str, Any] | None) -> HomicideGoal | None:
@@ -67,7 +88,16 @@ def goal_from(saved: dict[str, Any] | None) -> HomicideGoal | None:
         source=saved["source"],
         source_url=saved["source_url"],
     )
-    return HomicideGoal(baseline=baseline, target=saved["target"])
+    so_far = saved.get("so_far")
+    return HomicideGoal(
+        baseline=baseline,
+        target=saved["target"],
+        so_far=(
+            SoFar(**(so_far | {"through": date.fromisoformat(so_far["through"])}))
+            if so_far
+            else None
+        ),
+    )
 
 
 @rollup("scorecard")

@@ -15,3 +15,8 @@ class CrimeConfig(AppConfig):
 
         periodic("rollup:crime", timedelta(minutes=15), refresh_rollup, "crime:dashboard")
         del rollups
+
+        from safercity.accountability.registry import register_homicides_so_far
+        from safercity.crime.selectors import so_far_for_the_scorecard
+
+        register_homicides_so_far(so_far_for_the_scorecard)

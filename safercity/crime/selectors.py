@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -31,3 +32,62 @@ def homicides_by_year() -> dict[int, int]:
 
 def homicides_by_month() -> dict[date, int]:
     return _homicides(TruncMonth("coded_month"))
+
+
+@dataclass(frozen=True)
+class YearToDate:
+    """This year's homicides so far, against the same months of last year: a partial year is
+    only ever compared with the same months, never with a whole year."""
+
+    year: int
+    through: date  # the last month loaded
+    count: int
+    last_year: int | None  # the same months a year before (None when not loaded)
+
+    @property
+    def months(self) -> int:
+        return self.through.month
+
+    @property
+    def partial(self) -> bool:
+        return self.through.month < 12
+
+    def pace(self, target_a_year: int) -> int:
+        """At most this many by now, to stay within the target for the whole year."""
+        return round(target_a_year * self.months / 12)
+
+
+def homicides_year_to_date() -> YearToDate | None:
+    """The latest year loaded, through its last loaded month."""
+    series = homicides_by_month()
+    if not series:
+        return None
+    through = max(series)
+    months = [date(through.year, m, 1) for m in range(1, through.month + 1)]
+    before = [date(through.year - 1, m, 1) for m in range(1, through.month + 1)]
+    loaded_before = any(m in series for m in before)
+    return YearToDate(
+        year=through.year,
+        through=through,
+        count=sum(series.get(m, 0) for m in months),
+        last_year=sum(series.get(m, 0) for m in before) if loaded_before else None,
+    )
+
+
+def months_loaded(year: int) -> int:
+    """How many months of `year` have records (a year with fewer than 12 is partial)."""
+    return sum(1 for month in homicides_by_month() if month.year == year)
+
+
+def so_far_for_the_scorecard(target: int) -> dict[str, Any] | None:
+    """What the scorecard's homicide goal shows of this year (see accountability.registry)."""
+    found = homicides_year_to_date()
+    if found is None:
+        return None
+    return {
+        "year": found.year,
+        "through": found.through.isoformat(),
+        "count": found.count,
+        "last_year": found.last_year,
+        "pace": found.pace(target),
+    }

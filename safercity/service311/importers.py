@@ -271,8 +271,7 @@ def import_csb(
             reason = (
                 f"repeats line {earlier.line}"
                 if not differ
-                else f"has the request id of line {earlier.line} but other "
-                f"{', '.join(differ)}"
+                else f"has the request id of line {earlier.line} but other {', '.join(differ)}"
             )
             report.rejected.append(RejectedRow(row.line, f"{reason}; kept the first"))
             continue

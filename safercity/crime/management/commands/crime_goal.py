@@ -11,7 +11,12 @@ from django.core.management.base import BaseCommand, CommandError
 from safercity.accountability.selectors import homicide_goal
 from safercity.core.textfiles import read_text_any
 from safercity.crime.engine.its import interrupted_time_series
-from safercity.crime.selectors import homicides_by_month, homicides_by_year
+from safercity.crime.selectors import (
+    YearToDate,
+    homicides_by_month,
+    homicides_by_year,
+    homicides_year_to_date,
+)
 
 
 def month(text: str) -> date:
@@ -36,11 +41,24 @@ def read_comparison(path: Path) -> dict[date, float]:
     return values
 
 
+def _through(so_far: YearToDate) -> str:
+    return f"January to {so_far.through:%B}" if so_far.months > 1 else "January"
+
+
 class Command(BaseCommand):
     help = (
         "The homicide goal: yearly counts against the sourced 2020 baseline and the -30% target, "
         "and an interrupted-time-series estimate of the change since a month you name."
     )
+
+    def _partial(self, so_far: YearToDate, target: int | None) -> str:
+        """A partial year is compared with the same months, never with a whole year's target."""
+        text = f"{so_far.year} ({_through(so_far)} only): {so_far.count}"
+        if so_far.last_year is not None:
+            text += f"; the same months of {so_far.year - 1}: {so_far.last_year}"
+        if target is not None:
+            text += f"; on pace for the target: at most {so_far.pace(target)} by now"
+        return text
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("--intervention", type=month, help="YYYY-MM the change began")
@@ -53,7 +71,11 @@ class Command(BaseCommand):
                 f"baseline {goal.baseline.value:.0f} ({goal.baseline.source}); "
                 f"target {goal.target} a year"
             )
+        so_far = homicides_year_to_date()
         for year, count in homicides_by_year().items():
+            if so_far and year == so_far.year and so_far.partial:
+                self.stdout.write(self._partial(so_far, goal.target if goal else None))
+                continue
             against = f" ({count - goal.target:+d} against the target)" if goal else ""
             self.stdout.write(f"{year}: {count}{against}")
         if not options["intervention"]:

@@ -1,0 +1,56 @@
+"""A partial year is compared with the same months, never with a whole year (issue 14)."""
+
+from datetime import date
+
+import pytest
+from django.core.management import call_command
+
+from safercity.core.rollups import rollup_refresh
+from safercity.crime.models import CrimeRecord
+from safercity.crime.selectors import homicides_year_to_date
+
+pytestmark = pytest.mark.django_db
+
+
+def homicides(month, count):
+    CrimeRecord.objects.bulk_create(
+        CrimeRecord(
+            source_key=f"{month:%Y%m}", source_line=n, coded_month=month, count=1,
+            ucr_code=10000, ucr_class=1, district_plan="2014",
+        )
+        for n in range(count)
+    )  # fmt: skip
+
+
+@pytest.fixture
+def four_months_of_2026():
+    for m in range(1, 13):
+        homicides(date(2025, m, 1), 15)
+    for m, count in zip(range(1, 5), (9, 7, 8, 7), strict=True):
+        homicides(date(2026, m, 1), count)
+
+
+def test_the_year_so_far_is_set_against_the_same_months_and_the_pace(four_months_of_2026):
+    so_far = homicides_year_to_date()
+    assert (so_far.year, so_far.through, so_far.count, so_far.last_year) == (
+        2026, date(2026, 4, 1), 31, 60,
+    )  # fmt: skip
+    assert so_far.partial and so_far.pace(184) == 61
+
+
+def test_crime_goal_says_a_partial_year_is_partial(four_months_of_2026, capsys):
+    call_command("crime_goal")
+    out = capsys.readouterr().out
+    assert "2025: 180 (-4 against the target)" in out
+    assert "2026 (January to April only): 31; the same months of 2025: 60; " in out
+    assert "on pace for the target: at most 61 by now" in out
+    assert "2026: 31 (" not in out, "a partial year is never set against a whole year's target"
+
+
+def test_the_scorecard_shows_this_years_count_so_far(four_months_of_2026, client):
+    rollup_refresh("scorecard")
+    page = client.get("/").content.decode()
+    assert 'data-testid="homicide-so-far">31<' in page
+    assert "2026 so far (January to April)" in page
+    assert 'data-testid="homicide-last-year">60<' in page
+    assert "at most 61 by now" in page and 'href="/crime/"' in page
