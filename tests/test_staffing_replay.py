@@ -87,3 +87,37 @@ def test_the_replay_command_prints_observed_and_simulated_side_by_side(capsys):
     assert lines[1].startswith("observed") and "32.5%" in lines[1]
     assert len(lines) == 2 + 4
     assert err.count("not replayed") == 138
+
+
+def test_a_compressed_multi_day_trace_is_replayed_one_day_at_a_time(tmp_path, capsys):
+    """Two days are two replays, each on its own clock, and the error is averaged per day."""
+    import gzip
+
+    from django.core.management import call_command
+
+    text = shared_data("callcenter", "anonbank_calls_one_day.csv").read_text()
+    header, *rows = text.splitlines()
+    second = [row.replace("2010-08-01", "2010-08-02") for row in rows]
+    trace = tmp_path / "two-days.csv.gz"
+    trace.write_bytes(gzip.compress("\n".join([header, *rows, *second]).encode()))
+    call_command("staffing", "replay", str(trace), "--seeds", "1")
+    out = capsys.readouterr().out
+    assert "2010-08-01: " in out and "2010-08-02: " in out
+    assert out.count("observed") == 2 and out.count("32.5%") >= 2, "each day as it happened"
+    assert "mean absolute error per day over 2 days:" in out
+    call_command("staffing", "replay", str(trace), "--seeds", "1", "--day", "2010-08-02")
+    one = capsys.readouterr().out
+    assert one.count("observed") == 1 and "mean absolute error" not in one
+
+
+def test_a_broken_or_unknown_trace_is_refused_plainly(tmp_path):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    broken = tmp_path / "cut.csv.gz"
+    broken.write_bytes(b"\x1f\x8b\x08\x00broken")
+    with pytest.raises(CommandError, match="a broken gzip file"):
+        call_command("staffing", "replay", str(broken))
+    trace = shared_data("callcenter", "anonbank_calls_one_day.csv")
+    with pytest.raises(CommandError, match="no calls on 2011-01-01"):
+        call_command("staffing", "replay", str(trace), "--day", "2011-01-01")

@@ -32,11 +32,18 @@ def read_anonbank(data: str | bytes) -> tuple[list[ObservedCall], list[RejectedR
                 raise ValueError("hung up in the voice menu, before reaching the queue")
             if outcome == "AGENT":
                 start = _seconds(row["q_start"]) if queued else _seconds(row["ser_start"])
+                day = row.get("date", "").strip()
                 calls.append(
-                    ObservedCall(start, queued, False, float(row["ser_time"]), row["server"])
+                    ObservedCall(
+                        start, queued, False, float(row["ser_time"]), row["server"], day=day
+                    )
                 )
             elif outcome == "HANG":
-                calls.append(ObservedCall(_seconds(row["q_start"]), queued, True))
+                calls.append(
+                    ObservedCall(
+                        _seconds(row["q_start"]), queued, True, day=row.get("date", "").strip()
+                    )
+                )
             else:
                 raise ValueError(f"unknown outcome {outcome!r}")
         except (KeyError, ValueError) as error:

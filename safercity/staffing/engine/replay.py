@@ -27,6 +27,7 @@ class ObservedCall:
     abandoned: bool
     handle_s: float = math.nan  # for answered calls
     agent: str = ""
+    day: str = ""  # the trace's date: a multi-day trace is replayed one day at a time
 
 
 @dataclass(frozen=True)
@@ -161,3 +162,11 @@ def replay_inputs(
         raise ValueError(f"staffing_rule must be one of {sorted(STAFFING_RULES)}")
     agents = STAFFING_RULES[staffing_rule](ordered, interval_s).astype(np.int64)
     return stream, Staffing(interval_s, agents)
+
+
+def by_day(calls: Sequence[ObservedCall]) -> dict[str, list[ObservedCall]]:
+    """A trace's calls per day, in date order (arrival times are seconds into that day)."""
+    days: dict[str, list[ObservedCall]] = {}
+    for call in calls:
+        days.setdefault(call.day, []).append(call)
+    return dict(sorted(days.items()))

@@ -9,10 +9,12 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from rich.progress import Progress
 
+from safercity.core.textfiles import read_bytes_maybe_gzip
 from safercity.staffing.anonbank import read_anonbank
 from safercity.staffing.engine.replay import (
     STAFFING_RULES,
     average_outcomes,
+    by_day,
     observed_outcomes,
     replay_inputs,
     simulated_outcomes,
@@ -40,39 +42,73 @@ class Command(BaseCommand):
         replay = actions.add_parser(
             "replay", help="replay a real day through the simulator and compare"
         )
-        replay.add_argument("trace", type=Path, help="Anonymous Bank format call trace (CSV)")
+        replay.add_argument(
+            "trace", type=Path, help="Anonymous Bank format call trace (CSV, or CSV.gz)"
+        )
         replay.add_argument("--seeds", type=int, default=3, help="replays per staffing rule")
+        replay.add_argument("--day", help="replay only this date of the trace (YYYY-MM-DD)")
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "replay":
-            self.replay(options["trace"], options["seeds"])
+            self.replay(options["trace"], options["seeds"], options["day"])
         else:
             self.plan(**options)
 
-    def replay(self, path: Path, seeds: int) -> None:
+    def replay(self, path: Path, seeds: int, day: str | None = None) -> None:
+        """Each day of the trace replayed on its own (a month is thirty days, not one piled
+        onto a single clock), then how far each staffing rule was off, on average, per day."""
         if not path.exists():
             raise CommandError(f"{path} does not exist")
         try:
-            calls, rejected = read_anonbank(path.read_bytes())
+            calls, rejected = read_anonbank(read_bytes_maybe_gzip(path))
         except ValueError as error:
             raise CommandError(f"{path.name}: {error}") from None
-        if not calls:
-            raise CommandError("the trace has no calls that reached the queue")
         for row in rejected:
             self.stderr.write(f"not replayed, line {row.line}: {row.reason}")
-        rows = [("observed", observed_outcomes(calls))]
-        for rule in STAFFING_RULES:
-            runs = [
-                simulated_outcomes(simulate(*replay_inputs(calls, staffing_rule=rule, seed=seed)))
-                for seed in range(1, seeds + 1)
-            ]
-            rows.append((f"simulated, {rule}", average_outcomes(runs)))
-        self.stdout.write(f"{'':38} {'hung up':>8} {'mean wait':>10} {'in 20 s':>8} {'in 60 s':>8}")
-        for label, outcome in rows:
-            self.stdout.write(
-                f"{label:38} {outcome.abandonment:8.1%} {outcome.mean_wait_answered_s:9.0f}s "
-                f"{outcome.answered_within[20]:8.1%} {outcome.answered_within[60]:8.1%}"
-            )
+        days = by_day(calls)
+        if day is not None:
+            if day not in days:
+                raise CommandError(f"the trace has no calls on {day} (it has {', '.join(days)})")
+            days = {day: days[day]}
+        if not days:
+            raise CommandError("the trace has no calls that reached the queue")
+        errors: dict[str, list[tuple[float, float]]] = {str(r): [] for r in STAFFING_RULES}
+        header = f"{'':38} {'hung up':>8} {'mean wait':>10} {'in 20 s':>8} {'in 60 s':>8}"
+        for name, todays in days.items():
+            if len(days) > 1:
+                self.stdout.write(f"{name or '(no date)'}: {len(todays):,} calls")
+            observed = observed_outcomes(todays)
+            rows = [("observed", observed)]
+            for rule in STAFFING_RULES:
+                runs = [
+                    simulated_outcomes(
+                        simulate(*replay_inputs(todays, staffing_rule=rule, seed=seed))
+                    )
+                    for seed in range(1, seeds + 1)
+                ]
+                simulated = average_outcomes(runs)
+                rows.append((f"simulated, {rule}", simulated))
+                errors[str(rule)].append(
+                    (
+                        abs(simulated.abandonment - observed.abandonment),
+                        abs(simulated.answered_within[20] - observed.answered_within[20]),
+                    )
+                )
+            self.stdout.write(header)
+            for label, outcome in rows:
+                self.stdout.write(
+                    f"{label:38} {outcome.abandonment:8.1%} {outcome.mean_wait_answered_s:9.0f}s "
+                    f"{outcome.answered_within[20]:8.1%} {outcome.answered_within[60]:8.1%}"
+                )
+        if len(days) > 1:
+            self.stdout.write(f"mean absolute error per day over {len(days)} days:")
+            for rule, found in errors.items():
+                hung_up = sum(e[0] for e in found) / len(found)
+                within = sum(e[1] for e in found) / len(found)
+                self.stdout.write(
+                    f"  {rule:36} hung up {hung_up * 100:4.1f} points, "
+                    f"in 20 s {within * 100:4.1f} points"
+                )
 
     def plan(self, **options: Any) -> None:
         path: Path = options["calls"]
@@ -86,7 +122,7 @@ class Command(BaseCommand):
 
             try:
                 outcome = plan_from_csv(
-                    path.read_bytes(),
+                    read_bytes_maybe_gzip(path),
                     aht_s=options["aht"],
                     patience_s=options["patience"],
                     shrinkage=options["shrinkage"],
