@@ -54,3 +54,11 @@ def test_the_scorecard_shows_this_years_count_so_far(four_months_of_2026, client
     assert "2026 so far (January to April)" in page
     assert 'data-testid="homicide-last-year">60<' in page
     assert "at most 61 by now" in page and 'href="/crime/"' in page
+
+
+def test_the_chart_marks_a_partial_year_and_shows_the_fair_comparison(four_months_of_2026):
+    from safercity.crime.rollups import homicide_chart
+
+    chart = str(homicide_chart())
+    assert "2026 (4 months)" in chart and "part of the year" in chart
+    assert "2025 (" not in chart, "a whole year is labelled plainly"

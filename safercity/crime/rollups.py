@@ -3,6 +3,7 @@ homicide chart and the CompStat tables (suppressed) for the latest month coded."
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date, timedelta
 from typing import Any
 
@@ -16,7 +17,16 @@ from safercity.core.rollups import rollup
 from safercity.crime.compstat import compstat
 from safercity.crime.models import CrimeRecord
 from safercity.crime.publish import GROUPS
-from safercity.crime.selectors import homicides_by_year
+from safercity.crime.selectors import (
+    homicides_by_month,
+    homicides_by_year,
+    homicides_year_to_date,
+)
+
+
+def _year_label(year: int, months: int) -> str:
+    """A year with records for fewer than twelve months says so on the chart."""
+    return str(year) if months >= 12 else f"{year} ({months} months)"
 
 
 def homicide_chart() -> Any:
@@ -24,16 +34,57 @@ def homicide_chart() -> Any:
     goal = homicide_goal()
     if not years:
         return None
+    months = Counter(month.year for month in homicides_by_month())
+    values = [
+        {
+            "year": _year_label(y, months[y]),
+            "homicides": n,
+            "kind": "whole year" if months[y] >= 12 else "part of the year",
+        }
+        for y, n in years.items()
+    ]
     layers: list[dict[str, Any]] = [
         {
-            "data": {"values": [{"year": str(y), "homicides": n} for y, n in years.items()]},
-            "mark": {"type": "bar", "color": "#0b5cad"},
+            "data": {"values": values},
+            "mark": {"type": "bar"},
             "encoding": {
-                "x": {"field": "year", "type": "ordinal", "title": None},
+                "x": {"field": "year", "type": "ordinal", "title": None, "sort": None},
                 "y": {"field": "homicides", "type": "quantitative", "title": "homicides"},
+                "color": {
+                    "field": "kind",
+                    "type": "nominal",
+                    "title": None,
+                    "scale": {
+                        "domain": ["whole year", "part of the year"],
+                        "range": ["#0b5cad", "#9cc3ea"],
+                    },
+                    "legend": {"orient": "bottom"},
+                },
             },
         }
     ]
+    so_far = homicides_year_to_date()
+    if so_far is not None and so_far.partial and so_far.last_year is not None:
+        # The fair comparison for a partial year: the same months of the year before.
+        layers.append(
+            {
+                "data": {
+                    "values": [
+                        {
+                            "year": _year_label(so_far.year, months[so_far.year]),
+                            "homicides": so_far.last_year,
+                            "label": f"same months of {so_far.year - 1}",
+                        }
+                    ]
+                },
+                "mark": {"type": "tick", "thickness": 3, "color": "#b00020"},
+                "encoding": {
+                    "x": {"field": "year", "type": "ordinal", "sort": None},
+                    "y": {"field": "homicides", "type": "quantitative"},
+                    "tooltip": {"field": "label"},
+                },
+            }
+        )
     if goal:
         lines = [
             {
@@ -59,7 +110,8 @@ def homicide_chart() -> Any:
         )
     return svg(
         {
-            "title": "Homicides a year (SLMPD records, by year coded)",
+            "title": "Homicides a year (SLMPD records, by year coded; a tick: the same months "
+            "of the year before, for a year not yet whole)",
             "width": 700,
             "height": 220,
             "layer": layers,
