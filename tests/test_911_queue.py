@@ -13,12 +13,7 @@ from safercity.core.roles import Role
 from safercity.emergency.api import PHONE_SYSTEM
 from safercity.emergency.models import Call, Position, QueueAlert
 from safercity.emergency.services import CallEventIn, event_ingest
-from safercity.emergency.services.queue import (
-    alerts,
-    assign_waiting,
-    queue_tick,
-    roll_to_partner,
-)
+from safercity.emergency.services.queue import _route, alerts, queue_tick, roll_to_partner
 from tests.conftest import make_user
 
 pytestmark = pytest.mark.django_db
@@ -53,8 +48,8 @@ def test_911_calls_go_before_admin_lines_and_the_oldest_first():
     offer("911-new", 2)
     offer("911-old", 5)
     seat("P1")
-    [(call, position)] = assign_waiting(actor=ROUTER)
-    assert (call.call_id, position.name) == ("911-old", "P1")
+    assert queue_tick()["assigned"] == 1
+    assert Call.objects.get(position__name="P1").call_id == "911-old"
 
 
 def test_a_caller_gets_a_position_that_speaks_their_language_or_takes_text():
@@ -63,7 +58,8 @@ def test_a_caller_gets_a_position_that_speaks_their_language_or_takes_text():
     seat("P1")
     seat("P2", languages=["es"], handles_text=False)
     seat("P3", handles_text=True)
-    routed = {c.call_id: p.name for c, p in assign_waiting(actor=ROUTER)}
+    queue_tick()
+    routed = dict(Call.objects.exclude(position=None).values_list("call_id", "position__name"))
     assert routed["spanish"] == "P2"
     assert routed["text"] in {"P1", "P3"}
 
@@ -136,7 +132,8 @@ def test_supervisors_see_long_waits_and_can_roll_a_caller_to_the_partner_center(
     assert rolled.transferred_to == "St. Louis County ECC"
     assert alerts() == []
     seat("P1")
-    assert [c.call_id for c, _ in assign_waiting(actor=ROUTER)] == ["fine"]
+    queue_tick()
+    assert list(Call.objects.exclude(position=None).values_list("call_id", flat=True)) == ["fine"]
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -150,7 +147,7 @@ def test_several_routers_at_once_never_assign_a_call_or_position_twice():
     def route():
         try:
             for _ in range(10):
-                assign_waiting(actor=ROUTER)
+                _route(ROUTER)
         except Exception as error:  # pragma: no cover - shown below
             errors.append(error)
         finally:
@@ -170,17 +167,19 @@ def test_several_routers_at_once_never_assign_a_call_or_position_twice():
 
 
 def test_the_partner_rollover_rule_sends_long_waits_when_no_one_is_free(settings):
-    from safercity.emergency.services.queue import roll_over_long_waits
+    from safercity.emergency.services.queue import _roll_over
 
     offer("long", 40)
     offer("short", 5)
-    assert roll_over_long_waits(actor=ROUTER) == [], "off unless the city turns it on"
+    assert queue_tick()["rolled"] == 0, "off unless the city turns it on"
     settings.SAFERCITY_PARTNER_ROLLOVER_S = 30
     seat("P1")
-    assert roll_over_long_waits(actor=ROUTER) == [], "a free position takes them instead"
+    assert _roll_over(ROUTER, None) == [], "a free position takes them instead"
     Position.objects.update(state="signed_out")
-    [rolled] = roll_over_long_waits(actor=ROUTER)
-    assert rolled.call_id == "long" and rolled.transferred_to == settings.SAFERCITY_PARTNER_CENTER
+    assert queue_tick()["rolled"] == 1
+    rolled = Call.objects.get(call_id="long")
+    assert rolled.rolled_to_partner_at is not None
+    assert rolled.transferred_to == settings.SAFERCITY_PARTNER_CENTER
 
 
 def test_a_call_nobody_answers_goes_to_the_next_ready_position(settings):

@@ -42,8 +42,6 @@ POLICY: dict[str, tuple[set[Role], str | None, bool]] = {
     "emergency.services.cad.unit_reassign": ({ADM, DIS, SUP}, None, False),
     "emergency.services.cad.incident_from_call": ({ADM, CT, DIS, SUP}, None, False),
     "emergency.services.cad.unit_progress": ({ADM, DIS, SUP}, None, False),
-    "emergency.services.queue.assign_waiting": ({ADM, SUP}, None, False),
-    "emergency.services.queue.roll_over_long_waits": ({ADM, SUP}, None, False),
     "emergency.services.queue.roll_to_partner": ({ADM, SUP}, None, False),
     "emergency.services.callback_claim": ({ADM, CT, SUP}, None, False),
     "emergency.services.callback_record": ({ADM, CT, SUP}, None, False),

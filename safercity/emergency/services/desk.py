@@ -16,7 +16,7 @@ from safercity.core.roles import Role, has_role
 from safercity.emergency.models import Call, Position
 from safercity.emergency.services import CallEventIn, _ingest
 from safercity.emergency.services.crisis import _counselor_takes
-from safercity.emergency.services.queue import _route
+from safercity.emergency.services.queue import _back_to_queue, _route
 
 DESK_ROLES = (Role.CALL_TAKER, Role.SUPERVISOR_911, Role.ADMINISTRATOR)
 # Where the workstation's one-step transfers go.
@@ -75,15 +75,12 @@ def _sign_out(actor: Actor, position: Position) -> None:
     call = _live_call(position)
     if call is not None and call.state == Call.State.ANSWERED:
         raise DeskRefused(f"{position.name} is on a call: release it before signing out")
-    if call is not None:
-        # A call ringing here goes back to the queue, ahead of later callers as before.
-        call.position, call.assigned_at = None, None
-        call.save(update_fields=["position", "assigned_at"])
+    ringing = _back_to_queue(position)
     position.state, position.state_reason = Position.State.SIGNED_OUT, ""
     position.state_since, position.staffed_by = timezone.now(), ""
     position.save(update_fields=["state", "state_reason", "state_since", "staffed_by"])
     audit_write(actor=actor, action="emergency.position.sign_out", obj=position)
-    if call is not None:
+    if ringing:
         _route(actor)
 
 
@@ -115,10 +112,7 @@ def position_set_state(
         detail={"state": state, "reason": reason},
     )
     if state == Position.State.NOT_READY:
-        # A caller ringing here goes back to the queue at once, to the next ready position.
-        Call.objects.filter(position=position, state=Call.State.WAITING).update(
-            position=None, assigned_at=None
-        )
+        _back_to_queue(position)  # to the next ready position, at once
     return _route(actor)
 
 

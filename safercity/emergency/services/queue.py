@@ -56,64 +56,49 @@ def _waiting() -> object:
 ROUTING_ROLES = (Role.SUPERVISOR_911, Role.ADMINISTRATOR)
 
 
-@requires(*ROUTING_ROLES)
-def assign_waiting(*, actor: Actor, now: datetime | None = None) -> list[tuple[Call, Position]]:
-    """Send waiting calls to free positions that can take them. Returns what was assigned."""
-    return _route(actor, now)
-
-
 def _route(actor: Actor, now: datetime | None = None) -> list[tuple[Call, Position]]:
-    """The router itself, for callers that have checked `actor` already: the event path (after
-    an offered call or a freed position), a call-taker going ready, and the worker's tick.
+    """The router: waiting calls to free positions that can take them; returns what was
+    assigned. For callers that have checked `actor` already: the event path (after an offered
+    call or a freed position), a call-taker going ready or not ready, and the worker's tick.
     Runs in its own savepoint: if another router took a position first, nothing here is kept
     and the next round tries again, while the caller's own writes stand."""
     now = now or timezone.now()
     rollover = timedelta(seconds=settings.SAFERCITY_ROLLOVER_S)
     assigned: list[tuple[Call, Position]] = []
     try:
-        return _assign(actor, now, rollover, assigned)
+        with transaction.atomic():
+            positions = _free_positions(now)
+            if not positions:
+                return []
+            for call in _waiting():  # type: ignore[attr-defined]
+                waited = now - call.arrived_at
+                for position in positions:
+                    if position.is_backup and waited < rollover:
+                        continue
+                    if position.can_take(call):
+                        call.position, call.assigned_at = position, now
+                        call.save(update_fields=["position", "assigned_at"])
+                        positions.remove(position)
+                        assigned.append((call, position))
+                        break
+                if not positions:
+                    break
+            for call, position in assigned:
+                audit_write(
+                    actor=actor,
+                    action="emergency.queue.assign",
+                    obj=call,
+                    detail={"position": position.name},
+                )
     except IntegrityError:
         return []
-
-
-def _assign(
-    actor: Actor, now: datetime, rollover: timedelta, assigned: list[tuple[Call, Position]]
-) -> list[tuple[Call, Position]]:
-    with transaction.atomic():
-        positions = _free_positions(now)
-        if not positions:
-            return []
-        for call in _waiting():  # type: ignore[attr-defined]
-            waited = now - call.arrived_at
-            for position in positions:
-                if position.is_backup and waited < rollover:
-                    continue
-                if position.can_take(call):
-                    call.position, call.assigned_at = position, now
-                    call.save(update_fields=["position", "assigned_at"])
-                    positions.remove(position)
-                    assigned.append((call, position))
-                    break
-            if not positions:
-                break
-        for call, position in assigned:
-            audit_write(
-                actor=actor,
-                action="emergency.queue.assign",
-                obj=call,
-                detail={"position": position.name},
-            )
     return assigned
 
 
-@requires(*ROUTING_ROLES)
-def roll_over_long_waits(*, actor: Actor, now: datetime | None = None) -> list[Call]:
-    """The automatic rule: callers waiting past SAFERCITY_PARTNER_ROLLOVER_S while no
-    position is free go to the partner center. Off when the setting is 0."""
-    return _roll_over(actor, now)
-
-
 def _roll_over(actor: Actor, now: datetime | None) -> list[Call]:
+    """The automatic rule, run by the worker's tick: callers waiting past
+    SAFERCITY_PARTNER_ROLLOVER_S while no position is free go to the partner center. Off when
+    the setting is 0."""
     limit = settings.SAFERCITY_PARTNER_ROLLOVER_S
     now = now or timezone.now()
     if limit <= 0:
@@ -189,6 +174,14 @@ def _alerts_raise(actor: Actor, now: datetime | None = None) -> list[QueueAlert]
 
 # The worker runs this every SAFERCITY_QUEUE_TICK_S seconds (see EmergencyConfig.ready).
 QUEUE_WORKER = SystemActor("911 queue")
+
+
+def _back_to_queue(position: Position) -> int:
+    """A call ringing at this position goes back to the queue, ahead of later callers as
+    before (its arrival time is kept); returns how many."""
+    return Call.objects.filter(position=position, state=Call.State.WAITING).update(
+        position=None, assigned_at=None
+    )
 
 
 def _ring_no_answer(actor: Actor, now: datetime) -> list[Call]:
