@@ -9,7 +9,7 @@ from tests.conftest import make_user
 
 pytestmark = pytest.mark.django_db
 JUNK = {
-    "state": "\x00", "reason": "x" * 5000, "unit": "99999999999999999999999", "incident": "-1",
+    "state": "\x00", "reason": "x" * 5000, "unit": "99999999999999999999999", "incident": "²",
     "status": "cleared", "disposition": "\x7f", "to": "moon", "call_type": "SHOOTING",
     "handled_by": "none", "outcome": "x", "lat": "nan", "lon": "inf", "call_sign": "",
     "name": "P\x00", "languages": "klingon!!", "discipline": "navy", "notes": "\x00",

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from safercity.core.http import HtmxHttpRequest
+from safercity.core.inputs import plain_id
 from safercity.core.roles import role_required
 from safercity.emergency.models import Assignment, Incident, Unit
 from safercity.emergency.services.cad import (
@@ -152,10 +153,10 @@ def _act(request: HtmxHttpRequest, action: Any) -> HttpResponse:
 
 
 def _posted(request: HtmxHttpRequest, name: str, model: Any) -> Any:
-    value = request.POST.get(name, "")
-    if not value.isdigit():
+    number = plain_id(request.POST.get(name, ""))
+    if number is None:
         raise DispatchRefused(f"choose the {name}")
-    found = model.objects.filter(pk=int(value)).first()
+    found = model.objects.filter(pk=number).first()
     if found is None:
         raise DispatchRefused(f"no such {name}")
     return found
