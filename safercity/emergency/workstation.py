@@ -9,9 +9,9 @@ the call-taker may be typing in) only when the call itself changes or the call-t
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import timedelta
-from functools import wraps
+from functools import cached_property, wraps
 from typing import Any
 
 from django.db.models import Q
@@ -56,19 +56,19 @@ QUESTIONS = (
 class Desk:
     position: Position | None
     call: Call | None = None
-    prior: list[Call] = field(default_factory=list)
     incident: Incident | None = None
     error: str = ""
+
+    @cached_property
+    def prior(self) -> list[Call]:
+        """Read only when the call card is drawn, not on every half-second poll."""
+        return _prior_calls(self.call) if self.call is not None else []
 
     @property
     def said(self) -> list[str]:
         """The triage questions the caller answered yes to, to show them checked again."""
         answers = self.call.triage_answers if self.call else {}
         return [name for name, yes in answers.items() if yes]
-
-    @property
-    def live(self) -> bool:
-        return self.call is not None and self.call.state in Call.LIVE_STATES
 
     @property
     def status_token(self) -> str:
@@ -128,7 +128,6 @@ def desk_state(request: HtmxHttpRequest, error: str = "") -> Desk:
         return desk
     desk.call = _current_call(position)
     if desk.call is not None:
-        desk.prior = _prior_calls(desk.call)
         desk.incident = Incident.objects.filter(call=desk.call).first()
     return desk
 
