@@ -172,3 +172,14 @@ def test_a_call_taker_changes_who_goes_only_with_a_reason(client, carl):
         client, f"/staff/911/desk/calls/{call.pk}/triage/", {**change, "disciplines": ["navy"]}
     )
     assert "unknown discipline" in bad.content.decode()
+
+
+def test_only_a_call_that_just_ended_stays_on_the_desk(client, carl):
+    position = Position.objects.create(name="P1", staffed_by="carl", state="not_ready")
+    long_ago = timezone.now() - timedelta(hours=2)
+    Call.objects.create(
+        call_id="old", position=position, state="transferred", arrived_at=long_ago,
+        answered_at=long_ago, transferred_at=long_ago, transferred_to="311 city services",
+    )  # fmt: skip
+    page = client.get("/staff/911/").content.decode()
+    assert "Go ready to take calls." in page and "The call has ended" not in page

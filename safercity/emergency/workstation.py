@@ -96,9 +96,10 @@ def _current_call(position: Position) -> Call | None:
     if live is not None or position.state == Position.State.READY:
         return live
     # Between calls (wrap-up or not ready): the call just ended, to finish its paperwork.
+    since = timezone.now() - AFTER_CALL
     return (
         Call.objects.filter(position=position, answered_at__isnull=False)
-        .filter(Q(released_at__gte=timezone.now() - AFTER_CALL) | Q(transferred_at__isnull=False))
+        .filter(Q(released_at__gte=since) | Q(transferred_at__gte=since))
         .order_by("-answered_at")
         .first()
     )
