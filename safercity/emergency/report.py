@@ -194,11 +194,13 @@ def _view_row(row: ReportRow) -> dict[str, Any]:
         "callbacks": _percent(_both(row.callbacks_share)),
         "meets_answered": _meets(row, "answered"),
         "meets_all": _meets(row, "all"),
-        "source": " + ".join(
-            name for name, used in (("calls", row.from_calls), ("intervals", row.from_intervals))
-            if used
-        ),
-    }  # fmt: skip
+        "source": _source(row),
+    }
+
+
+def _source(row: ReportRow) -> str:
+    used = (("calls", row.from_calls), ("intervals", row.from_intervals))
+    return " + ".join(name for name, on in used if on)
 
 
 CSV_COLUMNS = [
@@ -238,7 +240,7 @@ def nena_report(request: HttpRequest) -> HttpResponse:
         writer = csv.writer(response)
         writer.writerow(CSV_COLUMNS)
         for row in [*data.rows, data.total]:
-            writer.writerow(_csv_row(row, _view_row(row)["source"]))
+            writer.writerow(_csv_row(row, _source(row)))
         return response
     return render(
         request,

@@ -90,11 +90,8 @@ def _distance(incident: Incident, unit: Unit) -> float:
 def recommend(incident: Incident, available: list[Unit] | None = None) -> list[Recommendation]:
     """For each discipline still needed, the nearest available unit (or none available),
     with the next few. `available` saves a query per incident when listing many."""
-    sent = {
-        a.unit.discipline
-        for a in incident.assignments.select_related("unit")
-        if a.cleared_at is None and a.cancelled_at is None
-    }
+    # .all(): the dispatcher's board prefetches every open incident's assignments and units.
+    sent = {a.unit.discipline for a in incident.assignments.all() if a.open}
     if available is None:
         available = list(Unit.objects.filter(status=Unit.Status.AVAILABLE))
     picks = []
