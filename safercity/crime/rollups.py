@@ -12,6 +12,7 @@ from django.db.models import Max
 
 from safercity.accountability.selectors import goal_data, homicide_goal
 from safercity.core.charts import svg
+from safercity.core.months import month_after
 from safercity.core.publication import suppress_table
 from safercity.core.rollups import rollup
 from safercity.crime.compstat import compstat
@@ -125,7 +126,7 @@ def latest_day() -> date | None:
     latest: date | None = CrimeRecord.objects.aggregate(latest=Max("coded_month"))["latest"]
     if latest is None:
         return None
-    following = (latest.replace(day=28) + timedelta(days=4)).replace(day=1)
+    following = month_after(latest)
     last_day: date = following - timedelta(days=1)
     return last_day
 

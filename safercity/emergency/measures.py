@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from safercity.accountability.registry import Figure
+from safercity.core.months import month_after, month_before
 from safercity.core.publication import is_small
 from safercity.core.rollups import rollup
 from safercity.emergency.engine.crisis import Contact, percentile, repeats
@@ -39,7 +40,7 @@ def clinician_figures() -> list[Figure]:
         return [Figure(label, "too few calls to publish", None, period)]
     share = month.by_clinician / month.eligible
     rows = [Figure(label, f"{share:.1%}", share >= 0.75, period)]
-    last = crisis_month((start - timedelta(days=1)).replace(day=1), end)
+    last = crisis_month(month_before(start), end)
     if last.repeat_30_followed and not is_small(last.repeat_30_followed):
         repeat = last.repeat_30 / last.repeat_30_followed
         rows.append(
@@ -115,13 +116,8 @@ class CrisisMonth:
     repeat_90: int
 
 
-def _month_bounds(start: datetime) -> tuple[datetime, datetime]:
-    following = (start.replace(day=28) + timedelta(days=4)).replace(day=1)
-    return start, following
-
-
 def crisis_month(start: datetime, now: datetime) -> CrisisMonth:
-    begin, end = _month_bounds(start)
+    begin, end = start, month_after(start)
     calls = list(
         Call.objects.filter(crisis_calls(), arrived_at__gte=begin, arrived_at__lt=end)
         .distinct()
@@ -179,5 +175,5 @@ def _crisis_rollup() -> list[dict[str, Any]]:
     months = []
     for _ in range(MONTHS_KEPT):
         months.append(asdict(crisis_month(start, now)))
-        start = (start - timedelta(days=1)).replace(day=1)
+        start = month_before(start)
     return months

@@ -34,10 +34,6 @@ class Position(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    @property
-    def on_duty(self) -> bool:
-        return self.state != self.State.SIGNED_OUT
-
     def can_take(self, call: Call) -> bool:
         if call.is_text and not self.handles_text:
             return False

@@ -33,6 +33,15 @@ def _name(text: str, what: str, limit: int) -> str:
     return value
 
 
+def _save_unique(record: Position | Unit, taken: str) -> None:
+    """Save a record whose name must be unique; `taken` says so when it is not."""
+    try:
+        with transaction.atomic():
+            record.save()
+    except IntegrityError:
+        raise SetupInvalid(taken) from None
+
+
 @requires(*SETUP_ROLES)
 @transaction.atomic
 def position_save(
@@ -53,11 +62,7 @@ def position_save(
     target = position or Position()
     target.name, target.languages = name, codes
     target.handles_text, target.is_backup = handles_text, is_backup
-    try:
-        with transaction.atomic():
-            target.save()
-    except IntegrityError:
-        raise SetupInvalid(f"there is already a position called {name}") from None
+    _save_unique(target, f"there is already a position called {name}")
     audit_write(
         actor=actor,
         action="emergency.position.save",
@@ -97,11 +102,7 @@ def unit_save(
     target.call_sign, target.discipline, target.co_responder = call_sign, discipline, co_responder
     if lat is not None:
         target.lat, target.lon = lat, lon
-    try:
-        with transaction.atomic():
-            target.save()
-    except IntegrityError:
-        raise SetupInvalid(f"there is already a unit {call_sign}") from None
+    _save_unique(target, f"there is already a unit {call_sign}")
     audit_write(
         actor=actor,
         action="emergency.unit.save",
