@@ -1,14 +1,19 @@
 """What every importer shares: a dry run that does all the work of a real one and then changes
 nothing, a line of progress per file where no terminal shows a progress bar, and one way to
-store what was read (create the new, update the changed, count the unchanged, in bulk)."""
+store what was read (create the new, update the changed, count the unchanged, in bulk), and
+the file loop of an import command."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any, Generic, Protocol, TypeVar
 
+from django.core.management.base import BaseCommand, CommandError
 from django.db import models, transaction
+
+from safercity.core.tabular import FileRefused
 
 M = TypeVar("M", bound=models.Model)
 
@@ -71,3 +76,31 @@ class Upsert(Generic[M]):
         if self.changed:
             manager.bulk_update(self.changed, sorted(self.fields), batch_size=batch_size)
         return len(self.new), len(self.changed)
+
+
+def import_each_file(
+    command: BaseCommand,
+    paths: list[Path],
+    import_one: Callable[[Path], object],
+    *,
+    dry_run: bool,
+) -> None:
+    """The file loop of an import command: every path must be a file; "[n/N] name" before each
+    (unless one file goes to a terminal); a refused file is said, changes nothing, and the
+    others go on; at the end a dry run says so and any refusal makes the command fail."""
+    missing = [str(p) for p in paths if not p.is_file()]
+    if missing:
+        raise CommandError(f"not a file: {', '.join(missing)}")
+    failed = []
+    for number, path in enumerate(paths, start=1):
+        if len(paths) > 1 or not command.stdout.isatty():
+            command.stdout.write(f"[{number}/{len(paths)}] {path.name}")
+        try:
+            import_one(path)
+        except FileRefused as refused:
+            command.stderr.write(f"{path.name}: refused, nothing changed: {refused}")
+            failed.append(path.name)
+    if dry_run:
+        command.stdout.write("dry run: nothing was changed")
+    if failed:
+        raise CommandError(f"{len(failed)} of {len(paths)} files refused: {', '.join(failed)}")

@@ -3,7 +3,6 @@ history from any phone system's or CAD's export (see emergency/history.py and RE
 
 from __future__ import annotations
 
-import sys
 from argparse import ArgumentParser
 from pathlib import Path
 from typing import Any
@@ -11,6 +10,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from safercity.core.actors import command_actor
+from safercity.core.importing import import_each_file
 from safercity.core.tabular import FileRefused
 from safercity.emergency.history import KINDS, history_import, mapping_read
 
@@ -50,27 +50,16 @@ class Command(BaseCommand):
             raise CommandError(f"{path.name}: {refused}") from None
         if mapping.kind != options["kind"]:
             raise CommandError(f"{path.name} maps a {mapping.kind} file, not {options['kind']}")
-        paths: list[Path] = options["paths"]
-        missing = [str(p) for p in paths if not p.is_file()]
-        if missing:
-            raise CommandError(f"not a file: {', '.join(missing)}")
         would = "would be " if options["dry_run"] else ""
-        failed = []
-        for number, file in enumerate(paths, start=1):
-            if len(paths) > 1 or not sys.stdout.isatty():
-                self.stdout.write(f"[{number}/{len(paths)}] {file.name}")
-            try:
-                report = history_import(
-                    actor=command_actor("emergency_import"),
-                    data=file.read_bytes(),
-                    mapping=mapping,
-                    source=f"{options['kind']} export {file.name}",
-                    dry_run=options["dry_run"],
-                )
-            except FileRefused as refused:
-                self.stderr.write(f"{file.name}: refused, nothing changed: {refused}")
-                failed.append(file.name)
-                continue
+
+        def one(file: Path) -> None:
+            report = history_import(
+                actor=command_actor("emergency_import"),
+                data=file.read_bytes(),
+                mapping=mapping,
+                source=f"{options['kind']} export {file.name}",
+                dry_run=options["dry_run"],
+            )
             for row in report.rejected:
                 self.stderr.write(f"{file.name}: rejected line {row.line}: {row.reason}")
             for (name, why), count in sorted(report.emptied.items()):
@@ -81,7 +70,5 @@ class Command(BaseCommand):
                 f"{noun}: {report.created} {would}imported, {report.updated} {would}updated, "
                 f"{report.unchanged} unchanged, {len(report.rejected)} rejected{skipped}"
             )
-        if options["dry_run"]:
-            self.stdout.write("dry run: nothing was changed")
-        if failed:
-            raise CommandError(f"{len(failed)} of {len(paths)} files refused: {', '.join(failed)}")
+
+        import_each_file(self, options["paths"], one, dry_run=options["dry_run"])

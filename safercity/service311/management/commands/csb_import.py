@@ -1,14 +1,13 @@
 from __future__ import annotations
 
-import sys
 from argparse import ArgumentParser
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
 from safercity.core.actors import command_actor
-from safercity.core.tabular import FileRefused
+from safercity.core.importing import import_each_file
 from safercity.service311.importers import import_csb, read_categories
 
 
@@ -33,33 +32,23 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         paths: list[Path] = options["paths"]
-        missing = [str(p) for p in paths if not p.is_file()]
-        if missing:
-            raise CommandError(f"not a file: {', '.join(missing)}")
         categories = read_categories(options["categories"]) if options["categories"] else None
-        failed = []
-        for number, path in enumerate(paths, start=1):
-            if len(paths) > 1 or not sys.stdout.isatty():
-                self.stdout.write(f"[{number}/{len(paths)}] {path.name}")
-            try:
-                report = import_csb(
-                    actor=command_actor("csb_import"),
-                    data=path.read_bytes(),
-                    categories=categories,
-                    with_requests=not options["catalog_only"],
-                    dry_run=options["dry_run"],
-                    source=f"CSB export {path.name}",
-                )
-            except FileRefused as refused:
-                self.stderr.write(f"{path.name}: refused, nothing changed: {refused}")
-                failed.append(path.name)
-                continue
+        would = "would be " if options["dry_run"] else ""
+
+        def one(path: Path) -> None:
+            report = import_csb(
+                actor=command_actor("csb_import"),
+                data=path.read_bytes(),
+                categories=categories,
+                with_requests=not options["catalog_only"],
+                dry_run=options["dry_run"],
+                source=f"CSB export {path.name}",
+            )
             for row in report.rejected:
                 self.stderr.write(f"{path.name}: rejected line {row.line}: {row.reason}")
             for row in report.noted:
                 self.stdout.write(f"{path.name}: corrected line {row.line}: {row.reason}")
             catalog = report.catalog
-            would = "would be " if options["dry_run"] else ""
             self.stdout.write(
                 f"catalog: {catalog['services_created']} services {would}created, "
                 f"{catalog['services_updated']} {would}updated, "
@@ -71,7 +60,5 @@ class Command(BaseCommand):
                     f"requests: {report.created} {would}imported, {report.updated} {would}"
                     f"updated, {report.unchanged} unchanged, {len(report.rejected)} rejected"
                 )
-        if options["dry_run"]:
-            self.stdout.write("dry run: nothing was changed")
-        if failed:
-            raise CommandError(f"{len(failed)} of {len(paths)} files refused: {', '.join(failed)}")
+
+        import_each_file(self, paths, one, dry_run=options["dry_run"])
