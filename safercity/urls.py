@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 
 from safercity.core.uploads import serve_upload
+from safercity.crime import urls as crime_urls
 from safercity.emergency import urls as emergency_urls
 from safercity.emergency.api import api as emergency_api
 from safercity.properties import urls as properties_urls
@@ -19,6 +20,7 @@ urlpatterns = [
     path("staff/properties/", include("safercity.properties.urls")),
     path("311/", include(service311_urls.public)),
     path("crime/", include("safercity.crime.urls")),
+    path("staff/crime/", include(crime_urls.staff_urls)),
     path("landlords/", include(properties_urls.public)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("staff/", include("safercity.core.urls")),

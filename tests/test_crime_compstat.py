@@ -9,7 +9,7 @@ from django.core.management import call_command
 from safercity.core.actors import command_actor
 from safercity.crime.compstat import compstat, hexagon_counts, rates_per_100k, windows
 from safercity.crime.legacy import read_legacy
-from safercity.crime.models import CrimeRecord
+from safercity.crime.models import CrimeImport, CrimeRecord
 from safercity.crime.services import legacy_import
 from tests.conftest import shared_data
 
@@ -26,7 +26,7 @@ def two_years(django_db_setup, django_db_blocker):
     for year in (2018, 2019):
         folder = shared_data("slmpd", "legacy", str(year))
         files += [(p.name, p.read_bytes()) for p in sorted(folder.glob("*.csv"))]
-    with loaded_once(django_db_blocker, CrimeRecord):
+    with loaded_once(django_db_blocker, CrimeImport, CrimeRecord):
         with django_db_blocker.unblock():
             legacy_import(actor=command_actor("t"), files=files)
         yield [r for _, data in files for r in read_legacy(data).records]

@@ -13,14 +13,14 @@ pytestmark = [pytest.mark.realdata, pytest.mark.django_db]
 @pytest.fixture(scope="module")
 def years_2012_to_2015(django_db_setup, django_db_blocker):
     """Four years, imported once for every test here."""
-    from safercity.crime.models import CrimeRecord
+    from safercity.crime.models import CrimeImport, CrimeRecord
     from tests.conftest import loaded_once
 
     files = []
     for year in range(2012, 2016):
         folder = shared_data("slmpd", "legacy", str(year))
         files += [(p.name, p.read_bytes()) for p in sorted(folder.glob("*.csv"))]
-    with loaded_once(django_db_blocker, CrimeRecord):
+    with loaded_once(django_db_blocker, CrimeImport, CrimeRecord):
         with django_db_blocker.unblock():
             legacy_import(actor=command_actor("t"), files=files)
         yield

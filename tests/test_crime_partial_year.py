@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 def homicides(month, count):
     CrimeRecord.objects.bulk_create(
         CrimeRecord(
-            source_key=f"{month:%Y%m}", source_line=n, coded_month=month, count=1,
+            source_key=f"{month:%Y%m}", source_line=n, identity=str(n), coded_month=month, count=1,
             ucr_code=10000, ucr_class=1, district_plan="2014",
         )
         for n in range(count)
@@ -62,3 +62,25 @@ def test_the_chart_marks_a_partial_year_and_shows_the_fair_comparison(four_month
     chart = str(homicide_chart())
     assert "2026 (4 months)" in chart and "part of the year" in chart
     assert "2025 (" not in chart, "a whole year is labelled plainly"
+
+
+def test_compstat_periods_past_the_records_are_marked_partial(four_months_of_2026, client):
+    from safercity.crime.compstat import incomplete
+
+    notes = incomplete(date(2026, 4, 30), date(2025, 1, 1), date(2026, 4, 30))
+    assert notes == [], "the latest month coded: every period is whole"
+    notes = incomplete(date(2026, 5, 10), date(2025, 1, 1), date(2026, 4, 30))
+    assert notes[0] == "week: the records end 2026-04-30, 10 days before this period does"
+    assert len(notes) == 3, "week, 28 days and year to date all run past the records"
+    early = incomplete(date(2025, 3, 31), date(2025, 1, 1), date(2026, 4, 30))
+    assert any(
+        n.startswith("year to date, a year before: the records begin 2025-01-01") for n in early
+    )
+
+    page = client.get("/crime/?as_of=2026-05-10").content.decode()
+    assert 'data-testid="compstat-partial"' in page
+    assert "10 days before this period does" in page
+    rollup_refresh("crime:dashboard")
+    assert 'data-testid="compstat-partial"' not in client.get("/crime/").content.decode(), (
+        "to the latest day coded, with the year before loaded, every period is whole"
+    )

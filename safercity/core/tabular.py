@@ -94,6 +94,18 @@ def lower_names(header: list[str]) -> list[str]:
     return [name.strip().lower() for name in header]
 
 
+@dataclass
+class Cells:
+    """A table as lists of cells in header order: for importers that read many rows and
+    find their columns by position (a dict per row costs more than the row's parsing)."""
+
+    header: list[str]  # as written
+    names: list[str]  # as the importer normalised them
+    encoding: str
+    rows: list[tuple[int, list[str]]] = field(default_factory=list)  # (line, cells)
+    rejected: list[Rejected] = field(default_factory=list)
+
+
 def read_table(
     data: bytes | str,
     *,
@@ -101,6 +113,22 @@ def read_table(
     names: Callable[[list[str]], list[str]] = lower_names,
 ) -> Table:
     """Every row of a CSV file, keyed by the normalised column names."""
+    cells = read_cells(data, required=required, names=names)
+    keys = cells.names
+    table = Table(cells.header, keys, cells.encoding, rejected=cells.rejected)
+    table.rows = [
+        Row(line, {k: v for k, v in zip(keys, row, strict=True) if k}) for line, row in cells.rows
+    ]
+    return table
+
+
+def read_cells(
+    data: bytes | str,
+    *,
+    required: Iterable[str] = (),
+    names: Callable[[list[str]], list[str]] = lower_names,
+) -> Cells:
+    """Every row of a CSV file as its list of cells, with the same checks as read_table."""
     text, encoding = (data, "text") if isinstance(data, str) else decode(data)
     if not text.strip():
         raise FileRefused("the file is empty")
@@ -121,18 +149,18 @@ def read_table(
                 f"the file lacks the columns {', '.join(missing)} "
                 f"(its header has {', '.join(h for h in header)})"
             )
-        table = Table(header, keys, encoding)
+        table = Cells(header, keys, encoding)
         start, line = reader.line_num + 1, 0
         for cells in reader:
             line, start = start, reader.line_num + 1
-            if not any(cell.strip() for cell in cells):
+            if not "".join(cells).strip():
                 continue
             if len(cells) != len(header):
                 table.rejected.append(
                     Rejected(line, f"{len(cells)} fields where the header has {len(header)}")
                 )
                 continue
-            table.rows.append(Row(line, {k: v for k, v in zip(keys, cells, strict=True) if k}))
+            table.rows.append((line, cells))
     except csv.Error as error:
         where = f"line {reader.line_num}"
         if "field larger than field limit" in str(error):

@@ -20,3 +20,7 @@ class CrimeConfig(AppConfig):
         from safercity.crime.selectors import so_far_for_the_scorecard
 
         register_homicides_so_far(so_far_for_the_scorecard)
+
+        from safercity.core.navigation import register_tool
+
+        register_tool("Crime", "Crime imports", "crime_staff:imports", "what each file changed")

@@ -47,6 +47,26 @@ def windows(as_of: date) -> list[Window]:
     ]
 
 
+def incomplete(as_of: date, first: date, last: date) -> list[str]:
+    """What the records leave out of each period ending `as_of` and of its year-before
+    period, given the first and last days they cover: a partial period said in words."""
+    notes = []
+    for window in windows(as_of):
+        end = window.end.date() - timedelta(days=1)
+        if end > last:
+            notes.append(
+                f"{window.label}: the records end {last:%Y-%m-%d}, "
+                f"{(end - last).days} days before this period does"
+            )
+        before = window.year_before()
+        if before.start.date() < first:
+            notes.append(
+                f"{window.label}, a year before: the records begin {first:%Y-%m-%d}, "
+                f"after that period began ({before.start.date():%Y-%m-%d})"
+            )
+    return notes
+
+
 @dataclass(frozen=True)
 class CompstatRow:
     area: str

@@ -17,7 +17,16 @@ class CrimeRecord(models.Model):
 
     source = models.CharField(max_length=20, default="slmpd-legacy")
     source_key = models.CharField(max_length=20, help_text="the coded month the file holds")
-    source_line = models.PositiveIntegerField()
+    source_line = models.PositiveIntegerField(help_text="its line in the file last imported")
+    identity = models.CharField(
+        max_length=64,
+        default="",
+        help_text="complaint|offence|count, or a digest of the row where a file has no "
+        "complaint numbers: what a republished file is matched on",
+    )
+    ordinal = models.PositiveSmallIntegerField(
+        default=1, help_text="which of the records with this identity in the month"
+    )
     complaint = models.CharField(max_length=20, blank=True)
     coded_month = models.DateField()
     occurred_at = models.DateTimeField(null=True, blank=True)
@@ -45,7 +54,8 @@ class CrimeRecord(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["source", "source_key", "source_line"], name="one_record_per_source_line"
+                fields=["source", "source_key", "identity", "ordinal"],
+                name="one_record_per_identity",
             )
         ]
         indexes = [
@@ -58,3 +68,53 @@ class CrimeRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.complaint} {self.description} ({self.coded_month:%Y-%m})"
+
+
+class CrimeImport(models.Model):
+    """One file imported: what it did to the records of the months it holds."""
+
+    source = models.CharField(max_length=20)
+    file_name = models.CharField(max_length=200)
+    months = models.CharField(max_length=200, help_text="the coded months, e.g. 2019-01")
+    imported_at = models.DateTimeField()
+    imported_by = models.CharField(max_length=200)
+    matched_by = models.CharField(max_length=60)
+    created = models.PositiveIntegerField(default=0)
+    changed = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+    withdrawn = models.PositiveIntegerField(default=0)
+    rejected = models.PositiveIntegerField(default=0)
+    kept = models.PositiveIntegerField(
+        default=0, help_text="stored records missing from a file with rejected lines: kept"
+    )
+
+    class Meta:
+        ordering = ["-imported_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.imported_at:%Y-%m-%d})"
+
+
+class CrimeRecordChange(models.Model):
+    """What a re-import did to one record: added it, changed fields (before and after), or
+    withdrew it (its last values kept here, as the record itself is gone)."""
+
+    class Kind(models.TextChoices):
+        NEW = "new"
+        CHANGED = "changed"
+        WITHDRAWN = "withdrawn"
+
+    batch = models.ForeignKey(CrimeImport, on_delete=models.CASCADE, related_name="changes")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    source_key = models.CharField(max_length=20)
+    complaint = models.CharField(max_length=20, blank=True)
+    ucr_code = models.PositiveIntegerField()
+    identity = models.CharField(max_length=64)
+    ordinal = models.PositiveSmallIntegerField()
+    fields = models.JSONField(default=dict, help_text="{field: [before, after]}")
+
+    class Meta:
+        indexes = [models.Index(fields=["complaint"]), models.Index(fields=["source_key"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.complaint or self.identity} ({self.source_key})"

@@ -8,14 +8,14 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.core.cache import cache
-from django.db.models import Max
+from django.db.models import Max, Min
 
 from safercity.accountability.selectors import goal_data, homicide_goal
 from safercity.core.charts import svg
 from safercity.core.months import month_after
 from safercity.core.publication import suppress_table
 from safercity.core.rollups import rollup
-from safercity.crime.compstat import compstat
+from safercity.crime.compstat import compstat, incomplete
 from safercity.crime.models import CrimeRecord
 from safercity.crime.publish import GROUPS
 from safercity.crime.selectors import (
@@ -131,6 +131,19 @@ def latest_day() -> date | None:
     return last_day
 
 
+def first_day() -> date | None:
+    first: date | None = CrimeRecord.objects.aggregate(first=Min("coded_month"))["first"]
+    return first
+
+
+def compstat_notes(as_of: date) -> list[str]:
+    """Which periods of the tables the records do not wholly cover."""
+    first, last = first_day(), latest_day()
+    if first is None or last is None:
+        return []
+    return incomplete(as_of, first, last)
+
+
 def compstat_tables(as_of: date) -> list[dict[str, Any]]:
     tables = []
     for group in ("violent", "property"):
@@ -160,6 +173,7 @@ def _dashboard_rollup() -> dict[str, Any]:
         "as_of": as_of.isoformat() if as_of else None,
         "chart": str(homicide_chart() or ""),
         "tables": compstat_tables(as_of) if as_of else [],
+        "notes": compstat_notes(as_of) if as_of else [],
         "goal": goal_data(),
     }
 
@@ -169,6 +183,6 @@ def tables_for_day(as_of: date, version: str) -> dict[str, Any]:
     key = f"crime:dashboard:{as_of.isoformat()}:{version}"
     found: dict[str, Any] | None = cache.get(key)
     if found is None:
-        found = {"tables": compstat_tables(as_of)}
+        found = {"tables": compstat_tables(as_of), "notes": compstat_notes(as_of)}
         cache.set(key, found, timeout=3600)
     return found

@@ -6,21 +6,24 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from safercity.core import geo
-from safercity.core.actors import Actor
+from safercity.core.actors import Actor, actor_label
 from safercity.core.audit import audit_write
+from safercity.core.bulk import insert_values, update_values
 from safercity.core.models import Neighborhood
 from safercity.core.permissions import requires
 from safercity.core.roles import Role
 from safercity.core.rollups import rollups_stale
+from safercity.crime import revisions
 from safercity.crime.legacy import LegacyFile, LegacyRecord, Rejected, read_legacy
-from safercity.crime.models import CrimeRecord
+from safercity.crime.models import CrimeImport, CrimeRecord, CrimeRecordChange
 
 SOURCE = "slmpd-legacy"
 BATCH = 5000
@@ -51,54 +54,208 @@ class FileReport:
     variant: str
     coded_month: date | None
     created: int = 0
-    already: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    withdrawn: int = 0
+    kept: int = 0  # stored records missing from a file with rejected lines, not withdrawn
+    matched_by: str = ""
     rejected: list[Rejected] = field(default_factory=list)
 
+    def summary(self) -> str:
+        parts = [
+            f"{self.created} new",
+            f"{self.changed} changed",
+            f"{self.unchanged} unchanged",
+            f"{self.withdrawn} withdrawn",
+        ]
+        if self.kept:
+            parts.append(
+                f"{self.kept} stored records missing from the file kept, as it has rejected lines"
+            )
+        if self.rejected:
+            parts.append(f"{len(self.rejected)} rows rejected")
+        return ", ".join(parts)
 
-def _aware(record: LegacyRecord, zone: ZoneInfo) -> datetime | None:
-    """01/01/1900 stands for "date unknown" in these files."""
-    if record.occurred.year <= 1900:
-        return None
-    return timezone.make_aware(record.occurred, zone)
+
+DERIVED = (
+    "source_line",
+    "ucr_class",
+    "category",
+    "district_plan",
+    "neighborhood_id",
+    "lat",
+    "lon",
+)
+BY_COMPLAINT = "complaint number, offence and count"
+BY_CONTENT = "content (the file has no complaint numbers)"
 
 
-def _objects(parsed: LegacyFile, hoods: dict[int, int], zone: ZoneInfo) -> list[CrimeRecord]:
+@dataclass(frozen=True)
+class _Row:
+    month: str
+    identity: str
+    stated: tuple[Any, ...]  # revisions.STATED
+    derived: tuple[Any, ...]  # DERIVED
+
+
+def _rows(parsed: LegacyFile, hoods: dict[int, int], zone: ZoneInfo) -> list[_Row]:
     records = parsed.records
     lon, lat = geo.state_plane_to_wgs84([r.x for r in records], [r.y for r in records])
-    objects = []
+    rows = []
+    months: dict[date, str] = {}
+    categories: dict[tuple[int, str], str] = {}  # descriptions repeat: decide each once
     for record, longitude, latitude in zip(records, lon, lat, strict=True):
         located = bool(longitude == longitude)  # NaN where not geocoded
-        objects.append(
-            CrimeRecord(
-                source=SOURCE,
-                source_key=f"{record.coded_month:%Y-%m}",
-                source_line=record.line,
-                complaint=record.complaint[:20],
-                coded_month=record.coded_month,
-                occurred_at=timezone.make_aware(record.occurred, zone)
-                if record.occurred.year > 1900
-                else None,
-                count=record.count,
-                ucr_code=record.ucr_code,
-                ucr_class=record.ucr_class,
-                category=category_of(record),
-                description=record.description[:120],
-                district=record.district,
-                district_plan="2014" if record.coded_month >= NEW_DISTRICTS else "2008",
-                neighborhood_number=record.neighborhood,
-                neighborhood_id=hoods.get(record.neighborhood),
-                address=record.address[:120],
-                location_name=record.location_name[:120],
-                x=record.x,
-                y=record.y,
-                lat=float(latitude) if located else None,
-                lon=float(longitude) if located else None,
-                unfounded=record.flag_unfounded,
-                administrative=record.flag_administrative,
-                cleanup=record.flag_cleanup,
+        month = months.get(record.coded_month)
+        if month is None:
+            month = months[record.coded_month] = f"{record.coded_month:%Y-%m}"
+        category = categories.get((record.ucr_code, record.description))
+        if category is None:
+            category = categories[(record.ucr_code, record.description)] = category_of(record)
+        # 01/01/1900 stands for "date unknown" in these files.
+        occurred = record.occurred.replace(tzinfo=zone) if record.occurred.year > 1900 else None
+        stated = (
+            record.complaint[:20],
+            record.coded_month,
+            occurred,
+            record.count,
+            record.ucr_code,
+            record.description[:120],
+            record.district,
+            record.neighborhood,
+            record.address[:120],
+            record.location_name[:120],
+            record.x,
+            record.y,
+            record.flag_unfounded,
+            record.flag_administrative,
+            record.flag_cleanup,
+        )
+        derived = (
+            record.line,
+            record.ucr_class,
+            category,
+            "2014" if record.coded_month >= NEW_DISTRICTS else "2008",
+            hoods.get(record.neighborhood),
+            float(latitude) if located else None,
+            float(longitude) if located else None,
+        )
+        rows.append(_Row(month, revisions.identity(stated), stated, derived))
+    return rows
+
+
+INSERTED = ["source", "source_key", "identity", "ordinal", *revisions.STATED, *DERIVED]
+
+
+def _insert(rows: list[tuple[_Row, int]]) -> None:
+    insert_values(
+        CrimeRecord,
+        INSERTED,
+        [
+            (SOURCE, row.month, row.identity, ordinal, *row.stated, *row.derived)
+            for row, ordinal in rows
+        ],
+    )
+
+
+def _first_import(rows: list[_Row]) -> None:
+    """Months with nothing stored: every record is new (the bulk of a first load)."""
+    seen: dict[tuple[str, str], int] = {}
+    numbered = []
+    for row in rows:
+        key = (row.month, row.identity)
+        seen[key] = ordinal = seen.get(key, 0) + 1
+        numbered.append((row, ordinal))
+    _insert(numbered)
+
+
+def _stored(months: set[str]) -> list[revisions.Stored]:
+    found = CrimeRecord.objects.filter(source=SOURCE, source_key__in=months).values_list(
+        "pk", "source_key", "identity", "ordinal", *revisions.STATED
+    )
+    return [
+        revisions.Stored(pk, month, identity, ordinal, tuple(values))
+        for pk, month, identity, ordinal, *values in found.iterator(chunk_size=10_000)
+    ]
+
+
+def _revise(
+    batch: CrimeImport, rows: list[_Row], stored: list[revisions.Stored], withdraw: bool
+) -> revisions.Plan:
+    """Apply a republished file to the stored months, keeping every change in the history."""
+    plan = revisions.match(
+        stored, [revisions.Incoming(r.month, r.identity, r.stated) for r in rows]
+    )
+    history = []
+
+    def change(kind: str, month: str, identity: str, ordinal: int, stated: tuple[Any, ...],
+               fields: dict[str, list[str]]) -> CrimeRecordChange:  # fmt: skip
+        return CrimeRecordChange(
+            batch=batch,
+            kind=kind,
+            source_key=month,
+            complaint=stated[revisions.COMPLAINT],
+            ucr_code=stated[revisions.UCR_CODE],
+            identity=identity,
+            ordinal=ordinal,
+            fields=fields,
+        )
+
+    for index, old in plan.changed:
+        row = rows[index]
+        history.append(
+            change(
+                CrimeRecordChange.Kind.CHANGED,
+                old.month,
+                old.identity,
+                old.ordinal,
+                row.stated,
+                revisions.differences(old.values, row.stated),
             )
         )
-    return objects
+    update_values(
+        CrimeRecord,
+        [*revisions.STATED, *DERIVED],
+        [
+            [*_prepared(rows[index].stated), *rows[index].derived, old.pk]
+            for index, old in plan.changed
+        ],
+    )
+    if withdraw and plan.withdrawn:
+        for old in plan.withdrawn:
+            empty = tuple(None for _ in old.values)
+            history.append(
+                change(
+                    CrimeRecordChange.Kind.WITHDRAWN,
+                    old.month,
+                    old.identity,
+                    old.ordinal,
+                    old.values,
+                    revisions.differences(old.values, empty),
+                )
+            )
+        gone = [old.pk for old in plan.withdrawn]
+        for start in range(0, len(gone), BATCH):
+            CrimeRecord.objects.filter(pk__in=gone[start : start + BATCH]).delete()
+    for index, ordinal in plan.new:
+        row = rows[index]
+        history.append(change(CrimeRecordChange.Kind.NEW, row.month, row.identity, ordinal,
+                              row.stated, {}))  # fmt: skip
+    _insert([(rows[index], ordinal) for index, ordinal in plan.new])
+    CrimeRecordChange.objects.bulk_create(history, batch_size=BATCH)
+    return plan
+
+
+def _prepared(stated: tuple[Any, ...]) -> list[Any]:
+    """Stated values as update_values writes them (dates and times adapted for SQLite)."""
+    return [
+        connection.ops.adapt_datetimefield_value(v)
+        if isinstance(v, datetime)
+        else connection.ops.adapt_datefield_value(v)
+        if isinstance(v, date)
+        else v
+        for v in stated
+    ]
 
 
 @requires(Role.ADMINISTRATOR, Role.ANALYST)
@@ -108,29 +265,59 @@ def legacy_import(
     files: Iterable[tuple[str, bytes]],
     progress: Callable[[FileReport], None] | None = None,
 ) -> list[FileReport]:
-    """Import SLMPD monthly files. A file already imported is recognised and left alone."""
+    """Import SLMPD monthly files. A month seen before is revised to match the file: records
+    are matched by complaint number, offence and count (or by content where the file has no
+    complaint numbers); changed ones are updated, those the file no longer holds withdrawn,
+    each change kept in the history with the file that made it. A file with rejected lines
+    withdraws nothing (the missing records may be the lines it could not read)."""
     zone = ZoneInfo(settings.TIME_ZONE)
     hoods = dict(Neighborhood.objects.values_list("number", "id"))
     reports = []
     for name, data in files:
         parsed = read_legacy(data)
+        rows = _rows(parsed, hoods, zone)
         report = FileReport(name, parsed.variant, parsed.coded_month, rejected=parsed.rejected)
-        objects = _objects(parsed, hoods, zone)
-        keys = {o.source_key for o in objects}
-        existing = CrimeRecord.objects.filter(source=SOURCE, source_key__in=keys).count()
+        report.matched_by = (
+            BY_COMPLAINT if any(r.stated[revisions.COMPLAINT] for r in rows) else BY_CONTENT
+        )
+        months = {row.month for row in rows}
         with transaction.atomic():
-            if existing < len(objects):
-                CrimeRecord.objects.bulk_create(objects, batch_size=BATCH, ignore_conflicts=True)
-            after = CrimeRecord.objects.filter(source=SOURCE, source_key__in=keys).count()
-            report.created, report.already = after - existing, existing
+            batch = CrimeImport.objects.create(
+                source=SOURCE,
+                file_name=name[:200],
+                months=", ".join(sorted(months))[:200],
+                imported_at=timezone.now(),
+                imported_by=actor_label(actor)[:200],
+                matched_by=report.matched_by,
+                rejected=len(report.rejected),
+            )
+            stored = _stored(months) if months else []
+            if not stored:
+                _first_import(rows)
+                report.created = len(rows)
+            else:
+                withdraw = not report.rejected
+                plan = _revise(batch, rows, stored, withdraw)
+                report.created, report.changed = len(plan.new), len(plan.changed)
+                report.unchanged = plan.unchanged
+                if withdraw:
+                    report.withdrawn = len(plan.withdrawn)
+                else:
+                    report.kept = len(plan.withdrawn)
+            for counted in ("created", "changed", "unchanged", "withdrawn", "kept"):
+                setattr(batch, counted, getattr(report, counted))
+            batch.save()
             audit_write(
                 actor=actor,
                 action="crime.import.legacy",
                 detail={
                     "file": name,
                     "coded_month": str(report.coded_month),
+                    "import": batch.pk,
                     "created": report.created,
-                    "already": report.already,
+                    "changed": report.changed,
+                    "unchanged": report.unchanged,
+                    "withdrawn": report.withdrawn,
                     "rejected": len(report.rejected),
                 },
             )
@@ -164,6 +351,8 @@ def nibrs_import(*, actor: Actor, path: Path) -> FileReport:
             source=NIBRS_SOURCE,
             source_key=o.incident[:20],
             source_line=o.ordinal,
+            identity=o.incident[:20],
+            ordinal=o.ordinal,
             complaint=o.incident[:20],
             coded_month=o.occurred.date().replace(day=1),
             occurred_at=timezone.make_aware(o.occurred, zone),
@@ -190,14 +379,14 @@ def nibrs_import(*, actor: Actor, path: Path) -> FileReport:
     with transaction.atomic():
         CrimeRecord.objects.bulk_create(objects, batch_size=BATCH, ignore_conflicts=True)
         after = CrimeRecord.objects.filter(source=NIBRS_SOURCE).count()
-        report.created, report.already = after - before, len(objects) - (after - before)
+        report.created, report.unchanged = after - before, len(objects) - (after - before)
         audit_write(
             actor=actor,
             action="crime.import.nibrs",
             detail={
                 "file": path.name,
                 "created": report.created,
-                "already": report.already,
+                "unchanged": report.unchanged,
                 "rejected": len(report.rejected),
             },
         )

@@ -40,6 +40,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         # Drawn by our own chart renderer from counts (vl-convert escapes every label).
         "chart": mark_safe(data["chart"]) if data["chart"] else None,  # noqa: S308
         "tables": data["tables"],
+        "notes": data.get("notes", []),
         "periods": PERIODS,
         "files": [name for name in FILES if (folder / name).exists()],
     }

@@ -37,7 +37,8 @@ class Command(BaseCommand):
         files = csv_files(options["paths"])
         if not files:
             raise CommandError("no CSV files found")
-        totals = {"created": 0, "already": 0, "rejected": 0, "files": 0}
+        counted = ("created", "changed", "unchanged", "withdrawn", "kept")
+        totals = dict.fromkeys((*counted, "rejected", "files"), 0)
         with (
             dry_run_or_commit(options["dry_run"]),
             Progress(transient=True, disable=options["verbosity"] == 0) as bar,
@@ -45,8 +46,8 @@ class Command(BaseCommand):
             task = bar.add_task("importing", total=len(files))
 
             def done(report: FileReport) -> None:
-                totals["created"] += report.created
-                totals["already"] += report.already
+                for name in counted:
+                    totals[name] += getattr(report, name)
                 totals["rejected"] += len(report.rejected)
                 for row in report.rejected:
                     self.stderr.write(f"{report.name}: rejected line {row.line}: {row.reason}")
@@ -54,6 +55,10 @@ class Command(BaseCommand):
                 totals["files"] += 1
                 if options["verbosity"]:
                     progress_line(self.stdout, totals["files"], len(files), report.name)
+                    if report.changed or report.withdrawn or report.kept:
+                        self.stdout.write(
+                            f"{report.name}: {report.summary()} (matched by {report.matched_by})"
+                        )
 
             legacy_import(
                 actor=command_actor("crime_import_legacy"),
@@ -61,9 +66,15 @@ class Command(BaseCommand):
                 progress=done,
             )
         would = "would be " if options["dry_run"] else ""
+        kept = (
+            f", {totals['kept']} missing from files with rejected lines kept"
+            if totals["kept"]
+            else ""
+        )
         self.stdout.write(
-            f"{len(files)} files: {totals['created']} records {would}imported, "
-            f"{totals['already']} already there, {totals['rejected']} rows rejected"
+            f"{len(files)} files: {totals['created']} new records {would}imported, "
+            f"{totals['changed']} {would}changed, {totals['unchanged']} unchanged, "
+            f"{totals['withdrawn']} {would}withdrawn{kept}, {totals['rejected']} rows rejected"
         )
         if options["dry_run"]:
             self.stdout.write("dry run: nothing was changed")

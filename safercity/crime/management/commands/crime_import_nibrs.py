@@ -33,7 +33,7 @@ class Command(BaseCommand):
         for row in report.rejected:
             self.stderr.write(f"rejected row {row.line}: {row.reason}")
         self.stdout.write(
-            f"{report.created} offenses imported, {report.already} already there, "
+            f"{report.created} offenses imported, {report.unchanged} already there, "
             f"{len(report.rejected)} rejected"
         )
         if options["dry_run"]:
