@@ -81,7 +81,8 @@ def child(backend: str, repeats: int) -> None:
     again = legacy_import(actor=command_actor("bench"), files=files)
     took = time.perf_counter() - started
     unchanged = sum(r.unchanged for r in again)
-    assert unchanged == imported and not any(r.created or r.changed for r in again)
+    assert unchanged == imported
+    assert not any(r.created or r.changed for r in again)
     print(
         f"| {backend} | re-import the same files: {unchanged:,} unchanged | {took:.1f} s "
         f"({unchanged / took:,.0f} rows/s) | csv.reader alone {floor:.1f} s "

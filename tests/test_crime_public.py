@@ -9,9 +9,9 @@ import pytest
 from django.core.management import call_command
 
 from safercity.core.actors import command_actor
-from safercity.core.rollups import rollup_refresh
 from safercity.core.geo import MISSOURI_EAST_METRES, WGS84, project_points
 from safercity.core.publication import is_small
+from safercity.core.rollups import rollup_refresh
 from safercity.crime.models import CrimeImport, CrimeRecord
 from safercity.crime.services import legacy_import
 from tests.conftest import shared_data

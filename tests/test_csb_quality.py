@@ -60,3 +60,50 @@ def test_a_repeated_request_id_names_the_columns_that_differ():
     assert "has the request id of line 2 but other DATETIMECLOSED, STATUS" in (
         report.rejected[0].reason
     )
+
+
+def export(year, target_days, division):
+    def line(rid, month):
+        opened = f"{year}-{month:02}-01 08:00:00"
+        target = f"{year}-{month:02}-{1 + target_days:02} 08:00:00"
+        return (
+            f'{rid},{opened},1200 MARKET ST,Single Light Out,Dark,"{division}, 511",OPEN,,'
+            f"896220,1017880,{target},"
+        )
+
+    rows = [line(f"{year}{m}", m) for m in (3, 4, 5)]
+    return ("\n".join([HEADER, *rows]) + "\n").encode()
+
+
+@pytest.mark.parametrize("order", ["newer first", "older first"])
+def test_an_older_export_keeps_its_own_terms_and_does_not_change_todays(order):
+    from datetime import date, timedelta
+
+    from django.utils.timezone import localtime
+
+    from safercity.service311.models import Service
+
+    old, new = export(2018, 3, "STREET DIVISION"), export(2024, 10, "TRAFFIC DIVISION")
+    files = [new, old] if order == "newer first" else [old, new]
+    reports = [import_csb(actor=command_actor("t"), data=data) for data in files]
+    service = Service.objects.get(service_code="Single Light Out")
+    assert (service.sla_days, service.department.name) == (10, "Traffic Division")
+    terms = list(service.terms.values_list("effective_from", "sla_days", "department__name"))
+    assert terms == [
+        (date(2018, 3, 1), 3, "Street Division"),
+        (date(2024, 3, 1), 10, "Traffic Division"),
+    ]
+    if order == "newer first":
+        assert reports[1].catalog["older_terms"] == 1
+        assert reports[1].catalog["services_updated"] == 0
+    for request in ServiceRequest.objects.all():
+        expected = 3 if request.requested_datetime.year == 2018 else 10
+        due = localtime(request.expected_datetime).date()
+        assert due - localtime(request.requested_datetime).date() == timedelta(days=expected)
+
+
+def test_importing_the_same_export_again_records_no_new_terms():
+    data = export(2024, 10, "TRAFFIC DIVISION")
+    import_csb(actor=command_actor("t"), data=data)
+    again = import_csb(actor=command_actor("t"), data=data)
+    assert again.catalog["terms_recorded"] == 0 and again.catalog["services_unchanged"] == 1

@@ -12,7 +12,7 @@ import re
 import statistics
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -116,10 +116,12 @@ def catalog_specs(
     rows: list[Row], categories: dict[str, str] | None, zone: ZoneInfo
 ) -> list[ServiceSpec]:
     """One service per problem code: its most common name and division, and the median of
-    the export's own target days. Without `categories`, services keep the group they have."""
+    the export's own target days, in force from the code's first request in the file.
+    Without `categories`, services keep the group they have."""
     names: dict[str, Counter[str]] = defaultdict(Counter)
     divisions: dict[str, Counter[str]] = defaultdict(Counter)
     target_days: dict[str, list[float]] = defaultdict(list)
+    first_day: dict[str, date] = {}
     for row in rows:
         code = _get(row, "problemcode")
         if not code:
@@ -134,6 +136,9 @@ def catalog_specs(
             )
         except ValueError:
             continue
+        if opened:
+            day = opened.date()
+            first_day[code] = min(day, first_day.get(code, day))
         if opened and target and target >= opened:
             target_days[code].append((target - opened).total_seconds() / 86_400)
     specs = []
@@ -147,6 +152,8 @@ def catalog_specs(
                 department=department_of(divisions[code].most_common(1)[0][0]),
                 group=None if categories is None else categories.get(code, "other"),
                 sla_days=sla,
+                # This file's terms hold from its first request: an older export's are history.
+                effective_from=first_day.get(code),
             )
         )
     return specs

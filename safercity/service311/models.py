@@ -55,6 +55,29 @@ class Service(models.Model):
         return f"{self.service_code}: {self.service_name}"
 
 
+class ServiceTerms(models.Model):
+    """A service's deadline and department from a date on: what each export said was in force
+    from its earliest request. The service's own sla_days and department are the terms in
+    force now; a request is held to the terms in force when it was made."""
+
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="terms")
+    effective_from = models.DateField()
+    sla_days = models.PositiveIntegerField()
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="terms")
+    source = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["service", "effective_from"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["service", "effective_from"], name="one_terms_per_service_and_day"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.service.service_code} from {self.effective_from}: {self.sla_days} days"
+
+
 class ServiceAttribute(models.Model):
     """A question a service asks (Open311 service definition attribute)."""
 

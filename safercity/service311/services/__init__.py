@@ -34,6 +34,7 @@ from safercity.service311.models import (
     ServiceAttribute,
     ServiceRequest,
 )
+from safercity.service311.services.catalog import TermsInForce
 
 MAX_DESCRIPTION = 4000
 MAX_MEDIA_BYTES = 10 * 1024 * 1024
@@ -548,7 +549,7 @@ class ImportOutcome:
     rejected: list[tuple[int, str]] = field(default_factory=list)
 
 
-def _imported_row(item: ImportedRequest, service: Service) -> ServiceRequest:
+def _imported_row(item: ImportedRequest, service: Service, sla_days: int) -> ServiceRequest:
     closed = item.status == ServiceRequest.Status.CLOSED
     return ServiceRequest(
         service=service,
@@ -557,7 +558,7 @@ def _imported_row(item: ImportedRequest, service: Service) -> ServiceRequest:
         description=clean_text(item.description, "description", MAX_DESCRIPTION, multiline=True),
         requested_datetime=item.requested,
         updated_datetime=max(item.requested, item.closed or item.requested),
-        expected_datetime=item.requested + timedelta(days=service.sla_days),
+        expected_datetime=item.requested + timedelta(days=sla_days),
         closed_datetime=(item.closed or item.requested) if closed else None,
         address_string=clean_text(item.address_string, "address", 300),
         lat=item.lat,
@@ -575,6 +576,7 @@ def requests_import(*, actor: Actor, items: list[ImportedRequest], source: str) 
     time changed, and counted unchanged otherwise."""
     outcome = ImportOutcome()
     services = {s.service_code: s for s in Service.objects.filter(active=True)}
+    terms = TermsInForce(list(services.values()))
     existing = {
         r.external_id: r
         for r in ServiceRequest.objects.filter(
@@ -589,7 +591,7 @@ def requests_import(*, actor: Actor, items: list[ImportedRequest], source: str) 
             outcome.rejected.append((item.line, f"service_code {item.service_code} not found"))
             continue
         try:
-            row = _imported_row(item, service)
+            row = _imported_row(item, service, terms.sla_days(service, item.requested))
         except InputRefused as refused:
             outcome.rejected.append((item.line, str(refused)))
             continue

@@ -3,16 +3,19 @@ the city's CSB problem codes (see importers)."""
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from safercity.core.actors import Actor
 from safercity.core.audit import audit_write
 from safercity.core.permissions import requires
 from safercity.core.roles import Role
-from safercity.service311.models import Department, Service, ServiceAttribute
+from safercity.service311.models import Department, Service, ServiceAttribute, ServiceTerms
 
 
 @dataclass(frozen=True)
@@ -36,6 +39,7 @@ class ServiceSpec:
     keywords: str = ""
     notice: str = ""
     attributes: tuple[AttributeSpec, ...] = field(default_factory=tuple)
+    effective_from: date | None = None  # None: from today
 
 
 STREETS = ("streets", "Street Division")
@@ -209,14 +213,19 @@ DEMO_CATALOG: tuple[ServiceSpec, ...] = (
 def catalog_load(
     *, actor: Actor, specs: tuple[ServiceSpec, ...] | list[ServiceSpec], source: str
 ) -> dict[str, int]:
-    """Create or update departments, services and their questions. Re-running changes nothing
-    and says so (services_unchanged)."""
+    """Create or update departments, services and their questions. Each spec's deadline and
+    department are recorded from its effective date; they become the service's own only when
+    no later terms are on record, so an older export adds history and changes nothing in
+    force (older_terms). Re-running changes nothing and says so (services_unchanged)."""
     counts = {
         "departments": 0,
         "services_created": 0,
         "services_updated": 0,
         "services_unchanged": 0,
+        "terms_recorded": 0,
+        "older_terms": 0,
     }
+    today = timezone.localdate()
     for spec in specs:
         department, made = Department.objects.update_or_create(
             code=spec.department[0], defaults={"name": spec.department[1]}
@@ -232,17 +241,24 @@ def catalog_load(
         }
         if spec.group is not None:
             values["group"] = spec.group
+        effective = spec.effective_from or today
         service = Service.objects.filter(service_code=spec.code).first()
         if service is None:
             service = Service.objects.create(service_code=spec.code, **{"group": "other", **values})
             counts["services_created"] += 1
-        elif any(getattr(service, name) != value for name, value in values.items()):
-            for name, value in values.items():
-                setattr(service, name, value)
-            service.save()
-            counts["services_updated"] += 1
+            counts["terms_recorded"] += _terms_record(service, effective, spec, department, source)
         else:
-            counts["services_unchanged"] += 1
+            counts["terms_recorded"] += _terms_record(service, effective, spec, department, source)
+            if service.terms.filter(effective_from__gt=effective).exists():
+                counts["older_terms"] += 1
+                continue  # an older export: its terms are history, the service stays as it is
+            if any(getattr(service, name) != value for name, value in values.items()):
+                for name, value in values.items():
+                    setattr(service, name, value)
+                service.save()
+                counts["services_updated"] += 1
+            else:
+                counts["services_unchanged"] += 1
         for order, attribute in enumerate(spec.attributes, start=1):
             ServiceAttribute.objects.update_or_create(
                 service=service,
@@ -258,3 +274,47 @@ def catalog_load(
             )
     audit_write(actor=actor, action="service311.catalog.load", detail={"source": source, **counts})
     return counts
+
+
+def _terms_record(
+    service: Service, effective: date, spec: ServiceSpec, department: Department, source: str
+) -> int:
+    """Record the spec's terms from `effective`, unless the terms then in force already say
+    the same; 1 if a row was written."""
+    in_force = service.terms.filter(effective_from__lte=effective).order_by("-effective_from")
+    found = in_force.first()
+    if found is not None and (found.sla_days, found.department_id) == (
+        spec.sla_days,
+        department.pk,
+    ):
+        return 0
+    ServiceTerms.objects.update_or_create(
+        service=service,
+        effective_from=effective,
+        defaults={"sla_days": spec.sla_days, "department": department, "source": source[:200]},
+    )
+    return 1
+
+
+class TermsInForce:
+    """Each service's deadline on any day, from its recorded terms (read once)."""
+
+    def __init__(self, services: list[Service]) -> None:
+        self.by_service: dict[int, tuple[list[date], list[int]]] = {}
+        rows = ServiceTerms.objects.filter(service__in=services).order_by("effective_from")
+        for service_id, effective, days in rows.values_list(
+            "service_id", "effective_from", "sla_days"
+        ):
+            dates, deadlines = self.by_service.setdefault(service_id, ([], []))
+            dates.append(effective)
+            deadlines.append(days)
+
+    def sla_days(self, service: Service, when: datetime) -> int:
+        """The terms in force on that day; before the first on record, the first; with none
+        on record, the service's own."""
+        found = self.by_service.get(service.pk)
+        if not found:
+            return service.sla_days
+        dates, deadlines = found
+        index = bisect.bisect_right(dates, timezone.localdate(when)) - 1
+        return deadlines[max(index, 0)]

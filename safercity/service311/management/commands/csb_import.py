@@ -55,6 +55,12 @@ class Command(BaseCommand):
                 f"{catalog['services_unchanged']} unchanged, "
                 f"{catalog['departments']} new departments"
             )
+            if catalog["older_terms"]:
+                self.stdout.write(
+                    f"catalog: {catalog['older_terms']} services have later terms on record: "
+                    "this file's deadlines and departments are kept as history from its first "
+                    "request, and today's are unchanged"
+                )
             if not options["catalog_only"]:
                 self.stdout.write(
                     f"requests: {report.created} {would}imported, {report.updated} {would}"
