@@ -30,18 +30,34 @@ def read_anonbank(data: str | bytes) -> tuple[list[ObservedCall], list[RejectedR
                 raise ValueError("PHANTOM call (an error in the trace)")
             if outcome == "HANG" and queued == 0:
                 raise ValueError("hung up in the voice menu, before reaching the queue")
+            # The trace's priority class, as labelled (which the centre served first is
+            # learnt from the day by the replay).
+            text = (row.get("priority") or "0").strip() or "0"
+            if not text.isdigit():
+                raise ValueError(f"priority is not a number: {text!r}")
+            rank = int(text)
             if outcome == "AGENT":
                 start = _seconds(row["q_start"]) if queued else _seconds(row["ser_start"])
                 day = row.get("date", "").strip()
                 calls.append(
                     ObservedCall(
-                        start, queued, False, float(row["ser_time"]), row["server"], day=day
+                        start,
+                        queued,
+                        False,
+                        float(row["ser_time"]),
+                        row["server"],
+                        day=day,
+                        priority=rank,
                     )
                 )
             elif outcome == "HANG":
                 calls.append(
                     ObservedCall(
-                        _seconds(row["q_start"]), queued, True, day=row.get("date", "").strip()
+                        _seconds(row["q_start"]),
+                        queued,
+                        True,
+                        day=row.get("date", "").strip(),
+                        priority=rank,
                     )
                 )
             else:

@@ -1,5 +1,6 @@
 """The same call queue written the textbook way in simpy: the oracle the fast simulator is
-checked against (tests) and raced against (bench). Constant staffing only."""
+checked against (tests) and raced against (bench). Constant staffing only. Priority classes
+(lower first, non-preemptive) are simpy's own PriorityResource order."""
 
 from __future__ import annotations
 
@@ -23,9 +24,11 @@ def simulate_simpy(
     delay = np.full(n, np.nan)
     env = simpy.Environment()
     desk = simpy.PriorityResource(env, capacity=agents)
+    classes = calls.priority if calls.priority is not None else np.zeros(n, dtype=np.int64)
+    lowest = int(classes.max(initial=0)) + 1  # callbacks after every incoming call
 
     def caller(i: int):
-        request = desk.request(priority=0)  # incoming calls before callbacks
+        request = desk.request(priority=int(classes[i]))
         if math.isinf(patience[i]):
             yield request
             outcome = {request: None}
@@ -44,7 +47,7 @@ def simulate_simpy(
 
     def callback(i: int, hung_up_at: float):
         yield env.timeout(callbacks.delay_s)
-        with desk.request(priority=1) as request:
+        with desk.request(priority=lowest) as request:
             yield request
             made[i] = True
             delay[i] = env.now - hung_up_at

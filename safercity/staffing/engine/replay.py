@@ -28,6 +28,7 @@ class ObservedCall:
     handle_s: float = math.nan  # for answered calls
     agent: str = ""
     day: str = ""  # the trace's date: a multi-day trace is replayed one day at a time
+    priority: int = 0  # the caller's class in the queue, as the trace labels it
 
 
 @dataclass(frozen=True)
@@ -135,7 +136,12 @@ def replay_inputs(
     interval_s: float = 1800,
     seed: int = 1,
     staffing_rule: str = "busy agents, rounded",
+    classes: bool = True,
 ) -> tuple[CallStream, Staffing]:
+    """The day's calls and capacity for the simulator; with `classes`, each caller keeps the
+    priority class the trace gives them (a non-preemptive priority queue), else one queue.
+    A trace labels classes without saying which the centre answered first: they are ranked
+    by the share of their callers the day answered at once (see `class_ranks`)."""
     rng = np.random.default_rng(seed)
     ordered = sorted(calls, key=lambda c: c.arrival_s)
     theta = patience_rate(ordered)
@@ -157,11 +163,30 @@ def replay_inputs(
         handle=np.array(handle),
         patience=np.array(patience),
         callback_handle=rng.choice(served_handles, len(ordered)),
+        priority=_ranked(ordered) if classes else None,
     )
     if staffing_rule not in STAFFING_RULES:
         raise ValueError(f"staffing_rule must be one of {sorted(STAFFING_RULES)}")
     agents = STAFFING_RULES[staffing_rule](ordered, interval_s).astype(np.int64)
     return stream, Staffing(interval_s, agents)
+
+
+def class_ranks(calls: Sequence[ObservedCall]) -> dict[int, int]:
+    """Each class label's place in the queue (0 first): the class whose callers the day
+    answered at once most often first (in Anonymous Bank's trace about 64% of one class, 1-2%
+    of the others, over a month), ties by label."""
+    at_once: dict[int, list[int]] = {}
+    for call in calls:
+        counts = at_once.setdefault(call.priority, [0, 0])
+        counts[0] += (not call.abandoned) and call.wait_s == 0
+        counts[1] += 1
+    order = sorted(at_once, key=lambda label: (-at_once[label][0] / at_once[label][1], label))
+    return {label: place for place, label in enumerate(order)}
+
+
+def _ranked(calls: Sequence[ObservedCall]) -> np.ndarray:
+    ranks = class_ranks(calls)
+    return np.array([ranks[c.priority] for c in calls], dtype=np.int64)
 
 
 def by_day(calls: Sequence[ObservedCall]) -> dict[str, list[ObservedCall]]:

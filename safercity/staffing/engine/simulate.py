@@ -1,17 +1,24 @@
 """A discrete-event simulation of the call-taker queue: first come, first served, callers who
-hang up, staffing that changes every interval, and a callback for every abandoned call.
+hang up, staffing that changes every interval, and a callback for every abandoned call; or,
+when calls carry priority classes, a non-preemptive priority queue with hang-ups.
 
 The algorithm walks the calls in arrival order and gives each the call-taker who is free
 first. That is exact for a first-come-first-served queue: a caller who hangs up never holds a
 call-taker, and a later caller can never start before an earlier one. Callbacks have lower
 priority than incoming calls and never interrupt one: a call-taker makes a callback only in a
 gap before the next incoming call arrives, which is exactly when no caller is waiting.
+
+With priority classes a later caller can overtake an earlier one, so that walk no longer
+holds: `_simulate_classes` runs the events in time order instead. A call-taker who comes
+free takes the caller of the best class who has waited longest and not yet hung up (callers
+who hung up are dropped as they are met: they never hold anyone); nobody is interrupted.
 """
 
 from __future__ import annotations
 
 import heapq
 import math
+from collections import deque
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -30,11 +37,14 @@ class CallStream:
     handle: FloatArray
     patience: FloatArray  # how long each caller would wait before hanging up (inf: never)
     callback_handle: FloatArray | None = None  # handle time of the callback, if it is needed
+    priority: IntArray | None = None  # each call's class: 0 is served first (None: one class)
 
     def __post_init__(self) -> None:
         n = len(self.arrival)
         if len(self.handle) != n or len(self.patience) != n:
             raise ValueError("arrival, handle and patience must have the same length")
+        if self.priority is not None and len(self.priority) != n:
+            raise ValueError("priority must have one value per call")
         if self.callback_handle is not None and len(self.callback_handle) != n:
             raise ValueError("callback_handle must have one value per call")
         if n and (np.diff(self.arrival) < 0).any():
@@ -117,6 +127,10 @@ def simulate(
     staffing: Staffing,
     callbacks: CallbackPolicy | None = None,
 ) -> SimResult:
+    if calls.priority is not None and len(np.unique(calls.priority)) > 1:
+        if callbacks is not None:
+            raise ValueError("callbacks are not simulated with priority classes")
+        return _simulate_classes(calls, calls.priority, staffing)
     n = len(calls)
     arrival = calls.arrival.tolist()
     handle = calls.handle.tolist()
@@ -228,6 +242,100 @@ def simulate(
         busy_s=busy,
         staffed_s=staffed,
         unfinished_callbacks=unfinished,
+    )
+
+
+def _simulate_classes(calls: CallStream, priority: IntArray, staffing: Staffing) -> SimResult:
+    """Non-preemptive priority classes, first come first served within a class, hang-ups."""
+    n = len(calls)
+    arrival = calls.arrival.tolist()
+    handle = calls.handle.tolist()
+    patience = calls.patience.tolist()
+    ranks = {int(p): r for r, p in enumerate(np.unique(priority).tolist())}
+    rank = [ranks[int(p)] for p in priority.tolist()]
+    answered = [False] * n
+    wait = [0.0] * n
+    served_by = [-1] * n
+
+    interval = staffing.interval_s
+    constant = interval == math.inf
+    levels = staffing.agents.tolist()
+    last = len(levels) - 1
+    next_on = staffing._next_on_duty()
+    # (free since, who): the front is whoever has been free longest.
+    free = [(next_on[k][0], k) for k in range(len(next_on)) if next_on[k][0] < math.inf]
+    heapq.heapify(free)
+    queues: list[deque[int]] = [deque() for _ in ranks]
+    waiting = 0
+    busy = 0.0
+    pop, push = heapq.heappop, heapq.heappush
+
+    def off_duty(k: int, at: float) -> bool:
+        """Off duty at `at`: back in the heap at their next shift (or gone for good)."""
+        i = 0 if constant else int(at // interval)
+        if k < levels[i if i < last else last]:
+            return False
+        resume = next_on[k][i] if i <= last else math.inf
+        if resume < math.inf:
+            push(free, (resume, k))
+        return True
+
+    def serve(c: int, start: float, k: int) -> None:
+        nonlocal busy
+        answered[c] = True
+        served_by[c] = k
+        wait[c] = start - arrival[c]
+        busy += handle[c]
+        push(free, (start + handle[c], k))
+
+    c = 0
+    while c < n or (waiting and free):
+        coming = arrival[c] if c < n else math.inf
+        if waiting and free and free[0][0] <= coming:
+            at, k = pop(free)
+            if off_duty(k, at):
+                continue
+            chosen = -1
+            for queue in queues:
+                while queue:
+                    head = queue.popleft()
+                    waiting -= 1
+                    if arrival[head] + patience[head] < at:
+                        wait[head] = patience[head]  # hung up before anyone was free
+                        continue
+                    chosen = head
+                    break
+                if chosen >= 0:
+                    break
+            if chosen >= 0:
+                serve(chosen, at, k)
+            else:
+                push(free, (at, k))  # everyone waiting had hung up: idle from `at`
+            continue
+        # The next caller arrives: the call-taker free longest and on duty takes them.
+        a = arrival[c]
+        while free and free[0][0] <= a:
+            at, k = pop(free)
+            if not off_duty(k, a):
+                serve(c, a, k)
+                break
+        else:
+            queues[rank[c]].append(c)
+            waiting += 1
+        c += 1
+    for queue in queues:  # nobody is on duty again: the rest hang up
+        for head in queue:
+            wait[head] = patience[head]
+
+    horizon = arrival[-1] if n else 0.0
+    return SimResult(
+        answered=np.array(answered, dtype=np.bool_),
+        wait=np.array(wait, dtype=np.float64),
+        callback_made=np.zeros(n, dtype=np.bool_),
+        callback_delay=np.full(n, math.nan),
+        served_by=np.array(served_by, dtype=np.int64),
+        busy_s=busy,
+        staffed_s=_staffed_seconds(staffing, horizon),
     )
 
 

@@ -72,32 +72,43 @@ class Command(BaseCommand):
             days = {day: days[day]}
         if not days:
             raise CommandError("the trace has no calls that reached the queue")
-        errors: dict[str, list[tuple[float, float]]] = {str(r): [] for r in STAFFING_RULES}
-        header = f"{'':38} {'hung up':>8} {'mean wait':>10} {'in 20 s':>8} {'in 60 s':>8}"
+        classed = len({c.priority for c in calls}) > 1
+        # With priority classes in the trace, each rule is replayed both ways: the classes as
+        # a non-preemptive priority queue, and one first-come-first-served queue.
+        modes = [(", classes", True), (", one queue", False)] if classed else [("", False)]
+        errors: dict[str, list[tuple[float, float]]] = {
+            f"{rule}{label}": [] for rule in STAFFING_RULES for label, _ in modes
+        }
+        header = f"{'':50} {'hung up':>8} {'mean wait':>10} {'in 20 s':>8} {'in 60 s':>8}"
         for name, todays in days.items():
             if len(days) > 1:
                 self.stdout.write(f"{name or '(no date)'}: {len(todays):,} calls")
             observed = observed_outcomes(todays)
             rows = [("observed", observed)]
             for rule in STAFFING_RULES:
-                runs = [
-                    simulated_outcomes(
-                        simulate(*replay_inputs(todays, staffing_rule=rule, seed=seed))
+                for label, classes in modes:
+                    runs = [
+                        simulated_outcomes(
+                            simulate(
+                                *replay_inputs(
+                                    todays, staffing_rule=rule, seed=seed, classes=classes
+                                )
+                            )
+                        )
+                        for seed in range(1, seeds + 1)
+                    ]
+                    simulated = average_outcomes(runs)
+                    rows.append((f"simulated, {rule}{label}", simulated))
+                    errors[f"{rule}{label}"].append(
+                        (
+                            abs(simulated.abandonment - observed.abandonment),
+                            abs(simulated.answered_within[20] - observed.answered_within[20]),
+                        )
                     )
-                    for seed in range(1, seeds + 1)
-                ]
-                simulated = average_outcomes(runs)
-                rows.append((f"simulated, {rule}", simulated))
-                errors[str(rule)].append(
-                    (
-                        abs(simulated.abandonment - observed.abandonment),
-                        abs(simulated.answered_within[20] - observed.answered_within[20]),
-                    )
-                )
             self.stdout.write(header)
             for label, outcome in rows:
                 self.stdout.write(
-                    f"{label:38} {outcome.abandonment:8.1%} {outcome.mean_wait_answered_s:9.0f}s "
+                    f"{label:50} {outcome.abandonment:8.1%} {outcome.mean_wait_answered_s:9.0f}s "
                     f"{outcome.answered_within[20]:8.1%} {outcome.answered_within[60]:8.1%}"
                 )
         if len(days) > 1:
@@ -106,7 +117,7 @@ class Command(BaseCommand):
                 hung_up = sum(e[0] for e in found) / len(found)
                 within = sum(e[1] for e in found) / len(found)
                 self.stdout.write(
-                    f"  {rule:36} hung up {hung_up * 100:4.1f} points, "
+                    f"  {rule:48} hung up {hung_up * 100:4.1f} points, "
                     f"in 20 s {within * 100:4.1f} points"
                 )
 
