@@ -4,6 +4,7 @@ each matched to the precision its source printed, plus properties that hold for 
 import json
 import math
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -178,3 +179,29 @@ def test_bad_inputs_are_refused_with_a_reason():
         with_shrinkage(10, 1.0)
     with pytest.raises(ValueError, match="positive"):
         erlang_a_measures(3, 2.0, 180, 0, 20)
+
+
+@given(
+    loads=st.lists(st.floats(0, 400, allow_nan=False), min_size=1, max_size=60),
+    aht=st.sampled_from([30.0, 120.0, 240.0, 900.0]),
+    targets=st.sampled_from([NENA_TARGETS, (Target(15, 0.9),), (Target(60, 0.99),)]),
+    occupancy=st.sampled_from([1.0, 0.85, 0.6]),
+)
+@settings(max_examples=200, deadline=None)
+def test_every_interval_at_once_gives_the_one_at_a_time_head_counts(loads, aht, targets, occupancy):
+    from safercity.staffing.engine.erlang import agents_required_c_all
+
+    one_by_one = [agents_required_c(load, aht, targets, occupancy) for load in loads]
+    at_once = agents_required_c_all(np.array(loads), aht, targets, occupancy)
+    assert at_once.tolist() == one_by_one
+
+
+def test_a_load_beyond_the_window_is_still_answered_exactly(monkeypatch):
+    from safercity.staffing.engine import erlang
+
+    monkeypatch.setattr(erlang, "MAX_WINDOW", 2)  # so that most answers lie beyond it
+    loads = np.array([0.5, 40.0, 300.0, 0.0])
+    targets = (Target(20, 0.95),)
+    at_once = erlang.agents_required_c_all(loads, 180, targets)
+    assert at_once.tolist() == [agents_required_c(x, 180, targets) for x in loads]
+    assert at_once[2] > 300 + 2 and at_once[3] == 0

@@ -139,6 +139,63 @@ def agents_required_c(
     raise ValueError("no staffing level meets the targets")
 
 
+MAX_WINDOW = 64  # head counts tried at once above the least stable one, per interval
+
+
+def agents_required_c_all(
+    loads: np.ndarray,
+    aht_s: float,
+    targets: tuple[Target, ...] = NENA_TARGETS,
+    max_occupancy: float = 1.0,
+) -> np.ndarray:
+    """`agents_required_c` for every interval at once, with the same head counts.
+
+    Erlang B at each interval's least stable head count n0 comes from the incomplete gamma
+    function in one call; above it, 1/B follows R(n) = 1 + (n / a) R(n - 1), which unrolls to
+    R(n0 + j) = P_j (R(n0) + sum_{k<=j} 1 / P_k) with P_j the running product of (n0 + i) / a:
+    a cumulative product and sum over a window of head counts for all intervals together.
+    An interval whose answer lies beyond the window (a very large load) is searched alone.
+    """
+    if aht_s <= 0:
+        raise ValueError("average handle time must be positive")
+    load = np.asarray(loads, dtype=np.float64)
+    needed = np.zeros(load.shape, dtype=np.int64)
+    busy = load > 0
+    if not busy.any():
+        return needed
+    a = load[busy]
+    first = np.maximum(np.floor(a) + 1, np.ceil(a / max_occupancy))
+    first = np.maximum(first, 1.0)
+    base = first - 1  # R(base) from the closed form; base may be 0, where R = 1
+    with np.errstate(over="ignore", divide="ignore"):
+        r_base = np.where(
+            base > 0,
+            gammaincc(base + 1, a) * np.exp(a + gammaln(base + 1) - base * np.log(a)),
+            1.0,
+        )
+    # Square-root staffing: the answer lies about beta * sqrt(load) above the load.
+    window = min(MAX_WINDOW, math.ceil(4 + 3 * math.sqrt(float(a.max()))))
+    steps = np.arange(1, window + 1, dtype=np.float64)
+    n = base[:, None] + steps  # head counts first .. first + WINDOW - 1
+    with np.errstate(over="ignore", invalid="ignore"):  # overflow: searched alone, below
+        running = np.cumprod(n / a[:, None], axis=1)  # P_j
+        r = running * (r_base[:, None] + np.cumsum(1.0 / running, axis=1))
+        blocking = 1.0 / r
+        p_wait = n * blocking / (n - a[:, None] * (1.0 - blocking))
+        meets = np.ones(n.shape, dtype=np.bool_)
+        for target in targets:
+            # exp(-(n - a) t / aht), as an outer product of two small exponentials.
+            rate = target.seconds / aht_s
+            decay = np.exp(-(base - a) * rate)[:, None] * np.exp(-steps * rate)[None, :]
+            meets &= 1.0 - p_wait * decay >= target.share
+    found = meets.any(axis=1) & np.isfinite(r).all(axis=1)
+    chosen = np.where(found, n[np.arange(len(a)), meets.argmax(axis=1)], 0).astype(np.int64)
+    for index in np.flatnonzero(~found):  # beyond the window: the one-interval search
+        chosen[index] = agents_required_c(float(a[index]), aht_s, targets, max_occupancy)
+    needed[busy] = chosen
+    return needed
+
+
 def _erlang_a_state(
     servers: int, arrival_rate: float, service_rate: float, abandon_rate: float
 ) -> np.ndarray:
