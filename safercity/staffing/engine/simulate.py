@@ -122,6 +122,20 @@ class SimResult:
         return float(in_time[abandoned].mean())
 
 
+def _duty(
+    staffing: Staffing,
+) -> tuple[float, bool, list[int], int, list[list[float]], list[tuple[float, int]]]:
+    """What both simulators read off the staffing: the interval, whether it is constant, the
+    levels, the last interval, when each call-taker is next on duty, and the heap of
+    (free since, who), whose front is whoever has been free longest."""
+    levels = staffing.agents.tolist()
+    next_on = staffing._next_on_duty()
+    free = [(next_on[k][0], k) for k in range(len(next_on)) if next_on[k][0] < math.inf]
+    heapq.heapify(free)
+    interval = staffing.interval_s
+    return interval, interval == math.inf, levels, len(levels) - 1, next_on, free
+
+
 def simulate(
     calls: CallStream,
     staffing: Staffing,
@@ -145,14 +159,7 @@ def simulate(
     callback_delay = [math.nan] * n
     served_by = [-1] * n
 
-    interval = staffing.interval_s
-    constant = interval == math.inf
-    levels = staffing.agents.tolist()
-    last = len(levels) - 1
-    next_on = staffing._next_on_duty()
-    free: list[tuple[float, int]] = [(next_on[k][0], k) for k in range(len(next_on))]
-    free = [entry for entry in free if entry[0] < math.inf]
-    heapq.heapify(free)
+    interval, constant, levels, last, next_on, free = _duty(staffing)
     pending: list[tuple[float, int]] = []  # heap of (ready time, call index) of callbacks
     delay = callbacks.delay_s if callbacks else 0.0
     busy = 0.0
@@ -257,14 +264,7 @@ def _simulate_classes(calls: CallStream, priority: IntArray, staffing: Staffing)
     wait = [0.0] * n
     served_by = [-1] * n
 
-    interval = staffing.interval_s
-    constant = interval == math.inf
-    levels = staffing.agents.tolist()
-    last = len(levels) - 1
-    next_on = staffing._next_on_duty()
-    # (free since, who): the front is whoever has been free longest.
-    free = [(next_on[k][0], k) for k in range(len(next_on)) if next_on[k][0] < math.inf]
-    heapq.heapify(free)
+    interval, constant, levels, last, next_on, free = _duty(staffing)
     queues: list[deque[int]] = [deque() for _ in ranks]
     waiting = 0
     busy = 0.0
