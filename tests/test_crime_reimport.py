@@ -194,3 +194,29 @@ def test_an_analyst_sees_what_each_file_changed_and_finds_a_complaint(client):
     assert "january2019-v2.csv" in found and "Withdrawn" in found
     assert client.get(f"/staff/crime/imports/{batch.pk}/?kind=<x>&page=zz").status_code == 200
     assert client.get("/staff/crime/imports/99999/").status_code == 404
+
+
+def test_several_files_are_prepared_in_a_second_process_in_order_and_alike():
+    from safercity.crime.prepare import prepare, prepared_files
+
+    files = [(f"m{n}.csv", month(*JANUARY[:n])) for n in (1, 2, 3, 4, 5)]
+    hoods = {20: 7}
+    out = list(prepared_files(iter(files), hoods, "America/Chicago"))
+    assert [name for name, _ in out] == [name for name, _ in files]
+    for (_, data), (_, prepared) in zip(files, out, strict=True):
+        assert prepared.rows == prepare(data, hoods, "America/Chicago").rows
+    assert out[0][1].rows[0].derived[4] == 7, "the neighborhood's stored id travels with it"
+
+
+def test_when_the_second_process_cannot_start_files_are_prepared_here(monkeypatch):
+    from concurrent.futures import ProcessPoolExecutor
+
+    from safercity.crime.prepare import prepared_files
+
+    def refuse(*args, **kwargs):
+        raise RuntimeError("no processes here")
+
+    monkeypatch.setattr(ProcessPoolExecutor, "submit", refuse)
+    files = [("a.csv", month(*JANUARY[:2])), ("b.csv", month(*JANUARY))]
+    out = list(prepared_files(files, {}, "America/Chicago"))
+    assert [len(p.rows) for _, p in out] == [2, 5]

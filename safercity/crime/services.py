@@ -22,30 +22,12 @@ from safercity.core.permissions import requires
 from safercity.core.roles import Role
 from safercity.core.rollups import rollups_stale
 from safercity.crime import revisions
-from safercity.crime.legacy import LegacyFile, LegacyRecord, Rejected, read_legacy
+from safercity.crime.legacy import Rejected
 from safercity.crime.models import CrimeImport, CrimeRecord, CrimeRecordChange
+from safercity.crime.prepare import DERIVED, Row, prepared_files
 
 SOURCE = "slmpd-legacy"
 BATCH = 5000
-NEW_DISTRICTS = date(2014, 1, 1)  # nine districts before 2014, six after
-SEXUAL_CLASSES = {2, 17}  # rape; sex offenses
-FAMILY_CLASSES = {20}  # offenses against the family and children
-JUVENILE_WORDS = ("JUV", "CHILD", "MINOR", "RUNAWAY")
-
-
-def category_of(record: LegacyRecord) -> str:
-    """Which publication rule applies: sexual, family and juvenile records are generalised."""
-    if (
-        record.ucr_class in SEXUAL_CLASSES
-        or "SEX" in record.description
-        or "RAPE" in record.description
-    ):
-        return CrimeRecord.Category.SEXUAL
-    if any(word in record.description for word in JUVENILE_WORDS):
-        return CrimeRecord.Category.JUVENILE
-    if record.ucr_class in FAMILY_CLASSES or "DOMESTIC" in record.description:
-        return CrimeRecord.Category.FAMILY
-    return CrimeRecord.Category.OTHER
 
 
 @dataclass
@@ -77,77 +59,14 @@ class FileReport:
         return ", ".join(parts)
 
 
-DERIVED = (
-    "source_line",
-    "ucr_class",
-    "category",
-    "district_plan",
-    "neighborhood_id",
-    "lat",
-    "lon",
-)
 BY_COMPLAINT = "complaint number, offence and count"
 BY_CONTENT = "content (the file has no complaint numbers)"
-
-
-@dataclass(frozen=True)
-class _Row:
-    month: str
-    identity: str
-    stated: tuple[Any, ...]  # revisions.STATED
-    derived: tuple[Any, ...]  # DERIVED
-
-
-def _rows(parsed: LegacyFile, hoods: dict[int, int], zone: ZoneInfo) -> list[_Row]:
-    records = parsed.records
-    lon, lat = geo.state_plane_to_wgs84([r.x for r in records], [r.y for r in records])
-    rows = []
-    months: dict[date, str] = {}
-    categories: dict[tuple[int, str], str] = {}  # descriptions repeat: decide each once
-    for record, longitude, latitude in zip(records, lon, lat, strict=True):
-        located = bool(longitude == longitude)  # NaN where not geocoded
-        month = months.get(record.coded_month)
-        if month is None:
-            month = months[record.coded_month] = f"{record.coded_month:%Y-%m}"
-        category = categories.get((record.ucr_code, record.description))
-        if category is None:
-            category = categories[(record.ucr_code, record.description)] = category_of(record)
-        # 01/01/1900 stands for "date unknown" in these files.
-        occurred = record.occurred.replace(tzinfo=zone) if record.occurred.year > 1900 else None
-        stated = (
-            record.complaint[:20],
-            record.coded_month,
-            occurred,
-            record.count,
-            record.ucr_code,
-            record.description[:120],
-            record.district,
-            record.neighborhood,
-            record.address[:120],
-            record.location_name[:120],
-            record.x,
-            record.y,
-            record.flag_unfounded,
-            record.flag_administrative,
-            record.flag_cleanup,
-        )
-        derived = (
-            record.line,
-            record.ucr_class,
-            category,
-            "2014" if record.coded_month >= NEW_DISTRICTS else "2008",
-            hoods.get(record.neighborhood),
-            float(latitude) if located else None,
-            float(longitude) if located else None,
-        )
-        rows.append(_Row(month, revisions.identity(stated), stated, derived))
-    return rows
 
 
 INSERTED = ["source", "source_key", "identity", "ordinal", *revisions.STATED, *DERIVED]
 
 
-def _insert(rows: list[tuple[_Row, int]]) -> None:
+def _insert(rows: list[tuple[Row, int]]) -> None:
     insert_values(
         CrimeRecord,
         INSERTED,
@@ -158,7 +77,7 @@ def _insert(rows: list[tuple[_Row, int]]) -> None:
     )
 
 
-def _first_import(rows: list[_Row]) -> None:
+def _first_import(rows: list[Row]) -> None:
     """Months with nothing stored: every record is new (the bulk of a first load)."""
     seen: dict[tuple[str, str], int] = {}
     numbered = []
@@ -180,7 +99,7 @@ def _stored(months: set[str]) -> list[revisions.Stored]:
 
 
 def _revise(
-    batch: CrimeImport, rows: list[_Row], stored: list[revisions.Stored], withdraw: bool
+    batch: CrimeImport, rows: list[Row], stored: list[revisions.Stored], withdraw: bool
 ) -> revisions.Plan:
     """Apply a republished file to the stored months, keeping every change in the history."""
     plan = revisions.match(
@@ -270,12 +189,10 @@ def legacy_import(
     complaint numbers); changed ones are updated, those the file no longer holds withdrawn,
     each change kept in the history with the file that made it. A file with rejected lines
     withdraws nothing (the missing records may be the lines it could not read)."""
-    zone = ZoneInfo(settings.TIME_ZONE)
     hoods = dict(Neighborhood.objects.values_list("number", "id"))
     reports = []
-    for name, data in files:
-        parsed = read_legacy(data)
-        rows = _rows(parsed, hoods, zone)
+    for name, parsed in prepared_files(files, hoods, settings.TIME_ZONE):
+        rows = parsed.rows
         report = FileReport(name, parsed.variant, parsed.coded_month, rejected=parsed.rejected)
         report.matched_by = (
             BY_COMPLAINT if any(r.stated[revisions.COMPLAINT] for r in rows) else BY_CONTENT
