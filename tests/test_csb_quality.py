@@ -107,3 +107,21 @@ def test_importing_the_same_export_again_records_no_new_terms():
     import_csb(actor=command_actor("t"), data=data)
     again = import_csb(actor=command_actor("t"), data=data)
     assert again.catalog["terms_recorded"] == 0 and again.catalog["services_unchanged"] == 1
+
+
+def test_staff_see_todays_terms_and_the_history_on_the_catalog_page(client):
+    from safercity.core.roles import Role
+    from tests.conftest import make_user
+
+    import_csb(actor=command_actor("t"), data=export(2024, 10, "TRAFFIC DIVISION"))
+    import_csb(actor=command_actor("t"), data=export(2018, 3, "STREET DIVISION"))
+    client.force_login(make_user("rhea", Role.AGENT_311))
+    assert "Service catalog" in client.get("/staff/").content.decode()
+    page = client.get("/staff/311/catalog/").content.decode()
+    row = page[page.index("Single Light Out") :]
+    row = row[: row.index("</tr>")]
+    assert "<td>Traffic Division</td><td>10 days</td>" in row
+    assert "from 2024-03-01: 10 days, Traffic Division" in row
+    assert "from 2018-03-01: 3 days, Street Division" in row
+    client.force_login(make_user("ivan", Role.INSPECTOR))
+    assert client.get("/staff/311/catalog/").status_code == 403

@@ -20,6 +20,9 @@ class Service311Config(AppConfig):
         from safercity.core.navigation import register_tool
 
         register_tool("311", "311 requests", "service311_staff:queue", "work the queues")
+        register_tool(
+            "311", "Service catalog", "service311_staff:catalog", "deadlines and their history"
+        )
 
         from safercity.core.uploads import media_check
         from safercity.service311.selectors import photo_is_public

@@ -1,10 +1,11 @@
 from django.urls import path
 
-from safercity.service311 import console, residents
+from safercity.service311 import catalog_page, console, residents
 
 staff = (
     [
         path("", console.queue_page, name="queue"),
+        path("catalog/", catalog_page.catalog_page, name="catalog"),
         path("requests/<int:pk>/", console.detail_page, name="detail"),
         path("requests/<int:pk>/status/", console.change_status, name="status"),
         path("requests/<int:pk>/note/", console.add_note, name="note"),
