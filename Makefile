@@ -62,6 +62,7 @@ bench: install
 	$(BIN)/python bench/desk.py
 	$(BIN)/python bench/portfolio.py
 	$(BIN)/python bench/csb.py
+	$(BIN)/python bench/replay.py
 	$(BIN)/python bench/load.py
 
 clean:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from safercity.staffing.engine.simulate import CallStream, SimResult, Staffing
+from safercity.staffing.engine.simulate import CallStream, SimResult, Staffing, simulate
 
 
 @dataclass(frozen=True)
@@ -195,3 +195,50 @@ def by_day(calls: Sequence[ObservedCall]) -> dict[str, list[ObservedCall]]:
     for call in calls:
         days.setdefault(call.day, []).append(call)
     return dict(sorted(days.items()))
+
+
+@dataclass(frozen=True)
+class DayReplay:
+    day: str
+    observed: Outcomes
+    simulated: dict[str, Outcomes]  # "rule" or "rule, classes" / "rule, one queue"
+
+
+def replay_days(days: dict[str, list[ObservedCall]], seeds: int = 3) -> list[DayReplay]:
+    """Each day replayed on its own under every staffing rule, `seeds` runs averaged. Where
+    the trace has priority classes, each rule runs with them and as one queue."""
+    replays = []
+    for day, calls in days.items():
+        classed = len({c.priority for c in calls}) > 1
+        modes = [(", classes", True), (", one queue", False)] if classed else [("", False)]
+        simulated = {}
+        for rule in STAFFING_RULES:
+            for label, classes in modes:
+                runs = [
+                    simulated_outcomes(
+                        simulate(*replay_inputs(calls, staffing_rule=rule, seed=seed,
+                                                classes=classes))
+                    )
+                    for seed in range(1, seeds + 1)
+                ]  # fmt: skip
+                simulated[f"{rule}{label}"] = average_outcomes(runs)
+        replays.append(DayReplay(day, observed_outcomes(calls), simulated))
+    return replays
+
+
+def mean_errors(replays: Sequence[DayReplay], limit: float = 20) -> dict[str, tuple[float, float]]:
+    """For each rule: the mean absolute error per day of abandonment and of the share
+    answered within `limit` seconds, as fractions."""
+    found: dict[str, list[tuple[float, float]]] = {}
+    for replay in replays:
+        for label, simulated in replay.simulated.items():
+            found.setdefault(label, []).append(
+                (
+                    abs(simulated.abandonment - replay.observed.abandonment),
+                    abs(simulated.answered_within[limit] - replay.observed.answered_within[limit]),
+                )
+            )
+    return {
+        label: (sum(e[0] for e in errors) / len(errors), sum(e[1] for e in errors) / len(errors))
+        for label, errors in found.items()
+    }

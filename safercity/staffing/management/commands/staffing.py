@@ -11,15 +11,7 @@ from rich.progress import Progress
 
 from safercity.core.textfiles import read_bytes_maybe_gzip
 from safercity.staffing.anonbank import read_anonbank
-from safercity.staffing.engine.replay import (
-    STAFFING_RULES,
-    average_outcomes,
-    by_day,
-    observed_outcomes,
-    replay_inputs,
-    simulated_outcomes,
-)
-from safercity.staffing.engine.simulate import simulate
+from safercity.staffing.engine.replay import by_day, mean_errors, replay_days
 from safercity.staffing.planning import plan_from_csv
 from safercity.staffing.report import render_report, shifts_csv
 
@@ -72,39 +64,14 @@ class Command(BaseCommand):
             days = {day: days[day]}
         if not days:
             raise CommandError("the trace has no calls that reached the queue")
-        classed = len({c.priority for c in calls}) > 1
-        # With priority classes in the trace, each rule is replayed both ways: the classes as
-        # a non-preemptive priority queue, and one first-come-first-served queue.
-        modes = [(", classes", True), (", one queue", False)] if classed else [("", False)]
-        errors: dict[str, list[tuple[float, float]]] = {
-            f"{rule}{label}": [] for rule in STAFFING_RULES for label, _ in modes
-        }
         header = f"{'':50} {'hung up':>8} {'mean wait':>10} {'in 20 s':>8} {'in 60 s':>8}"
-        for name, todays in days.items():
+        replays = replay_days(days, seeds)
+        for replay in replays:
             if len(days) > 1:
-                self.stdout.write(f"{name or '(no date)'}: {len(todays):,} calls")
-            observed = observed_outcomes(todays)
-            rows = [("observed", observed)]
-            for rule in STAFFING_RULES:
-                for label, classes in modes:
-                    runs = [
-                        simulated_outcomes(
-                            simulate(
-                                *replay_inputs(
-                                    todays, staffing_rule=rule, seed=seed, classes=classes
-                                )
-                            )
-                        )
-                        for seed in range(1, seeds + 1)
-                    ]
-                    simulated = average_outcomes(runs)
-                    rows.append((f"simulated, {rule}{label}", simulated))
-                    errors[f"{rule}{label}"].append(
-                        (
-                            abs(simulated.abandonment - observed.abandonment),
-                            abs(simulated.answered_within[20] - observed.answered_within[20]),
-                        )
-                    )
+                calls_that_day = len(days[replay.day])
+                self.stdout.write(f"{replay.day or '(no date)'}: {calls_that_day:,} calls")
+            rows = [("observed", replay.observed)]
+            rows += [(f"simulated, {label}", found) for label, found in replay.simulated.items()]
             self.stdout.write(header)
             for label, outcome in rows:
                 self.stdout.write(
@@ -113,9 +80,7 @@ class Command(BaseCommand):
                 )
         if len(days) > 1:
             self.stdout.write(f"mean absolute error per day over {len(days)} days:")
-            for rule, found in errors.items():
-                hung_up = sum(e[0] for e in found) / len(found)
-                within = sum(e[1] for e in found) / len(found)
+            for rule, (hung_up, within) in mean_errors(replays).items():
                 self.stdout.write(
                     f"  {rule:48} hung up {hung_up * 100:4.1f} points, "
                     f"in 20 s {within * 100:4.1f} points"
