@@ -192,3 +192,60 @@ def test_addresses_are_reassigned_to_the_areas_that_hold_them(db, settings, tmp_
     assert addresses_assign_areas(actor=command_actor("tests")) == len(before)
     assert dict(Address.objects.values_list("pk", "neighborhood_id")) == before
     assert not Address.objects.filter(ward=None).exists()
+
+
+@pytest.mark.django_db
+def test_the_demo_has_crime_records_so_the_dashboard_and_open_data_work(settings, tmp_path, client):
+    """Issue 15: synthetic records in SLMPD's files since January of last year, imported
+    through the real importer; the dashboard, CompStat, hot spots and open data all work."""
+    from django.db.models import Sum
+    from django.utils import timezone
+
+    from safercity.core.months import month_before
+    from safercity.crime.models import CrimeImport, CrimeRecord
+
+    settings.VAR_DIR = tmp_path
+    report = demo_load(actor=command_actor("tests"), scale=0.05, with_staff=False)
+    assert report.crimes == CrimeRecord.objects.count() > 4000
+    last = month_before(timezone.localdate())
+    assert CrimeImport.objects.count() == 12 + last.month, "from January of last year"
+    assert CrimeRecord.objects.order_by("-coded_month").first().coded_month == last
+    assert CrimeRecord.objects.filter(count=-1).exists(), "reclassifications, as SLMPD files have"
+    homicides = CrimeRecord.objects.filter(ucr_class=1).aggregate(n=Sum("count"))["n"]
+    years = (12 + last.month) / 12
+    assert 0.5 * 194 * 0.05 * years < homicides < 1.5 * 194 * 0.05 * years
+    assert not CrimeRecord.objects.filter(neighborhood=None).exists()
+    assert not CrimeRecord.objects.filter(lat=None).exists()
+    page = client.get("/crime/").content.decode()
+    assert "No crime records are loaded yet" not in page
+    assert 'data-testid="compstat-violent"' in page and "<svg" in page
+    assert (tmp_path / "public" / "crime" / "records.csv").exists()
+    assert client.get("/crime/data/hexagons.geojson").status_code == 200
+
+
+def test_demo_crime_files_are_slmpds_layout_deterministic_and_calibrated():
+    from datetime import date
+
+    from safercity.crime.legacy import read_legacy
+    from safercity.demo.engine import CrimePlace, crime_files, load_calibration
+
+    places = [
+        CrimePlace(100 + i, "MARKET ST", 1 + i % 79, 1 + i % 6, -90.2, 38.62) for i in range(50)
+    ]
+    calibration = load_calibration()
+    files = crime_files(calibration, places, date(2026, 3, 1), 15, seed=3, scale=0.2)
+    assert files == crime_files(calibration, places, date(2026, 3, 1), 15, seed=3, scale=0.2)
+    assert files != crime_files(calibration, places, date(2026, 3, 1), 15, seed=4, scale=0.2)
+    assert [name for name, _ in files][:2] == ["january2025.csv", "february2025.csv"]
+    assert files[-1][0] == "march2026.csv"
+    records = []
+    for _, data in files:
+        parsed = read_legacy(data)
+        assert parsed.rejected == [] and parsed.variant == "20 columns"
+        records += parsed.records
+    total = sum(r.count for r in records)
+    assert abs(total - 47_751 * 0.2 * 15 / 12) / total < 0.05
+    homicides = sum(r.count for r in records if r.ucr_class == 1) / total
+    assert abs(homicides - 194 / 47_751) < 0.002
+    late = [r for r in records if r.occurred.date() < r.coded_month]
+    assert 0.1 < len(late) / len(records) < 0.3, "some offences are coded a month or two later"

@@ -19,7 +19,14 @@ import shapely
 from shapely.geometry import MultiPoint, Polygon
 from shapely.geometry.base import BaseGeometry
 
-from safercity.core.geo import MISSOURI_EAST_METRES, WGS84, project_points, reproject
+from safercity.core.geo import (
+    MISSOURI_EAST_FEET,
+    MISSOURI_EAST_METRES,
+    WGS84,
+    project_points,
+    reproject,
+)
+from safercity.core.months import month_after, month_before
 
 CALIBRATION_PATH = Path(__file__).with_name("calibration.csv")
 # The synthetic city sits where St. Louis is, in Missouri East metres (about 38.64 N, 90.24 W).
@@ -432,3 +439,124 @@ def calls_911(
     handle = rng.exponential(cal["aht_911_s"], size)
     patience = rng.exponential(cal["patience_911_s"], size)
     return arrival, handle, patience
+
+
+# What each UCR class is published as in the demo's files: (code, description).
+DEMO_OFFENCES: dict[str, tuple[int, str]] = {
+    "01": (10000, "HOMICIDE"),
+    "02": (21000, "RAPE-FORCIBLE"),
+    "03": (31111, "ROBBERY-HIGHWAY-GUN"),
+    "04": (41011, "AGG.ASSAULT-FIREARM/CITIZEN ADULT 1ST DEGREE"),
+    "05": (52311, "BURGLARY-RESIDENCE/FORCIBLE ENTRY/NIGHT"),
+    "06": (63811, "LARCENY-FROM MTR VEH $500 - $24,999"),
+    "07": (71000, "AUTO THEFT-PERM RETNT/STOLEN"),
+    "08": (81100, "ARSON-RESIDENCE/SINGLE OCCUPANCY"),
+    "09": (91011, "ASSAULT-MISD/CITIZEN ADULT"),
+    "10": (101000, "FORGERY"),
+    "11": (111000, "FRAUD-CREDIT CARD"),
+    "12": (121000, "EMBEZZLEMENT"),
+    "13": (131000, "STOLEN PROPERTY-POSSESSION"),
+    "14": (142320, "PROPERTY DAMAGE-PRIVATE"),
+    "15": (151000, "WEAPONS-CARRY CONCEALED"),
+    "16": (161000, "PROSTITUTION"),
+    "17": (171000, "SEX OFFENSE-SEXUAL MISCONDUCT"),
+    "18": (181000, "DRUGS-POSSESSION"),
+    "20": (201000, "FAMILY OFFENSE-NONSUPPORT"),
+    "21": (211000, "DWI/DUI"),
+    "22": (221000, "LIQUOR LAWS"),
+    "24": (241000, "DISORDERLY CONDUCT"),
+    "25": (251000, "VAGRANCY"),
+    "26": (261000, "ALL OTHER OFFENSES"),
+}
+LEGACY_HEADER = (
+    "Complaint,CodedMonth,DateOccur,FlagCrime,FlagUnfounded,FlagAdministrative,Count,FlagCleanup,"
+    "Crime,District,Description,ILEADSAddress,ILEADSStreet,Neighborhood,LocationName,"
+    "LocationComment,CADAddress,CADStreet,XCoord,YCoord"
+)
+MONTH_NAMES = (
+    "january", "february", "march", "april", "may", "june",
+    "july", "august", "september", "october", "november", "december",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class CrimePlace:
+    """Where a demo offence can be recorded: an address with its areas."""
+
+    house_number: int
+    street: str
+    neighborhood: int
+    district: int
+    lon: float
+    lat: float
+
+
+def crime_files(
+    calibration: Calibration,
+    places: list[CrimePlace],
+    last_month: date,
+    months: int,
+    *,
+    seed: int,
+    scale: float = 1.0,
+) -> list[tuple[str, bytes]]:
+    """Monthly files in SLMPD's 20-column legacy layout, ending with `last_month`: each
+    class at its 2019 St. Louis share of the year's offences, a summer peak, some offences
+    coded a month or two after they happened, and about 1% reclassified later (a -1 row that
+    cancels the earlier code and a +1 row with the new one, as SLMPD publishes them)."""
+    rng = np.random.default_rng(seed)
+    mix = calibration.crime_mix()
+    per_month = calibration["crimes_2019"] * scale / 12
+    x, y = project_points(
+        [p.lon for p in places], [p.lat for p in places], WGS84, MISSOURI_EAST_FEET
+    )
+    month = last_month.replace(day=1)
+    for _ in range(months - 1):
+        month = month_before(month)
+    files = []
+    earlier: list[tuple[str, str, int, str]] = []  # (complaint, class, place, when) to reclassify
+    serial = 0
+    for _ in range(months):
+        season = 1 + 0.15 * math.sin((month.month - 4) / 12 * 2 * math.pi)
+        lines = [LEGACY_HEADER]
+        following = month_after(month)
+        for ucr_class, share in mix.items():
+            for _ in range(int(rng.poisson(per_month * share * season))):
+                serial += 1
+                complaint = f"{month:%y}-{serial:06d}"
+                place = int(rng.integers(len(places)))
+                start = month
+                for _ in range(int(rng.choice([0, 0, 0, 0, 0, 0, 0, 0, 1, 2]))):
+                    start = month_before(start)  # coded a month or two after it happened
+                span = (month_after(start) - start).days
+                occurred = start + timedelta(days=int(rng.integers(span)))
+                minute = int(rng.integers(24 * 60))
+                when = f"{occurred:%m/%d/%Y} {minute // 60:02}:{minute % 60:02}"
+                lines.append(_legacy_line(complaint, month, when, 1, ucr_class, places[place],
+                                          float(x[place]), float(y[place])))  # fmt: skip
+                if rng.random() < 0.01:
+                    earlier.append((complaint, ucr_class, place, when))
+        # Last month's reclassifications appear in this month's file.
+        for complaint, ucr_class, place, when in earlier[: len(earlier) // 2]:
+            lines.append(_legacy_line(complaint, month, when, -1, ucr_class, places[place],
+                                      float(x[place]), float(y[place])))  # fmt: skip
+            lines.append(_legacy_line(complaint, month, when, 1, "26", places[place],
+                                      float(x[place]), float(y[place])))  # fmt: skip
+        earlier = earlier[len(earlier) // 2 :]
+        name = f"{MONTH_NAMES[month.month - 1]}{month.year}.csv"
+        files.append((name, ("\r\n".join(lines) + "\r\n").encode("utf-8")))
+        month = following
+    return files
+
+
+def _legacy_line(
+    complaint: str, month: date, when: str, count: int, ucr_class: str, place: CrimePlace,
+    x: float, y: float,
+) -> str:  # fmt: skip
+    code, description = DEMO_OFFENCES[ucr_class]
+    street = place.street.replace(",", " ")
+    return (
+        f"{complaint},{month:%Y-%m},{when},Y, , ,{count}, ,{code},{place.district},"
+        f"{description.replace(',', ' ')},{place.house_number},{street},{place.neighborhood},"
+        f", ,,,{x:.1f},{y:.1f}"
+    )

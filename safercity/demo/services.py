@@ -11,16 +11,27 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.utils import timezone
 
 from safercity.core import geo
 from safercity.core.actors import Actor
 from safercity.core.audit import audit_write
 from safercity.core.models import Address, Neighborhood, PoliceDistrict
+from safercity.core.months import month_before
 from safercity.core.permissions import requires
 from safercity.core.roles import Role
 from safercity.core.selectors import city_index
 from safercity.core.services import boundaries_import, city_current
-from safercity.demo.engine import Area, DemoCity, annual_volumes, build_city, load_calibration
+from safercity.demo.engine import (
+    Area,
+    Calibration,
+    CrimePlace,
+    DemoCity,
+    annual_volumes,
+    build_city,
+    crime_files,
+    load_calibration,
+)
 from safercity.properties.demo import load_properties
 
 WARD_PLAN = "demo-14"
@@ -34,6 +45,7 @@ class DemoReport:
     districts: int
     addresses: int
     parcels: int
+    crimes: int
     volumes: dict[str, int]
     credentials_path: Path | None
 
@@ -121,6 +133,30 @@ def _load_911(actor: Actor, seed: int) -> None:
     audit_write(actor=actor, action="demo.911.load", detail={"units": Unit.objects.count()})
 
 
+def _load_crime(actor: Actor, calibration: Calibration, seed: int, scale: float) -> int:
+    """Synthetic SLMPD monthly files from January of last year to the last whole month (a
+    whole year to compare with, and this year so far), through the real importer; then the
+    open data files and hot spots, as `crime_publish` writes them."""
+    from safercity.crime.publish import publish
+    from safercity.crime.services import legacy_import
+
+    places = [
+        CrimePlace(number, street, hood or 0, district or 0, lon, lat)
+        for number, street, hood, district, lon, lat in Address.objects.order_by("pk").values_list(
+            "house_number", "street", "neighborhood__number", "district__number", "lon", "lat"
+        )
+    ]
+    if not places:
+        return 0
+    last_month = month_before(timezone.localdate())
+    months = 12 + last_month.month
+    files = crime_files(calibration, places, last_month, months, seed=seed, scale=scale)
+    reports = legacy_import(actor=actor, files=files)
+    sizes = publish(settings.VAR_DIR / "public" / "crime")
+    audit_write(actor=actor, action="crime.publish", detail=sizes)
+    return sum(report.created for report in reports)
+
+
 def _load_catalog(actor: Actor) -> None:
     from safercity.service311.services.catalog import DEMO_CATALOG, catalog_load
 
@@ -185,6 +221,8 @@ def demo_load(
         "(the longest step: about a minute and a half at full scale)"
     )
     parcels = load_properties(actor=actor, seed=seed)
+    progress("crime records since January last year, in SLMPD's monthly files, and open data")
+    crimes = _load_crime(actor, calibration, seed, scale)
     progress("staff accounts")
     credentials = (
         demo_staff_create(actor=actor, path=settings.VAR_DIR / "demo-credentials.txt")
@@ -197,6 +235,7 @@ def demo_load(
         districts=len(city.districts),
         addresses=addresses,
         parcels=parcels,
+        crimes=crimes,
         volumes=annual_volumes(calibration, scale),
         credentials_path=credentials,
     )

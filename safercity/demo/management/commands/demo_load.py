@@ -48,7 +48,7 @@ class Command(BaseCommand):
         self.stdout.write(
             f"demo city loaded: {report.neighborhoods} neighborhoods, {report.wards} wards, "
             f"{report.districts} police districts, {report.addresses} addresses, "
-            f"{report.parcels} parcels"
+            f"{report.parcels} parcels, {report.crimes:,} crime records"
         )
         volumes = ", ".join(f"{k} {v:,}" for k, v in report.volumes.items())
         self.stdout.write(f"calibrated yearly volumes for the demo streams: {volumes}")
