@@ -249,3 +249,24 @@ def test_demo_crime_files_are_slmpds_layout_deterministic_and_calibrated():
     assert abs(homicides - 194 / 47_751) < 0.002
     late = [r for r in records if r.occurred.date() < r.coded_month]
     assert 0.1 < len(late) / len(records) < 0.3, "some offences are coded a month or two later"
+
+
+@pytest.mark.django_db
+def test_the_demo_has_911_history_for_the_answer_time_report(settings, tmp_path, client):
+    """Issue 15: the last two weeks of calls, intervals and CAD incidents, read back through
+    the history importer from the exports the demo writes, so the 911 pages have history."""
+    from safercity.core.roles import Role
+    from safercity.emergency.models import AnswerInterval, Call, Incident
+    from tests.conftest import make_user
+
+    settings.VAR_DIR = tmp_path
+    report = demo_load(actor=command_actor("tests"), scale=0.1, with_staff=False)
+    assert report.calls_911 == Call.objects.count() > 1000
+    assert 13 * 24 < AnswerInterval.objects.count() <= 14 * 24, (
+        "an interval for each hour with calls"
+    )
+    assert Incident.objects.count() > 500
+    client.force_login(make_user("sam", Role.SUPERVISOR_911))
+    page = client.get("/staff/911/nena/?by=day").content.decode()
+    assert "No 911 calls in this span" not in page
+    assert page.count("<tr>") > 10

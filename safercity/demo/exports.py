@@ -22,7 +22,7 @@ DISPOSITIONS = ("REPORT", "ADVISED", "GOA", "ARREST", "TRANSPORT", "UNFOUNDED")
 
 
 def write_911_exports(folder: Path, start: datetime, days: int = 1, positions: int = 5,
-                      seed: int = 1) -> dict[str, Path]:  # fmt: skip
+                      seed: int = 1, scale: float = 1.0) -> dict[str, Path]:  # fmt: skip
     """Write calls.csv, intervals.csv and cad.csv for `days` from `start`; returns the paths."""
     folder.mkdir(parents=True, exist_ok=True)
     calls: dict[str, dict[str, datetime]] = defaultdict(dict)
@@ -30,7 +30,7 @@ def write_911_exports(folder: Path, start: datetime, days: int = 1, positions: i
     for day in range(days):
         events = demo_events(
             start=start + timedelta(days=day), minutes=24 * 60, positions=positions,
-            seed=seed + day, run=f"D{day:03d}",
+            seed=seed + day, run=f"D{day:03d}", scale=scale,
         )  # fmt: skip
         for event in events:
             call_id, kind = str(event.body["call_id"]), str(event.body["kind"])
@@ -113,9 +113,10 @@ def _cad_file(path: Path, calls: dict[str, dict[str, datetime]], rng: random.Ran
                 if rng.random() < 0.02:
                     row[3] = _when(sent - timedelta(seconds=40))  # en route before dispatch
                 prefix = {"police": "A", "fire": "E", "ems": "M", "clinician": "C"}[discipline]
+                district = 1 + (number + unit_number) % 6  # the demo's units: 2A20, 2M20, ...
                 writer.writerow([
                     f"26-{number:06d}", kind.code, f"P{kind.priority}", *row,
-                    f"{1 + (number + unit_number) % 6}{prefix}{1 + number % 6}0",
+                    f"{district}{prefix}{district}0",
                     discipline.upper(), rng.choice(DISPOSITIONS),
                 ])  # fmt: skip
     return path

@@ -46,6 +46,7 @@ class DemoReport:
     addresses: int
     parcels: int
     crimes: int
+    calls_911: int
     volumes: dict[str, int]
     credentials_path: Path | None
 
@@ -157,6 +158,35 @@ def _load_crime(actor: Actor, calibration: Calibration, seed: int, scale: float)
     return sum(report.created for report in reports)
 
 
+HISTORY_DAYS_911 = 14
+
+
+def _load_911_history(actor: Actor, seed: int, scale: float) -> int:
+    """The demo's 911 history for the two weeks to yesterday, written as the phone system and
+    the CAD export it and read back through the history importer with the shipped mappings
+    (the same path a city's own exports take). Returns the calls imported."""
+    import tempfile
+    from datetime import datetime, time, timedelta
+
+    from safercity.demo.exports import write_911_exports
+    from safercity.emergency.history import history_import, mapping_read
+
+    first = timezone.localdate() - timedelta(days=HISTORY_DAYS_911)
+    start = datetime.combine(first, time(), timezone.get_current_timezone())
+    mappings = Path(__file__).resolve().parent.parent / "emergency" / "mappings"
+    calls = 0
+    with tempfile.TemporaryDirectory() as folder:
+        paths = write_911_exports(Path(folder), start, HISTORY_DAYS_911, seed=seed, scale=scale)
+        for kind, path in paths.items():
+            mapping = mapping_read((mappings / f"demo-{kind}.toml").read_text(encoding="utf-8"))
+            report = history_import(
+                actor=actor, data=path.read_bytes(), mapping=mapping, source=f"demo {kind}.csv"
+            )
+            if kind == "calls":
+                calls = report.created
+    return calls
+
+
 def _load_catalog(actor: Actor) -> None:
     from safercity.service311.services.catalog import DEMO_CATALOG, catalog_load
 
@@ -221,6 +251,10 @@ def demo_load(
         "(the longest step: about a minute and a half at full scale)"
     )
     parcels = load_properties(actor=actor, seed=seed)
+    progress(
+        f"911 calls, answer-time intervals and CAD incidents of the last {HISTORY_DAYS_911} days"
+    )
+    calls_911 = _load_911_history(actor, seed, scale)
     progress("crime records since January last year, in SLMPD's monthly files, and open data")
     crimes = _load_crime(actor, calibration, seed, scale)
     progress("staff accounts")
@@ -236,6 +270,7 @@ def demo_load(
         addresses=addresses,
         parcels=parcels,
         crimes=crimes,
+        calls_911=calls_911,
         volumes=annual_volumes(calibration, scale),
         credentials_path=credentials,
     )

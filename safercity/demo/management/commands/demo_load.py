@@ -48,7 +48,8 @@ class Command(BaseCommand):
         self.stdout.write(
             f"demo city loaded: {report.neighborhoods} neighborhoods, {report.wards} wards, "
             f"{report.districts} police districts, {report.addresses} addresses, "
-            f"{report.parcels} parcels, {report.crimes:,} crime records"
+            f"{report.parcels} parcels, {report.crimes:,} crime records, "
+            f"{report.calls_911:,} 911 calls of history"
         )
         volumes = ", ".join(f"{k} {v:,}" for k, v in report.volumes.items())
         self.stdout.write(f"calibrated yearly volumes for the demo streams: {volumes}")
