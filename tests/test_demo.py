@@ -205,7 +205,7 @@ def test_the_demo_has_crime_records_so_the_dashboard_and_open_data_work(settings
     from safercity.crime.models import CrimeImport, CrimeRecord
 
     settings.VAR_DIR = tmp_path
-    report = demo_load(actor=command_actor("tests"), scale=0.05, with_staff=False)
+    report = demo_load(actor=command_actor("tests"), scale=0.05, with_staff=False, histories=True)
     assert report.crimes == CrimeRecord.objects.count() > 4000
     last = month_before(timezone.localdate())
     assert CrimeImport.objects.count() == 12 + last.month, "from January of last year"
@@ -260,7 +260,7 @@ def test_the_demo_has_911_history_for_the_answer_time_report(settings, tmp_path,
     from tests.conftest import make_user
 
     settings.VAR_DIR = tmp_path
-    report = demo_load(actor=command_actor("tests"), scale=0.1, with_staff=False)
+    report = demo_load(actor=command_actor("tests"), scale=0.1, with_staff=False, histories=True)
     assert report.calls_911 == Call.objects.count() > 1000
     assert 13 * 24 < AnswerInterval.objects.count() <= 14 * 24, (
         "an interval for each hour with calls"
@@ -270,3 +270,35 @@ def test_the_demo_has_911_history_for_the_answer_time_report(settings, tmp_path,
     page = client.get("/staff/911/nena/?by=day").content.decode()
     assert "No 911 calls in this span" not in page
     assert page.count("<tr>") > 10
+
+
+@pytest.mark.django_db
+def test_the_demo_has_a_year_of_311_requests_with_closures_duplicates_and_notes(
+    settings, tmp_path, client
+):
+    """Issue 15: the 311 console and Open311's requests.json are not empty after make run."""
+    from django.db import models
+
+    from safercity.core.roles import Role
+    from safercity.service311.models import RequestNote, ServiceRequest
+    from tests.conftest import make_user
+
+    settings.VAR_DIR = tmp_path
+    report = demo_load(actor=command_actor("tests"), scale=0.05, with_staff=False, histories=True)
+    requests = ServiceRequest.objects.all()
+    assert report.requests_311 == requests.count()
+    assert 0.8 * 110_000 * 0.05 < requests.count() < 1.2 * 110_000 * 0.05
+    closed = requests.filter(status="closed").count() / requests.count()
+    assert 0.7 < closed < 0.99, closed
+    merged = requests.exclude(parent=None)
+    assert merged.exists() and not merged.exclude(status="closed").exists()
+    assert RequestNote.objects.filter(public=True, text__startswith="A crew").exists()
+    on_time = requests.filter(status="closed").filter(
+        closed_datetime__lte=models.F("expected_datetime")
+    )
+    assert 0.4 < on_time.count() / requests.filter(status="closed").count() < 0.95
+    listed = client.get("/open311/v2/requests.json").json()
+    assert len(listed) > 100
+    client.force_login(make_user("olga", Role.AGENT_311))
+    console = client.get("/staff/311/").content.decode()
+    assert "Nothing in this queue" not in console and console.count("<tr") > 10

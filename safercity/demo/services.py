@@ -47,6 +47,7 @@ class DemoReport:
     parcels: int
     crimes: int
     calls_911: int
+    requests_311: int
     volumes: dict[str, int]
     credentials_path: Path | None
 
@@ -187,6 +188,91 @@ def _load_911_history(actor: Actor, seed: int, scale: float) -> int:
     return calls
 
 
+# How often residents ask for each demo service, relative to one another.
+DEMO_311_WEIGHTS = {"POTHOLE": 6, "MISSED-TRASH": 8, "DUMPING": 5, "STREETLIGHT": 4, "SIGNAL": 1}
+SHARE_DUPLICATED = 0.01  # reported twice at the same place, merged by an agent
+SHARE_WITH_NOTE = 0.005
+
+
+def _load_311(actor: Actor, calibration: Calibration, seed: int, scale: float) -> int:
+    """A year of 311 requests to now, at the demo's yearly volume, imported in bulk as a city's
+    export would be: most closed in about their service's deadline, some still open; then some
+    reported twice and merged, and some with a public note, through the agents' own services."""
+    import math
+    import random
+    from datetime import datetime, time, timedelta
+
+    from safercity.service311.models import Service, ServiceRequest
+    from safercity.service311.services import (
+        ImportedRequest,
+        request_add_note,
+        request_merge,
+        requests_import,
+    )
+
+    rng = random.Random(seed)  # noqa: S311 - synthetic demo data
+    services = list(Service.objects.filter(active=True).values_list("service_code", "sla_days"))
+    places = list(Address.objects.values_list("house_number", "street", "lat", "lon"))
+    if not services or not places:
+        return 0
+    weights = [DEMO_311_WEIGHTS.get(code, 2) for code, _ in services]
+    zone = timezone.get_current_timezone()
+    now = timezone.now()
+    first = timezone.localdate() - timedelta(days=365)
+    per_day = calibration["requests_311_per_year"] * scale / 365
+    items: list[ImportedRequest] = []
+    twins: list[tuple[str, str]] = []  # (original, duplicate) external ids
+    for offset in range(365):
+        day = first + timedelta(days=offset)
+        busier = 1.25 if day.weekday() < 5 else 0.6
+        for _ in range(round(rng.gauss(per_day * busier, math.sqrt(per_day)))):
+            code, sla = rng.choices(services, weights)[0]
+            house, street, lat, lon = rng.choice(places)
+            moment = datetime.combine(day, time(), zone) + timedelta(
+                seconds=rng.uniform(6 * 3600, 22 * 3600)
+            )
+            if moment >= now:
+                continue
+            took = timedelta(days=sla * rng.lognormvariate(-0.4, 0.8))
+            closed = moment + took if moment + took < now and rng.random() > 0.05 else None
+            number = len(items) + 1
+            item = ImportedRequest(
+                line=number, external_id=f"DEMO-{number:06d}", service_code=code,
+                requested=moment,
+                status=ServiceRequest.Status.CLOSED if closed else ServiceRequest.Status.OPEN,
+                status_note="Work completed." if closed else "", closed=closed, lat=lat,
+                long=lon, address_string=f"{house} {street}",
+            )  # fmt: skip
+            items.append(item)
+            if rng.random() < SHARE_DUPLICATED and moment + timedelta(hours=3) < now:
+                twin_number = len(items) + 1
+                items.append(
+                    ImportedRequest(
+                        line=twin_number, external_id=f"DEMO-{twin_number:06d}",
+                        service_code=code, requested=moment + timedelta(hours=rng.uniform(0.2, 3)),
+                        status=ServiceRequest.Status.OPEN, lat=lat, long=lon,
+                        address_string=f"{house} {street}", description="Reported again.",
+                    )
+                )  # fmt: skip
+                twins.append((item.external_id, f"DEMO-{twin_number:06d}"))
+    outcome = requests_import(actor=actor, items=items, source="SaferCity demo 311 history")
+    stored = {
+        r.external_id: r
+        for r in ServiceRequest.objects.filter(external_id__in=[i for pair in twins for i in pair])
+    }
+    for original, duplicate in twins:
+        if original in stored and duplicate in stored:
+            request_merge(actor=actor, duplicate=stored[duplicate], into=stored[original])
+    open_ones = ServiceRequest.objects.filter(
+        status=ServiceRequest.Status.OPEN, source=ServiceRequest.Source.IMPORT, parent=None
+    ).order_by("pk")
+    for request in open_ones[: max(1, round(len(items) * SHARE_WITH_NOTE))]:
+        request_add_note(
+            actor=actor, request=request, text="A crew is scheduled for this week.", public=True
+        )
+    return outcome.created
+
+
 def _load_catalog(actor: Actor) -> None:
     from safercity.service311.services.catalog import DEMO_CATALOG, catalog_load
 
@@ -224,10 +310,14 @@ def demo_load(
     seed: int = 2026,
     scale: float = 1.0,
     with_staff: bool = True,
+    histories: bool = False,
     progress: Callable[[str], None] = lambda step: None,
 ) -> DemoReport:
     """Generate the demo city and store it. Refuses to mix with an existing geography.
-    `progress` hears each step as it starts (the command prints them)."""
+    `progress` hears each step as it starts (the command prints them). `histories` adds
+    what has happened: a year of 311 requests, two weeks of 911 history and crime records
+    since January last year (the command always loads them; tests that need only a city
+    leave them out)."""
     if demo_city_exists():
         raise ValueError("the database already has a geography; the demo loads into an empty one")
     calibration = load_calibration()
@@ -251,12 +341,14 @@ def demo_load(
         "(the longest step: about a minute and a half at full scale)"
     )
     parcels = load_properties(actor=actor, seed=seed)
-    progress(
-        f"911 calls, answer-time intervals and CAD incidents of the last {HISTORY_DAYS_911} days"
-    )
-    calls_911 = _load_911_history(actor, seed, scale)
-    progress("crime records since January last year, in SLMPD's monthly files, and open data")
-    crimes = _load_crime(actor, calibration, seed, scale)
+    calls_911 = requests_311 = crimes = 0
+    if histories:
+        progress(f"911 calls, intervals and CAD incidents of the last {HISTORY_DAYS_911} days")
+        calls_911 = _load_911_history(actor, seed, scale)
+        progress("a year of 311 requests, with their closures, duplicates and notes")
+        requests_311 = _load_311(actor, calibration, seed, scale)
+        progress("crime records since January last year, in SLMPD's monthly files, open data")
+        crimes = _load_crime(actor, calibration, seed, scale)
     progress("staff accounts")
     credentials = (
         demo_staff_create(actor=actor, path=settings.VAR_DIR / "demo-credentials.txt")
@@ -271,6 +363,7 @@ def demo_load(
         parcels=parcels,
         crimes=crimes,
         calls_911=calls_911,
+        requests_311=requests_311,
         volumes=annual_volumes(calibration, scale),
         credentials_path=credentials,
     )

@@ -41,6 +41,7 @@ class Command(BaseCommand):
                 seed=options["seed"],
                 scale=options["scale"],
                 with_staff=not options["no_staff"],
+                histories=True,
                 progress=say,
             )
         except ValueError as error:
@@ -49,7 +50,7 @@ class Command(BaseCommand):
             f"demo city loaded: {report.neighborhoods} neighborhoods, {report.wards} wards, "
             f"{report.districts} police districts, {report.addresses} addresses, "
             f"{report.parcels} parcels, {report.crimes:,} crime records, "
-            f"{report.calls_911:,} 911 calls of history"
+            f"{report.calls_911:,} 911 calls of history, {report.requests_311:,} 311 requests"
         )
         volumes = ", ".join(f"{k} {v:,}" for k, v in report.volumes.items())
         self.stdout.write(f"calibrated yearly volumes for the demo streams: {volumes}")
