@@ -224,7 +224,7 @@ def _load_311(actor: Actor, calibration: Calibration, seed: int, scale: float) -
     twins: list[tuple[str, str]] = []  # (original, duplicate) external ids
     for offset in range(365):
         day = first + timedelta(days=offset)
-        busier = 1.25 if day.weekday() < 5 else 0.6
+        busier = 1.12 if day.weekday() < 5 else 0.7  # weekdays busier; the week averages 1
         for _ in range(round(rng.gauss(per_day * busier, math.sqrt(per_day)))):
             code, sla = rng.choices(services, weights)[0]
             house, street, lat, lon = rng.choice(places)
