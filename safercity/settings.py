@@ -143,6 +143,8 @@ USE_TZ = True
 # The city's own zone: every timestamp is stored in UTC and shown in this zone.
 TIME_ZONE = env_str("SAFERCITY_TIME_ZONE", "America/Chicago")
 SAFERCITY_CITY_NAME = env_str("SAFERCITY_CITY_NAME", "St. Louis")
+# Where people reach this installation: links in e-mails must work from a mail client.
+SAFERCITY_SITE_URL = env_str("SAFERCITY_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # Where the city is when no outline or neighborhoods are loaded (west, south, east, north):
 # importers refuse coordinates outside (St. Louis, with a little margin).
 SAFERCITY_CITY_BOUNDS = tuple(

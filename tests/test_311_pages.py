@@ -194,3 +194,29 @@ def test_an_agents_note_with_control_characters_is_refused_with_the_reason(clien
     answer = client.post(f"/staff/311/requests/{item.pk}/note/", {"text": "ok\x1b[2J"})
     assert answer.status_code == 400 and "control characters" in answer.content.decode()
     assert not item.notes.filter(kind="note").exists()
+
+
+def test_the_email_link_works_from_a_mail_client_and_an_unchanged_save_sends_none(
+    client, city, agent, settings, django_capture_on_commit_callbacks
+):
+    settings.SAFERCITY_SITE_URL = "https://311.example.org"
+    item = new(city, email="resident@example.org", wants_email_updates=True)
+
+    def save(status, note=""):
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(
+                f"/staff/311/requests/{item.pk}/status/",
+                {"status": status, "note": note, "public": "on"},
+                HTTP_HX_REQUEST="true",
+            )
+
+    save("closed", "Light replaced.")
+    [email] = mail.outbox
+    assert f"https://311.example.org/311/requests/{item.token}/" in email.body
+    assert client.get(f"/311/requests/{item.token}/").status_code == 200
+    save("closed", "Light replaced.")
+    save("closed")
+    assert len(mail.outbox) == 1, "saving the same status again is not news"
+    save("closed", "The pole was repainted too.")
+    save("open")
+    assert len(mail.outbox) == 3

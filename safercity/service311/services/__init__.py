@@ -349,6 +349,9 @@ def request_set_status(
         raise ValueError(f"status must be one of {', '.join(ServiceRequest.Status.values)}")
     note = clean_text(note, "the note", MAX_DESCRIPTION, multiline=True)  # InputRefused: ValueError
     now = at or timezone.now()
+    # Saving the same status again with no new note is no news: the resident is not told twice.
+    fresh_note = note.strip() != "" and note.strip() != request.status_notes
+    news = status != request.status or fresh_note
     request.status = status
     request.status_notes = note.strip() or request.status_notes
     request.closed_datetime = now if status == ServiceRequest.Status.CLOSED else None
@@ -359,7 +362,7 @@ def request_set_status(
         actor=actor, action="service311.request.status", obj=request, detail={"status": status}
     )
     rollups_stale("scorecard")
-    if public and request.wants_email_updates and request.email and at is None:
+    if news and public and request.wants_email_updates and request.email and at is None:
         transaction.on_commit(lambda: _notify_resident(request.pk))
     return request
 
@@ -367,14 +370,17 @@ def request_set_status(
 def _notify_resident(request_id: int) -> None:
     """Tell the resident who asked for updates, in their language, after the change is saved.
     The e-mail goes out through the task worker, which tries again if the mail server fails."""
+    from django.conf import settings
     from django.template.loader import render_to_string
+    from django.urls import reverse
     from django.utils import translation
 
     from safercity.core.tasks import email_send
 
     found = ServiceRequest.objects.select_related("service").get(pk=request_id)
     with translation.override(found.language):
-        body = render_to_string("service311/email_update.txt", {"item": found})
+        link = settings.SAFERCITY_SITE_URL + reverse("service311:status", args=[found.token])
+        body = render_to_string("service311/email_update.txt", {"item": found, "link": link})
         subject = render_to_string("service311/email_subject.txt", {"item": found}).strip()
     email_send.enqueue(subject, body, [found.email])
 
