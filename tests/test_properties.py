@@ -252,6 +252,11 @@ def test_pages_need_a_role_and_show_the_work(client, rental, db):
     Parcel.objects.filter(pk=rental.pk).update(score=7.5)
     page = client.get("/staff/properties/").content.decode()
     assert "14 OAK ST" in page and "12 OAK ST" not in page, "owner-occupied parcels are not queued"
+    parcel_page = client.get(f"/staff/properties/parcels/{rental.handle}/").content.decode()
+    assert "OWNEROCC" not in parcel_page and "(blank)" not in parcel_page, "words, not codes"
+    assert f'data-testid="owner-occ">{rental.owner_occ_said}<' in parcel_page
+    said = [Parcel(owner_occ=flag).owner_occ_said for flag in (" y", "N", "")]
+    assert said == ["owner-occupied", "not owner-occupied", "not recorded"]
     opened = client.post(f"/staff/properties/parcels/{rental.handle}/open-case/")
     assert opened.status_code == 302
     case = Case.objects.get(parcel=rental)

@@ -66,6 +66,12 @@ class Parcel(models.Model):
     def non_owner_occupied(self) -> bool:
         return self.occupancy == Occupancy.NON_OWNER
 
+    @property
+    def owner_occ_said(self) -> str:
+        """The assessor's owner-occupied flag (OWNEROCC), in words for the inspector."""
+        flags = {"Y": "owner-occupied", "N": "not owner-occupied"}
+        return flags.get(self.owner_occ.strip().upper(), "not recorded")
+
 
 class LraHolding(models.Model):
     """A parcel the Land Reutilization Authority (the city's land bank) holds."""
