@@ -220,3 +220,17 @@ def test_when_the_second_process_cannot_start_files_are_prepared_here(monkeypatc
     files = [("a.csv", month(*JANUARY[:2])), ("b.csv", month(*JANUARY))]
     out = list(prepared_files(files, {}, "America/Chicago"))
     assert [len(p.rows) for _, p in out] == [2, 5]
+
+
+@pytest.mark.django_db
+def test_a_corrected_date_of_occurrence_is_stored_as_the_new_time():
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    imported(month(*JANUARY))
+    again = imported(month(row("19-1", day=9), *JANUARY[1:]))
+    assert (again.changed, again.unchanged) == (1, 4)
+    stored = CrimeRecord.objects.get(complaint="19-1")
+    assert stored.occurred_at == datetime(2019, 1, 9, 10, 0, tzinfo=ZoneInfo("America/Chicago"))
+    [change] = CrimeRecordChange.objects.filter(kind="changed")
+    assert list(change.fields) == ["occurred_at"]

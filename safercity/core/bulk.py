@@ -8,6 +8,7 @@ one parameterised UPDATE per row through executemany instead.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 from django.db import connection, models
@@ -16,19 +17,21 @@ BATCH = 5000
 
 
 def update_values(model: type[models.Model], fields: list[str], rows: list[list[Any]]) -> int:
-    """UPDATE many rows; each row holds the fields' database values, then the primary key.
-    Returns the number of rows given."""
+    """UPDATE many rows; each row holds the fields' database values (or plain dates and
+    times, adapted as insert_values does), then the primary key. Returns the number of rows."""
     if not rows:
         return 0
     quote = connection.ops.quote_name
     meta: Any = model._meta  # fields named here are concrete columns
-    columns = [meta.get_field(name).column for name in fields]
-    sets = ", ".join(f"{quote(c)} = %s" for c in columns)
+    fields_of = [meta.get_field(name) for name in fields]
+    sets = ", ".join(f"{quote(f.column)} = %s" for f in fields_of)
     table, key = quote(meta.db_table), quote(meta.pk.column)
     sql = f"UPDATE {table} SET {sets} WHERE {key} = %s"  # noqa: S608 - names from the model
+    adapters = _adapters(fields_of)
+    prepared: list[Any] = [_adapted(row, adapters) for row in rows] if adapters else rows
     with connection.cursor() as cursor:
-        for start in range(0, len(rows), BATCH):
-            cursor.executemany(sql, rows[start : start + BATCH])
+        for start in range(0, len(prepared), BATCH):
+            cursor.executemany(sql, prepared[start : start + BATCH])
     return len(rows)
 
 
@@ -76,8 +79,8 @@ Adapter = tuple[int, Callable[[Any], Any], dict[Any, Any]]
 
 
 def _adapters(columns: list[Any]) -> list[Adapter]:
-    """SQLite takes dates and times as text: each such column's adapter, with a memo (a
-    month's file holds one coded month and many repeated times)."""
+    """Each date or time column's adapter (SQLite takes them as text), with a memo (a month's
+    file holds one coded month and many repeated times)."""
     ops = connection.ops
     kinds = {
         "DateTimeField": ops.adapt_datetimefield_value,
@@ -90,11 +93,12 @@ def _adapters(columns: list[Any]) -> list[Adapter]:
     ]
 
 
-def _adapted(row: tuple[Any, ...], adapters: list[Adapter]) -> list[Any]:
+def _adapted(row: tuple[Any, ...] | list[Any], adapters: list[Adapter]) -> list[Any]:
+    """The row with its plain dates and times adapted (values already prepared are kept)."""
     values = list(row)
     for index, adapt, memo in adapters:
         value = values[index]
-        if value is not None:
+        if isinstance(value, date):  # a datetime is a date too
             found = memo.get(value)
             if found is None:
                 found = memo[value] = adapt(value)

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from safercity.core import geo
@@ -135,10 +135,7 @@ def _revise(
     update_values(
         CrimeRecord,
         [*revisions.STATED, *DERIVED],
-        [
-            [*_prepared(rows[index].stated), *rows[index].derived, old.pk]
-            for index, old in plan.changed
-        ],
+        [[*rows[index].stated, *rows[index].derived, old.pk] for index, old in plan.changed],
     )
     if withdraw and plan.withdrawn:
         for old in plan.withdrawn:
@@ -163,18 +160,6 @@ def _revise(
     _insert([(rows[index], ordinal) for index, ordinal in plan.new])
     CrimeRecordChange.objects.bulk_create(history, batch_size=BATCH)
     return plan
-
-
-def _prepared(stated: tuple[Any, ...]) -> list[Any]:
-    """Stated values as update_values writes them (dates and times adapted for SQLite)."""
-    return [
-        connection.ops.adapt_datetimefield_value(v)
-        if isinstance(v, datetime)
-        else connection.ops.adapt_datefield_value(v)
-        if isinstance(v, date)
-        else v
-        for v in stated
-    ]
 
 
 @requires(Role.ADMINISTRATOR, Role.ANALYST)
