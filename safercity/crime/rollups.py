@@ -35,7 +35,8 @@ def homicide_chart() -> Any:
     goal = homicide_goal()
     if not years:
         return None
-    months = Counter(month.year for month in homicides_by_month())
+    by_month = homicides_by_month()
+    months = Counter(month.year for month in by_month)
     values = [
         {
             "year": _year_label(y, months[y]),
@@ -64,7 +65,7 @@ def homicide_chart() -> Any:
             },
         }
     ]
-    so_far = homicides_year_to_date()
+    so_far = homicides_year_to_date(by_month)
     if so_far is not None and so_far.partial and so_far.last_year is not None:
         # The fair comparison for a partial year: the same months of the year before.
         layers.append(

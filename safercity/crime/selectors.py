@@ -57,9 +57,10 @@ class YearToDate:
         return round(target_a_year * self.months / 12)
 
 
-def homicides_year_to_date() -> YearToDate | None:
-    """The latest year loaded, through its last loaded month."""
-    series = homicides_by_month()
+def homicides_year_to_date(series: dict[date, int] | None = None) -> YearToDate | None:
+    """The latest year loaded, through its last loaded month (of `series`, homicides by month
+    coded, when the caller has already read it)."""
+    series = homicides_by_month() if series is None else series
     if not series:
         return None
     through = max(series)
@@ -72,11 +73,6 @@ def homicides_year_to_date() -> YearToDate | None:
         count=sum(series.get(m, 0) for m in months),
         last_year=sum(series.get(m, 0) for m in before) if loaded_before else None,
     )
-
-
-def months_loaded(year: int) -> int:
-    """How many months of `year` have records (a year with fewer than 12 is partial)."""
-    return sum(1 for month in homicides_by_month() if month.year == year)
 
 
 def so_far_for_the_scorecard(target: int) -> dict[str, Any] | None:

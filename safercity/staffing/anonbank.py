@@ -36,9 +36,9 @@ def read_anonbank(data: str | bytes) -> tuple[list[ObservedCall], list[RejectedR
             if not text.isdigit():
                 raise ValueError(f"priority is not a number: {text!r}")
             rank = int(text)
+            day = row.get("date", "").strip()
             if outcome == "AGENT":
                 start = _seconds(row["q_start"]) if queued else _seconds(row["ser_start"])
-                day = row.get("date", "").strip()
                 calls.append(
                     ObservedCall(
                         start,
@@ -56,7 +56,7 @@ def read_anonbank(data: str | bytes) -> tuple[list[ObservedCall], list[RejectedR
                         _seconds(row["q_start"]),
                         queued,
                         True,
-                        day=row.get("date", "").strip(),
+                        day=day,
                         priority=rank,
                     )
                 )

@@ -243,22 +243,22 @@ def catalog_load(
             values["group"] = spec.group
         effective = spec.effective_from or today
         service = Service.objects.filter(service_code=spec.code).first()
+        created = service is None
         if service is None:
             service = Service.objects.create(service_code=spec.code, **{"group": "other", **values})
+        counts["terms_recorded"] += _terms_record(service, effective, spec, department, source)
+        if created:
             counts["services_created"] += 1
-            counts["terms_recorded"] += _terms_record(service, effective, spec, department, source)
+        elif service.terms.filter(effective_from__gt=effective).exists():
+            counts["older_terms"] += 1
+            continue  # an older export: its terms are history, the service stays as it is
+        elif any(getattr(service, name) != value for name, value in values.items()):
+            for name, value in values.items():
+                setattr(service, name, value)
+            service.save()
+            counts["services_updated"] += 1
         else:
-            counts["terms_recorded"] += _terms_record(service, effective, spec, department, source)
-            if service.terms.filter(effective_from__gt=effective).exists():
-                counts["older_terms"] += 1
-                continue  # an older export: its terms are history, the service stays as it is
-            if any(getattr(service, name) != value for name, value in values.items()):
-                for name, value in values.items():
-                    setattr(service, name, value)
-                service.save()
-                counts["services_updated"] += 1
-            else:
-                counts["services_unchanged"] += 1
+            counts["services_unchanged"] += 1
         for order, attribute in enumerate(spec.attributes, start=1):
             ServiceAttribute.objects.update_or_create(
                 service=service,
