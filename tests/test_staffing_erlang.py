@@ -205,3 +205,49 @@ def test_a_load_beyond_the_window_is_still_answered_exactly(monkeypatch):
     at_once = erlang.agents_required_c_all(loads, 180, targets)
     assert at_once.tolist() == [agents_required_c(x, 180, targets) for x in loads]
     assert at_once[2] > 300 + 2 and at_once[3] == 0
+
+
+@given(
+    load=st.floats(0.05, 150, allow_nan=False),
+    aht=st.sampled_from([60.0, 180.0, 300.0]),
+    patience=st.sampled_from([20.0, 120.0, 600.0]),
+    target=st.sampled_from([0.0, 15.0, 60.0]),
+    extra=st.integers(-5, 12),
+)
+@settings(max_examples=150, deadline=None)
+def test_erlang_a_closed_form_agrees_with_the_state_model(load, aht, patience, target, extra):
+    """The incomplete-gamma service level equals the one from the Markov chain and the
+    matrix exponential, which share no formula with it."""
+    from safercity.staffing.engine.erlang import erlang_a_service_level
+
+    servers = max(1, math.floor(load) + extra)
+    chain = erlang_a_measures(servers, load, aht, patience, target).service_level
+    closed = erlang_a_service_level(np.array([servers]), np.array([load]), aht, patience, target)
+    assert closed[0] == pytest.approx(chain, abs=1e-9)
+
+
+@given(
+    loads=st.lists(st.floats(0, 120, allow_nan=False), min_size=1, max_size=25),
+    aht=st.sampled_from([60.0, 180.0, 420.0]),
+    patience=st.sampled_from([15.0, 90.0, 300.0, 1200.0]),
+    targets=st.sampled_from([NENA_TARGETS, (Target(15, 0.9),), (Target(60, 0.99),)]),
+)
+@settings(max_examples=60, deadline=None)
+def test_erlang_a_every_interval_at_once_gives_the_one_at_a_time_head_counts(
+    loads, aht, patience, targets
+):
+    from safercity.staffing.engine.erlang import agents_required_a_all
+
+    one_by_one = [agents_required_a(load, aht, patience, targets) for load in loads]
+    at_once = agents_required_a_all(np.array(loads), aht, patience, targets)
+    assert at_once.tolist() == one_by_one
+
+
+def test_an_erlang_a_answer_beyond_the_window_is_still_exact(monkeypatch):
+    from safercity.staffing.engine import erlang
+
+    monkeypatch.setattr(erlang, "MAX_WINDOW", 1)  # a window of four head counts
+    loads = np.array([0.0, 2.0, 90.0])
+    at_once = erlang.agents_required_a_all(loads, 180, 200)
+    assert at_once.tolist() == [agents_required_a(x, 180, 200) for x in loads]
+    assert at_once[2] > 90 * 0.8 + 8

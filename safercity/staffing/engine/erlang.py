@@ -14,7 +14,7 @@ from functools import lru_cache
 import numpy as np
 from scipy.linalg import expm
 from scipy.optimize import brentq
-from scipy.special import gammaincc, gammaln
+from scipy.special import gammainc, gammaincc, gammaln
 
 MAX_AGENTS = 100_000
 
@@ -285,6 +285,72 @@ def agents_required_a(
             return servers
         servers += 1
     raise ValueError("no staffing level meets the targets")
+
+
+def erlang_a_service_level(
+    servers: np.ndarray, loads: np.ndarray, aht_s: float, patience_s: float, target_s: float
+) -> np.ndarray:
+    """Erlang A's share answered within `target_s`, for many (servers, load) pairs at once.
+
+    The closed form behind `erlang_a_measures`: with x = n mu / theta and y = lambda / theta,
+    the queue's states sum to x e^y y^-x gamma(x, y), and a waiting caller reaches a person
+    within t, before hanging up, with chance (x / y) [P(x + 1, y) - P(x + 1, y e^(-theta t))]
+    / P(x, y), P being the regularised lower incomplete gamma function.
+    """
+    if aht_s <= 0 or patience_s <= 0:
+        raise ValueError("handle time and patience must be positive")
+    n = np.asarray(servers, dtype=np.float64)
+    a = np.asarray(loads, dtype=np.float64)
+    ratio = patience_s / aht_s
+    x, y = n * ratio, a * ratio
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore", under="ignore"):
+        lower = gammainc(x, y)
+        log_queue = np.log(x) + np.log(lower) + gammaln(x) + y - x * np.log(y)
+        log_queue += n * np.log(a) - gammaln(n + 1)  # all n busy, relative to nobody waiting
+        log_free = a + np.log(gammaincc(n, a))  # fewer than n callers in the system
+        p_wait = 1.0 / (1.0 + np.exp(log_free - log_queue))
+        late = y * math.exp(-target_s / patience_s)
+        reached = (x / y) * (gammainc(x + 1, y) - gammainc(x + 1, late)) / lower
+    # A queue too unlikely to represent (the lower gamma underflows) leaves nobody waiting.
+    waiting = np.where(lower > 0, p_wait, 0.0)
+    answered = 1.0 - waiting + waiting * np.where(lower > 0, reached, 0.0)
+    return np.asarray(np.where(a > 0, answered, 1.0), dtype=np.float64)
+
+
+def agents_required_a_all(
+    loads: np.ndarray,
+    aht_s: float,
+    patience_s: float,
+    targets: tuple[Target, ...] = NENA_TARGETS,
+) -> np.ndarray:
+    """`agents_required_a` for every interval at once, with the same head counts.
+
+    Each interval's head counts from the same starting point (80% of the load) over a window
+    wide enough for square-root staffing go through `erlang_a_service_level` together; an
+    interval whose answer lies beyond the window is searched alone.
+    """
+    if aht_s <= 0 or patience_s <= 0:
+        raise ValueError("handle time and patience must be positive")
+    load = np.asarray(loads, dtype=np.float64)
+    needed = np.zeros(load.shape, dtype=np.int64)
+    busy = load > 0
+    if not busy.any():
+        return needed
+    a = load[busy]
+    first = np.maximum(1.0, np.floor(a * 0.8))
+    top = float(a.max())
+    window = max(1, min(4 * MAX_WINDOW, math.ceil(8 + 0.2 * top + 4 * math.sqrt(top))))
+    n = first[:, None] + np.arange(window, dtype=np.float64)
+    meets = np.ones(n.shape, dtype=np.bool_)
+    for target in targets:
+        level = erlang_a_service_level(n, a[:, None], aht_s, patience_s, target.seconds)
+        meets &= level >= target.share
+    found = meets.any(axis=1)
+    chosen = np.where(found, n[np.arange(len(a)), meets.argmax(axis=1)], 0).astype(np.int64)
+    for index in np.flatnonzero(~found):
+        chosen[index] = agents_required_a(float(a[index]), aht_s, patience_s, targets)
+    needed[busy] = chosen
+    return needed
 
 
 def with_shrinkage(agents: int, shrinkage: float) -> int:

@@ -18,9 +18,8 @@ from scipy.sparse import lil_matrix
 from safercity.staffing.engine.erlang import (
     NENA_TARGETS,
     Target,
-    agents_required_a,
+    agents_required_a_all,
     agents_required_c_all,
-    offered_load,
 )
 from safercity.staffing.engine.forecast import SLOT_MINUTES, SLOTS_PER_WEEK
 
@@ -38,22 +37,14 @@ def requirements(
     targets: tuple[Target, ...] = NENA_TARGETS,
 ) -> IntArray:
     """Call-takers needed on the phones in each slot to meet every target (Erlang A when
-    callers' patience is known, else the more cautious Erlang C)."""
+    callers' patience is known, else the more cautious Erlang C), every slot at once."""
+    rounded = np.round(np.asarray(calls_per_slot, dtype=np.float64), 3)
+    if aht_s <= 0 or (rounded < 0).any():
+        raise ValueError("calls and handle time must be non-negative and the period positive")
+    loads = rounded * aht_s / SLOT_S
     if not patience_s:
-        rounded = np.round(np.asarray(calls_per_slot, dtype=np.float64), 3)
-        loads = rounded * aht_s / SLOT_S
-        if aht_s <= 0 or (rounded < 0).any():
-            raise ValueError("calls and handle time must be non-negative and the period positive")
         return agents_required_c_all(loads, aht_s, targets)
-    needed = []
-    cache: dict[float, int] = {}
-    for calls in calls_per_slot:
-        key = round(float(calls), 3)
-        if key not in cache:
-            load = offered_load(key, SLOT_S, aht_s)
-            cache[key] = agents_required_a(load, aht_s, patience_s, targets)
-        needed.append(cache[key])
-    return np.array(needed, dtype=np.int64)
+    return agents_required_a_all(loads, aht_s, patience_s, targets)
 
 
 @dataclass(frozen=True)
