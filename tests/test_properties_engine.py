@@ -9,13 +9,13 @@ import numpy as np
 import pytest
 from scourgify import normalize_address_record
 
-from safercity.properties.engine import cases as flow
-from safercity.properties.engine.addresses import (
+from safercity.core.addresses import (
     DIRECTIONS,
     SUFFIXES,
     normalize_mailing,
     pub28_line,
 )
+from safercity.properties.engine import cases as flow
 from safercity.properties.engine.demo import Site, generate
 from safercity.properties.engine.names import OwnerKind, owner_name
 from safercity.properties.engine.occupancy import CityZips, Occupancy, ParcelFacts, classify

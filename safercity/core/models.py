@@ -8,6 +8,7 @@ from django.db import models
 from shapely.geometry.base import BaseGeometry
 
 from safercity.core import geo
+from safercity.core.addresses import street_key
 
 
 class Boundary(models.Model):
@@ -89,6 +90,8 @@ class Address(models.Model):
 
     house_number = models.PositiveIntegerField()
     street = models.CharField(max_length=120)
+    # The street in Publication 28 form ("N 12TH ST"), kept for matching what people type.
+    street_key = models.CharField(max_length=120, blank=True, default="", editable=False)
     unit = models.CharField(max_length=20, blank=True)
     zip_code = models.CharField(max_length=10, blank=True)
     lon = models.FloatField()
@@ -105,7 +108,11 @@ class Address(models.Model):
 
     class Meta:
         verbose_name_plural = "addresses"
-        indexes = [models.Index(fields=["street", "house_number"])]
+        indexes = [
+            models.Index(fields=["street", "house_number"]),
+            models.Index(fields=["street_key", "house_number"], name="address_street_key"),
+            models.Index(fields=["lat", "lon"], name="address_lat_lon"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["house_number", "street", "unit"], name="address_unique_label"
@@ -115,6 +122,10 @@ class Address(models.Model):
     def __str__(self) -> str:
         unit = f" #{self.unit}" if self.unit else ""
         return f"{self.house_number} {self.street}{unit}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.street_key = street_key(self.street)
+        super().save(*args, **kwargs)
 
 
 class AppendOnlyError(Exception):

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from safercity.core import geo
 from safercity.core.actors import Actor
+from safercity.core.addresses import street_key
 from safercity.core.audit import audit_write
 from safercity.core.models import Address, Neighborhood, PoliceDistrict
 from safercity.core.months import month_before
@@ -93,6 +94,7 @@ def _load_addresses(actor: Actor, city: DemoCity, batch_size: int = 5000) -> int
             Address(
                 house_number=a.house_number,
                 street=a.street,
+                street_key=street_key(a.street),
                 zip_code=a.zip_code,
                 lon=a.lon,
                 lat=a.lat,

@@ -16,6 +16,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from safercity.core.actors import Actor, SystemActor, actor_label
+from safercity.core.addresses import MailingAddress, normalize_mailing
 from safercity.core.audit import audit_write
 from safercity.core.bulk import update_rows, update_values
 from safercity.core.models import Address
@@ -23,7 +24,6 @@ from safercity.core.permissions import requires
 from safercity.core.roles import Role
 from safercity.core.rollups import rollups_stale
 from safercity.properties.engine import cases as flow
-from safercity.properties.engine.addresses import MailingAddress, normalize_mailing
 from safercity.properties.engine.names import owner_name
 from safercity.properties.engine.occupancy import CityZips, Occupancy, ParcelFacts, classify
 from safercity.properties.engine.portfolio import OwnerInput, resolve

@@ -45,7 +45,12 @@ def queue_page(request: HtmxHttpRequest) -> HttpResponse:
 def _request_or_404(pk: int) -> ServiceRequest:
     return get_object_or_404(
         ServiceRequest.objects.select_related(
-            "service", "service__department", "assigned_to", "parent"
+            "service",
+            "service__department",
+            "assigned_to",
+            "parent",
+            "nearest_address",
+            "neighborhood",
         ),
         pk=pk,
     )

@@ -164,6 +164,10 @@ class ServiceRequest(models.Model):
     closed_datetime = models.DateTimeField(null=True, blank=True)
     address_string = models.CharField(max_length=300, blank=True)
     address = models.ForeignKey(Address, null=True, blank=True, on_delete=models.SET_NULL)
+    # For a point chosen on the map: the nearest address on the list (core.geocode.nearest).
+    nearest_address = models.ForeignKey(
+        Address, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     zipcode = models.CharField(max_length=10, blank=True)
     lat = models.FloatField(null=True, blank=True)
     long = models.FloatField(null=True, blank=True)

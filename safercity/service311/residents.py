@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from safercity.core.actors import PublicActor
+from safercity.core.geocode import Place, lookup
 from safercity.core.inputs import plain_id
 from safercity.core.models import Neighborhood
 from safercity.core.uploads import image_response
@@ -38,6 +39,12 @@ class ReportForm(forms.Form):
         required=False,
         max_length=300,
         help_text=gettext_lazy("House number and street, or the nearest corner"),
+    )
+    # After a typed address had no exact match: the suggestion the resident picked (an address
+    # number from the list), or their word that it should go as written.
+    choice = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    as_written = forms.BooleanField(
+        label=gettext_lazy("Send it as written: 311 staff will find the place"), required=False
     )
     lat = forms.FloatField(required=False, widget=forms.HiddenInput, min_value=-90, max_value=90)
     long = forms.FloatField(required=False, widget=forms.HiddenInput, min_value=-180, max_value=180)
@@ -63,17 +70,49 @@ class ReportForm(forms.Form):
     def __init__(self, *args: Any, service: Service, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.service = service
+        self.place: Place | None = None
+        self.suggestions: list[Place] = []
+        self.offer_as_written = False
         for attribute in service.attributes.all():
             self.fields[f"attribute_{attribute.code}"] = _field(attribute)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         has_point = data.get("lat") is not None and data.get("long") is not None
-        if not has_point and not (data.get("address") or "").strip():
-            raise ValidationError(_("Give an address, or choose the place on the map."))
+        typed = (data.get("address") or "").strip()
+        if not has_point and not typed:
+            self.add_error("address", _("Give an address, or choose the place on the map."))
+        elif not has_point:
+            self._place(typed, data)
         if data.get("updates") and not data.get("email"):
             self.add_error("email", _("Give an email address to get updates."))
         return data
+
+    def _place(self, typed: str, data: dict[str, Any]) -> None:
+        """The typed address matched with the city's list; suggestions when it does not match."""
+        found = lookup(typed)
+        chosen = data.get("choice")
+        picked = [p for p in found.suggestions if p.address and p.address.pk == chosen]
+        if found.place is not None or picked:
+            self.place = found.place or picked[0]
+            return
+        if data.get("as_written"):
+            return
+        self.suggestions = found.suggestions
+        self.offer_as_written = True
+        if found.suggestions:
+            message = _("“%(typed)s” is not on the city's address list. Did you mean one of these?")
+        elif found.understood:
+            message = _(
+                "“%(typed)s” is not on the city's address list. Check the house number and "
+                "street, choose the place on the map, or send it as written."
+            )
+        else:
+            message = _(
+                "Give a house number and street (for example 1200 Market St) or a corner "
+                "(12th St and Market St), or choose the place on the map."
+            )
+        self.add_error("address", message % {"typed": typed})
 
     def attributes(self) -> dict[str, Any]:
         return {
@@ -108,6 +147,18 @@ def _field(attribute: ServiceAttribute) -> forms.Field:
     return forms.CharField(max_length=300, **common)
 
 
+def _where(form: ReportForm) -> dict[str, Any]:
+    """Where the report is: the map point, the matched address or corner, or the words."""
+    data, place = form.cleaned_data, form.place
+    if data["lat"] is not None and data["long"] is not None:
+        return {"lat": data["lat"], "long": data["long"], "address_string": data["address"] or ""}
+    if place is not None and place.address is not None:
+        return {"address_id": str(place.address.pk)}
+    if place is not None:
+        return {"lat": place.lat, "long": place.lon, "address_string": place.label}
+    return {"address_string": data["address"] or ""}
+
+
 def _value(value: Any) -> Any:
     return value.isoformat() if hasattr(value, "isoformat") else value
 
@@ -132,9 +183,7 @@ def report(request: HttpRequest, service_code: str) -> HttpResponse:
                     actor=WEB,
                     new=NewRequest(
                         service_code=service.service_code,
-                        lat=data["lat"],
-                        long=data["long"],
-                        address_string=data["address"] or "",
+                        **_where(form),
                         attributes={k: _value(v) for k, v in form.attributes().items()},
                         description=data["description"],
                         email=data["email"] or "",
@@ -155,7 +204,9 @@ def report(request: HttpRequest, service_code: str) -> HttpResponse:
 
 
 def _find(reference: str) -> ServiceRequest:
-    found = ServiceRequest.objects.select_related("service", "service__department")
+    found = ServiceRequest.objects.select_related(
+        "service", "service__department", "nearest_address", "neighborhood"
+    )
     number = plain_id(reference)
     if number is not None:
         return get_object_or_404(found, pk=number)

@@ -145,7 +145,9 @@ def duplicate_candidates(request: ServiceRequest) -> list[tuple[ServiceRequest, 
 
 
 def queue(department_code: str | None = None, status: str = "open") -> QuerySet[ServiceRequest]:
-    found = ServiceRequest.objects.select_related("service", "service__department", "assigned_to")
+    found = ServiceRequest.objects.select_related(
+        "service", "service__department", "assigned_to", "nearest_address", "neighborhood"
+    )
     if department_code:
         found = found.filter(service__department__code=department_code)
     if status:

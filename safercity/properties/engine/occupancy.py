@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
-from safercity.properties.engine.addresses import MailingAddress
+from safercity.core.addresses import MailingAddress
 from safercity.properties.engine.names import OwnerKind, OwnerName
 
 OWNEROCC_YES = frozenset({"Y", "YES", "1", "T", "TRUE", "O", "OO"})

@@ -33,7 +33,7 @@ from rapidfuzz import fuzz, process
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
-from safercity.properties.engine.addresses import MailingAddress, normalize_mailing
+from safercity.core.addresses import MailingAddress, normalize_mailing
 from safercity.properties.engine.names import OwnerKind, OwnerName, owner_name
 
 IntArray = npt.NDArray[np.int64]

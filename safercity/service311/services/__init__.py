@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from safercity.core.actors import Actor, ApiClient, actor_label
 from safercity.core.audit import audit_write
+from safercity.core.geocode import lookup, nearest
 from safercity.core.http import client_address
 from safercity.core.inputs import InputRefused, bounded_moment, clean_text, plain_id
 from safercity.core.models import Address, Neighborhood
@@ -176,19 +177,15 @@ def _locate(new: NewRequest) -> tuple[float | None, float | None, Address | None
             raise _invalid("lat must be within -90..90 and long within -180..180")
         return new.lat, new.long, None
     if new.address_string.strip():
-        matched = _match_address(new.address_string)
-        if matched is not None:
-            return matched.lat, matched.lon, matched
+        place = lookup(new.address_string).place
+        if place is not None:
+            return place.lat, place.lon, place.address
         return None, None, None  # Open311 accepts an address alone; staff place it later
     raise _invalid("a location is required: lat and long, address_string or address_id")
 
 
-def _match_address(text: str) -> Address | None:
-    number_text, _, street = text.strip().partition(" ")
-    number = plain_id(number_text)
-    if number is None or not street:
-        return None
-    return Address.objects.filter(house_number=number, street__iexact=street.strip()).first()
+def _zip_of(address: Address | None) -> str:
+    return address.zip_code if address is not None else ""
 
 
 def _clean_media(media: UploadedFile[bytes] | None) -> CleanPhoto | None:
@@ -257,6 +254,7 @@ def request_create(
     photo = _clean_media(media)
     media_url = _check_media_url(new.media_url)
     neighborhood_id = None
+    near = nearest(lat, lon) if address is None and lat is not None and lon is not None else None
     if lat is not None and lon is not None and Neighborhood.objects.exists():
         neighborhood_id = city_index().locate_one(lon, lat).neighborhood_id
         if neighborhood_id is None:
@@ -272,7 +270,8 @@ def request_create(
             expected_datetime=requested + timedelta(days=service.sla_days),
             address_string=new.address_string or (str(address) if address else ""),
             address=address,
-            zipcode=address.zip_code if address else "",
+            nearest_address=near,
+            zipcode=_zip_of(address or near),
             lat=lat,
             long=lon,
             neighborhood_id=neighborhood_id or (address.neighborhood_id if address else None),
@@ -622,10 +621,16 @@ def requests_import(*, actor: Actor, items: list[ImportedRequest], source: str) 
         fresh = [(item, row) for item, row in fresh if item.line not in outside]
     for _, row in fresh:
         if row.lat is None and row.address_string:
-            address = _match_address(row.address_string)
-            if address is not None:
-                row.address, row.lat, row.long = address, address.lat, address.lon
-                row.neighborhood_id, row.zipcode = address.neighborhood_id, address.zip_code
+            typed = lookup(row.address_string).place
+            if typed is not None:
+                row.address, row.lat, row.long = typed.address, typed.lat, typed.lon
+                if typed.address is not None:
+                    row.neighborhood_id = typed.address.neighborhood_id
+                    row.zipcode = typed.address.zip_code
+                elif Neighborhood.objects.exists():
+                    row.neighborhood_id = (
+                        city_index().locate_one(typed.lon, typed.lat).neighborhood_id
+                    )
     outcome.created, outcome.updated = len(fresh), len(changed)
     label = actor_label(actor)
     created = ServiceRequest.objects.bulk_create([row for _, row in fresh], batch_size=2000)

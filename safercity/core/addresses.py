@@ -136,3 +136,119 @@ def normalize_mailing(
         return MailingAddress(raw, c, s, z, "as written")
     joined = " ".join(p for p in (record.get("address_line_1"), record.get("address_line_2")) if p)
     return MailingAddress(_SPACES.sub(" ", joined.replace("# ", "#")), c, s, z, "scourgify")
+
+
+# Street lines as residents type them: "1140 North 12th Street", "1140 n. twelfth st",
+# "1140 N 12TH ST, St. Louis, MO 63101", "1140 N 12th St Apt 3".
+ORDINAL_WORDS = {
+    "FIRST": "1ST", "SECOND": "2ND", "THIRD": "3RD", "FOURTH": "4TH", "FIFTH": "5TH",
+    "SIXTH": "6TH", "SEVENTH": "7TH", "EIGHTH": "8TH", "NINTH": "9TH", "TENTH": "10TH",
+    "ELEVENTH": "11TH", "TWELFTH": "12TH", "THIRTEENTH": "13TH", "FOURTEENTH": "14TH",
+    "FIFTEENTH": "15TH", "SIXTEENTH": "16TH", "SEVENTEENTH": "17TH", "EIGHTEENTH": "18TH",
+    "NINETEENTH": "19TH", "TWENTIETH": "20TH",
+}  # fmt: skip
+_HOUSE = re.compile(r"^(\d{1,6})(?:[A-Z]|-\d+[A-Z]?|\s*1/2)?$")
+_BARE_NUMBER = re.compile(r"^\d{1,3}$")
+_UNIT_PART = re.compile(r"^(?:APT|APARTMENT|STE|SUITE|UNIT|RM|ROOM|FL|FLOOR|BLDG|#)\s*#?\s*(\w+)$")
+_TRAILING_PLACE = re.compile(
+    r"(?:\s+(?:ST|SAINT)\s+LOUIS(?:\s+CITY)?)?(?:\s+(?:MO|MISSOURI))?(?:\s+\d{5}(?:-\d{4})?)?$"
+)
+_CORNER = re.compile(r"\s+(?:AND|&|AT|@|/)\s+")
+
+
+def _ordinal(number: int) -> str:
+    tail = "TH" if 10 <= number % 100 <= 20 else {1: "ST", 2: "ND", 3: "RD"}.get(number % 10, "TH")
+    return f"{number}{tail}"
+
+
+def street_key(street: str) -> str:
+    """A street name in Publication 28 form, for matching: "North Twelfth Street" and
+    "n 12th st." both give "N 12TH ST"."""
+    tokens = [ORDINAL_WORDS.get(t, t) for t in _clean(street.replace("#", " ")).split()]
+    if not tokens:
+        return ""
+    if len(tokens) > 1 and tokens[0] in DIRECTIONS:
+        tokens[0] = DIRECTIONS[tokens[0]]
+    if len(tokens) > 1 and tokens[-1] in DIRECTIONS and tokens[-1] not in tokens[:1]:
+        tokens[-1] = DIRECTIONS[tokens[-1]]
+        at = len(tokens) - 2
+    else:
+        at = len(tokens) - 1
+    if at > 0 and tokens[at] in SUFFIXES:
+        tokens[at] = SUFFIXES[tokens[at]]
+    # "12 Street" is "12th Street": a bare small number before the suffix is an ordinal.
+    for i, token in enumerate(tokens):
+        if _BARE_NUMBER.match(token) and i < len(tokens) - 1:
+            tokens[i] = _ordinal(int(token))
+    if tokens[0] == "SAINT" and len(tokens) > 1:
+        tokens[0] = "ST"
+    return " ".join(tokens)
+
+
+def street_core(key: str) -> str:
+    """The street's own name without directions or its type: "N 12TH ST" gives "12TH"."""
+    tokens = key.split()
+    if len(tokens) > 1 and tokens[0] in DIRECTIONS:
+        tokens = tokens[1:]
+    if len(tokens) > 1 and tokens[-1] in DIRECTIONS:
+        tokens = tokens[:-1]
+    if len(tokens) > 1 and tokens[-1] in SUFFIXES.values():
+        tokens = tokens[:-1]
+    return " ".join(tokens)
+
+
+@dataclass(frozen=True)
+class StreetLine:
+    number: int
+    street: str  # street_key form
+    unit: str = ""
+
+    @property
+    def core(self) -> str:
+        return street_core(self.street)
+
+
+def _without_place(text: str) -> tuple[str, str]:
+    """The street part of a typed address and any unit written after a comma."""
+    parts = [p.strip() for p in text.split(",") if p.strip()]
+    if not parts:
+        return "", ""
+    unit = ""
+    for part in parts[1:]:
+        found = _UNIT_PART.match(_clean(part.replace("#", "# ")))
+        if found:
+            unit = found.group(1)
+    return _TRAILING_PLACE.sub("", _clean(parts[0].replace("#", " # "))).strip(), unit
+
+
+def parse_street_line(text: str) -> StreetLine | None:
+    """House number, street and unit of a typed address, or None when it has no house number
+    followed by a street (a corner, a landmark, a description)."""
+    line, unit = _without_place(text)
+    tokens = line.split()
+    if len(tokens) > 1 and re.fullmatch(r"\d+", tokens[0]) and tokens[1] == "1/2":
+        tokens = [tokens[0], *tokens[2:]]
+    if len(tokens) < 2:
+        return None
+    house = _HOUSE.match(tokens[0])
+    if not house:
+        return None
+    rest = tokens[1:]
+    for i in range(len(rest) - 1, 0, -1):  # a unit at the end: "APT 3", "# 3", "UNIT B"
+        if (rest[i] == "#" or rest[i] in UNIT_TYPES) and i == len(rest) - 2:
+            unit, rest = rest[i + 1], rest[:i]
+            break
+    key = street_key(" ".join(rest))
+    if not key:
+        return None
+    return StreetLine(int(house.group(1)), key, unit)
+
+
+def corner_streets(text: str) -> tuple[str, str] | None:
+    """The two streets of a corner ("12th and Market", "N 12th St & Market St"), as keys."""
+    line, _ = _without_place(text)
+    parts = _CORNER.split(line)
+    if len(parts) != 2 or any(_HOUSE.match(p.split()[0]) and len(p.split()) > 1 for p in parts):
+        return None
+    first, second = (street_key(p) for p in parts)
+    return (first, second) if first and second else None

@@ -1,0 +1,28 @@
+// Site-wide behaviour for every page.
+// 1. A form answered with its errors (400, 409, 422 or 429) is swapped in place like any
+//    other answer, so htmx forms show their errors where they were typed; other errors are
+//    not swapped (htmx's default).
+// 2. After a page load or a swap that brought errors, focus moves to the first field in error
+//    (Django ties each one to its message with aria-describedby), or to the form's message.
+(function () {
+  if (window.htmx) {
+    htmx.config.responseHandling = [
+      { code: "204", swap: false },
+      { code: "^[23]..$", swap: true },
+      { code: "^(400|409|422|429)$", swap: true, error: false },
+      { code: "^[45]..$", swap: false, error: true }
+    ];
+  }
+  function focusFirstError(root) {
+    var field = root.querySelector('[aria-invalid="true"]');
+    var target = field || root.querySelector(".errorlist.nonfield, [data-form-error]");
+    if (!target) { return; }
+    if (!field && !target.hasAttribute("tabindex")) { target.setAttribute("tabindex", "-1"); }
+    target.focus();
+  }
+  document.addEventListener("DOMContentLoaded", function () { focusFirstError(document); });
+  document.addEventListener("htmx:afterSwap", function (event) {
+    var status = event.detail.xhr ? event.detail.xhr.status : 200;
+    if (status >= 400) { focusFirstError(event.detail.target || document); }
+  });
+})();
