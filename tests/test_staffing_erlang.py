@@ -243,6 +243,15 @@ def test_erlang_a_every_interval_at_once_gives_the_one_at_a_time_head_counts(
     assert at_once.tolist() == one_by_one
 
 
+@pytest.mark.parametrize("load", [5e-324, 1e-310, 1e-200, 1e-9, 1e-6])
+def test_erlang_a_at_once_with_a_vanishing_load_still_agrees(load):
+    from safercity.staffing.engine.erlang import agents_required_a_all
+
+    for aht, patience in ((60.0, 15.0), (420.0, 90.0), (420.0, 300.0)):
+        at_once = agents_required_a_all(np.array([load]), aht, patience)
+        assert at_once.tolist() == [agents_required_a(load, aht, patience)]
+
+
 def test_an_erlang_a_answer_beyond_the_window_is_still_exact(monkeypatch):
     from safercity.staffing.engine import erlang
 

@@ -345,7 +345,9 @@ def agents_required_a_all(
     for target in targets:
         level = erlang_a_service_level(n, a[:, None], aht_s, patience_s, target.seconds)
         meets &= level >= target.share
-    found = meets.any(axis=1)
+    # A vanishing load (below a millionth of an erlang) loses the closed form's precision in
+    # floating point; its one-at-a-time search stops at the first head count anyway.
+    found = meets.any(axis=1) & (a >= 1e-6)
     chosen = np.where(found, n[np.arange(len(a)), meets.argmax(axis=1)], 0).astype(np.int64)
     for index in np.flatnonzero(~found):
         chosen[index] = agents_required_a(float(a[index]), aht_s, patience_s, targets)
