@@ -145,6 +145,11 @@ TIME_ZONE = env_str("SAFERCITY_TIME_ZONE", "America/Chicago")
 SAFERCITY_CITY_NAME = env_str("SAFERCITY_CITY_NAME", "St. Louis")
 # Where people reach this installation: links in e-mails must work from a mail client.
 SAFERCITY_SITE_URL = env_str("SAFERCITY_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# A street map under the city's layers, for a real deployment: a tile URL template such as
+# https://tile.example.org/{z}/{x}/{y}.png and its attribution. Empty: the streets are drawn
+# from the address list instead (works offline, as in the demo).
+SAFERCITY_MAP_TILES = env_str("SAFERCITY_MAP_TILES", "")
+SAFERCITY_MAP_ATTRIBUTION = env_str("SAFERCITY_MAP_ATTRIBUTION", "")
 # Where the city is when no outline or neighborhoods are loaded (west, south, east, north):
 # importers refuse coordinates outside (St. Louis, with a little margin).
 SAFERCITY_CITY_BOUNDS = tuple(

@@ -312,3 +312,23 @@ def test_every_string_marked_for_translation_is_in_the_spanish_catalog(tmp_path)
     ours = polib.pofile(str(root / "safercity/locale/es/LC_MESSAGES/django.po"))
     missing = found - {e.msgid for e in ours if e.msgstr}
     assert not missing, f"untranslated for Spanish: {sorted(missing)[:10]}"
+
+
+def test_the_map_draws_streets_from_the_address_list_and_names_a_point(client, city):
+    from django.db.models import Count
+
+    busiest = Address.objects.values("street").annotate(n=Count("id")).order_by("-n")[0]
+    streets = client.get("/311/map/streets.geojson").json()["features"]
+    named = {f["properties"]["name"].lower(): f["geometry"]["coordinates"] for f in streets}
+    assert busiest["street"].lower() in named
+    (lon1, lat1), (lon2, lat2) = named[busiest["street"].lower()]
+    on_street = Address.objects.filter(street=busiest["street"])
+    # The segment spans the street's addresses (within a block's width of them).
+    assert min(lon1, lon2) - 0.002 <= min(a.lon for a in on_street)
+    assert max(lat1, lat2) + 0.002 >= max(a.lat for a in on_street)
+    near = client.get("/311/map/nearest.json", {"lat": city.lat, "lon": city.lon})
+    assert near.json() == {"address": str(city)}
+    assert client.get("/311/map/nearest.json", {"lat": 0, "lon": 0}).json() == {"address": None}
+    for bad in ({}, {"lat": "x", "lon": "1"}, {"lat": "nan", "lon": "1"}, {"lat": "91", "lon": 0}):
+        answer = client.get("/311/map/nearest.json", bad)
+        assert answer.status_code == 400 and "error" in answer.json()

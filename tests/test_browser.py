@@ -95,7 +95,7 @@ def test_a_resident_reports_by_clicking_the_map(live_server, demo_city, page):
     page.goto(live_server.url + "/311/")
     page.get_by_role("link", name="Street light out").click()
     page.wait_for_url("**/311/report/STREETLIGHT/")
-    page.locator("#map path.leaflet-interactive").first.wait_for(timeout=15_000)
+    page.locator("#map path.hood").first.wait_for(timeout=15_000)
     page.locator("#map").click()  # the middle of the city
     assert page.locator("#id_lat").input_value() != ""
     assert page.locator("#chosen").inner_text() != ""
@@ -106,6 +106,36 @@ def test_a_resident_reports_by_clicking_the_map(live_server, demo_city, page):
     assert "Your request number is" in thanks.inner_text()
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "311-status.png"), full_page=True)
+
+
+def test_a_resident_sets_the_map_point_from_the_keyboard(live_server, demo_city, page):
+    page.goto(live_server.url + "/311/report/STREETLIGHT/")
+    page.locator("#map path.hood").first.wait_for(timeout=15_000)
+    # The map is one tab stop after the address field (its shapes are not tab stops).
+    page.get_by_label("Address").focus()
+    stops = []
+    for _ in range(12):
+        page.keyboard.press("Tab")
+        stops.append(page.evaluate("document.activeElement.id || document.activeElement.tagName"))
+        if stops[-1] == "map":
+            break
+    assert stops[-1] == "map", stops
+    page.keyboard.press("ArrowUp")
+    page.keyboard.press("Enter")
+    page.wait_for_function("document.getElementById('id_lat').value !== ''")
+    assert "Point set on the map" in page.locator("#chosen").inner_text()
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.locator("#map").screenshot(path=str(SCREENSHOTS / "311-report-map.png"))
+    # From the map, the rest of the form and "Send" are a few presses away, not 110.
+    presses = 0
+    while presses < 25:
+        page.keyboard.press("Tab")
+        presses += 1
+        if page.evaluate("document.activeElement.textContent.trim()") == "Send the report":
+            break
+    assert presses < 15
+    page.keyboard.press("Enter")
+    page.get_by_test_id("thanks").wait_for()
 
 
 @pytest.fixture

@@ -12,5 +12,7 @@ def city(request: HttpRequest) -> dict[str, Any]:
     return {
         "city_name": settings.SAFERCITY_CITY_NAME,
         "city_is_demo": bool(current and current.is_demo),
+        "map_tiles": settings.SAFERCITY_MAP_TILES,
+        "map_attribution": settings.SAFERCITY_MAP_ATTRIBUTION,
         "staff_roles": sorted(role.label for role in roles_of(request.user)),
     }

@@ -199,3 +199,27 @@ def nearest(lat: float, lon: float, within_m: float = NEAREST_WITHIN_M) -> Addre
         if gap <= best:
             best, chosen = gap, pk
     return Address.objects.filter(pk=chosen).first() if chosen is not None else None
+
+
+def street_lines() -> list[tuple[str, list[tuple[float, float]]]]:
+    """Each street of the address list as a straight segment through its addresses (the
+    principal axis of their points, from the first to the last): a street layer for maps
+    with no tile source. (lon, lat) pairs."""
+    points: dict[str, list[tuple[float, float]]] = defaultdict(list)
+    for key, lat, lon in Address.objects.values_list("street_key", "lat", "lon").iterator(
+        chunk_size=5000
+    ):
+        points[key].append((lon, lat))
+    lines = []
+    for key, where in sorted(points.items()):
+        if len(where) < 2:
+            continue
+        xy = np.array(where)
+        middle = xy.mean(axis=0)
+        scale = np.array([math.cos(math.radians(float(middle[1]))), 1.0])
+        flat = (xy - middle) * scale
+        _, _, axes = np.linalg.svd(flat, full_matrices=False)
+        along = flat @ axes[0]
+        ends = [middle + axes[0] * along.min() / scale, middle + axes[0] * along.max() / scale]
+        lines.append((_title(key), [(round(float(x), 6), round(float(y), 6)) for x, y in ends]))
+    return lines

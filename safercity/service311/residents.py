@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from safercity.core.actors import PublicActor
-from safercity.core.geocode import Place, lookup
+from safercity.core.geocode import Place, lookup, nearest, street_lines
 from safercity.core.inputs import plain_id
 from safercity.core.models import Neighborhood
 from safercity.core.uploads import image_response
@@ -265,3 +265,30 @@ def neighborhoods_geojson(request: HttpRequest) -> JsonResponse:
         for n in Neighborhood.objects.all()
     ]
     return JsonResponse({"type": "FeatureCollection", "features": features})
+
+
+def streets_geojson(request: HttpRequest) -> JsonResponse:
+    """The map's streets when no tile source is configured: drawn from the address list."""
+    features = [
+        {
+            "type": "Feature",
+            "properties": {"name": name},
+            "geometry": {"type": "LineString", "coordinates": line},
+        }
+        for name, line in street_lines()
+    ]
+    return JsonResponse({"type": "FeatureCollection", "features": features})
+
+
+def nearest_json(request: HttpRequest) -> JsonResponse:
+    """The address nearest a map point, so a resident hears where the point they set is."""
+    try:
+        lat, lon = float(request.GET["lat"]), float(request.GET["lon"])
+    except (KeyError, ValueError):
+        return JsonResponse({"error": "lat and lon are required numbers"}, status=400)
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        return JsonResponse(
+            {"error": "lat must be within -90..90 and lon within -180..180"}, status=400
+        )
+    found = nearest(lat, lon)
+    return JsonResponse({"address": str(found) if found else None})

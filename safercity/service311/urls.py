@@ -25,6 +25,8 @@ public = (
         path("requests/<uuid:token>/photo/", residents.photo, name="photo"),
         path("find/", residents.find, name="find"),
         path("map/neighborhoods.geojson", residents.neighborhoods_geojson, name="map"),
+        path("map/streets.geojson", residents.streets_geojson, name="streets"),
+        path("map/nearest.json", residents.nearest_json, name="nearest"),
     ],
     "service311",
 )
