@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    "ninja",  # so the API docs load Swagger UI from bundled static files, not a CDN
     "django_tasks",
     "django_tasks_db",
     "axes",

@@ -209,3 +209,16 @@ def test_an_inspector_works_the_problem_landlord_queue(live_server, plu_worklist
     page.get_by_test_id("case-state").filter(has_text="Notice sent").wait_for()
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "plu-case.png"), full_page=True)
+
+
+def test_the_api_docs_work_offline_from_bundled_assets(live_server, page):
+    """Swagger UI comes from this server's static files: no request leaves it."""
+    outside = []
+    page.on(
+        "request",
+        lambda r: outside.append(r.url) if not r.url.startswith(live_server.url) else None,
+    )
+    page.goto(live_server.url + "/open311/v2/docs")
+    page.locator(".swagger-ui .info .title").wait_for(timeout=15_000)
+    assert "GeoReport" in page.locator(".swagger-ui .info .title").inner_text()
+    assert outside == []

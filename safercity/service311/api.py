@@ -116,7 +116,13 @@ class Open311Api(NinjaAPI):
         error_list = {"$ref": "#/components/schemas/Error"}
         for operations in schema.get("paths", {}).values():
             for operation in operations.values():
-                responses = operation.setdefault("responses", {})
+                # Status codes as strings, as OpenAPI has them: ninja's own are integers, and
+                # 400 and "400" side by side are one key twice in the JSON (which YAML
+                # parsers, Swagger UI's among them, refuse).
+                responses = {
+                    str(code): answer for code, answer in operation.get("responses", {}).items()
+                }
+                operation["responses"] = responses
                 responses.setdefault(
                     "400",
                     {
