@@ -81,6 +81,29 @@ def test_a_supervisor_makes_a_staffing_plan_in_the_browser(live_server, sue_supe
     page.screenshot(path=str(SCREENSHOTS / "staffing.png"), full_page=True)
 
 
+def test_a_staff_form_sent_with_mistakes_shows_them_in_place(live_server, sue_supervisor, page):
+    page.goto(live_server.url + "/staff/login/?next=/staff/staffing/")
+    page.get_by_label("Username").fill("sue")
+    page.get_by_label("Password").fill("correct horse battery 1")
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/staff/staffing/")
+    page.get_by_role("button", name="Make the plan").click()  # nothing chosen
+    problem = page.locator("#plan-form .errorlist.nonfield")
+    problem.wait_for()
+    assert "Choose a call history file" in problem.inner_text()
+    assert page.locator("header.site").count() == 1, "the page was not replaced"
+    assert page.evaluate("document.activeElement.classList.contains('nonfield')")
+    page.get_by_label("Use the demo city's 911 history").check()
+    page.locator("#id_week_start").fill("2026-03-03")  # a Tuesday
+    page.get_by_role("button", name="Make the plan").click()
+    page.locator("#id_week_start_error").wait_for()
+    assert "starts on a Monday" in page.locator("#id_week_start_error").inner_text()
+    assert page.evaluate("document.activeElement.id") == "id_week_start"
+    described = page.locator("#id_week_start").get_attribute("aria-describedby") or ""
+    assert "id_week_start_error" in described
+    assert page.get_by_label("Use the demo city's 911 history").is_checked(), "nothing lost"
+
+
 @pytest.fixture
 def demo_city(settings, tmp_path):
     from safercity.core.actors import command_actor

@@ -1,5 +1,6 @@
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django_htmx.http import reswap, retarget
 
 from safercity.core.http import HtmxHttpRequest
 from safercity.core.roles import role_required
@@ -19,6 +20,9 @@ def plan_page(request: HtmxHttpRequest) -> HttpResponse:
     posted = request.method == "POST"
     form = PlanForm(request.POST if posted else None, request.FILES if posted else None)
     if not posted or not form.is_valid():
+        if posted and request.htmx:  # the form again, with its errors in place of the form
+            answer = render(request, "staffing/_form.html", {"form": form}, status=400)
+            return reswap(retarget(answer, "#plan-form"), "outerHTML")
         status = 400 if posted else 200
         return render(request, _template(request), {"form": form}, status=status)
     data = form.cleaned_data

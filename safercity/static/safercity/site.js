@@ -23,6 +23,7 @@
   document.addEventListener("DOMContentLoaded", function () { focusFirstError(document); });
   document.addEventListener("htmx:afterSwap", function (event) {
     var status = event.detail.xhr ? event.detail.xhr.status : 200;
-    if (status >= 400) { focusFirstError(event.detail.target || document); }
+    // The document, not the target: an outerHTML swap has replaced the target element.
+    if (status >= 400) { focusFirstError(document); }
   });
 })();
