@@ -257,9 +257,15 @@ def test_pages_need_a_role_and_show_the_work(client, rental, db):
     assert f'data-testid="owner-occ">{rental.owner_occ_said}<' in parcel_page
     said = [Parcel(owner_occ=flag).owner_occ_said for flag in (" y", "N", "")]
     assert said == ["owner-occupied", "not owner-occupied", "not recorded"]
+    assert 'data-testid="occupancy">Rental (not owner-occupied)<' in parcel_page
+    assert "non_owner" not in parcel_page
     opened = client.post(f"/staff/properties/parcels/{rental.handle}/open-case/")
     assert opened.status_code == 302
     case = Case.objects.get(parcel=rental)
+    case_page = client.get(opened["Location"]).content.decode()
+    assert (
+        "Opened by the Problem Landlord Unit" in case_page and "Complaint received" not in case_page
+    )
     bad = client.post(
         f"/staff/properties/cases/{case.pk}/act/", {"action": "schedule", "on": "soon"}
     )

@@ -8,7 +8,7 @@ from django.db import models
 
 from safercity.core.models import Address, Neighborhood, Ward
 from safercity.properties.engine.cases import LABELS, State
-from safercity.properties.engine.occupancy import Occupancy
+from safercity.properties.engine.occupancy import OCCUPANCY_LABELS, Occupancy
 
 
 class Parcel(models.Model):
@@ -42,7 +42,9 @@ class Parcel(models.Model):
     vacant = models.BooleanField(null=True, help_text="SLU Urban Prairie estimate, when known")
     vacancy_source = models.CharField(max_length=100, blank=True)
     occupancy = models.CharField(
-        max_length=12, choices=[(o.value, o.value) for o in Occupancy], default=Occupancy.UNKNOWN
+        max_length=12,
+        choices=[(o.value, OCCUPANCY_LABELS[o]) for o in Occupancy],
+        default=Occupancy.UNKNOWN,
     )
     occupancy_reasons = models.JSONField(default=list)
     portfolio = models.ForeignKey(
@@ -198,7 +200,17 @@ class Case(models.Model):
 
     @property
     def state_label(self) -> str:
+        """The state in words; a new case says how it came (a proactive case had no complaint)."""
+        if self.state == State.RECEIVED:
+            return OPENED_BY.get(self.source, LABELS[State.RECEIVED])
         return LABELS[State(self.state)]
+
+
+OPENED_BY = {
+    Case.Source.COMPLAINT_311: "Complaint received",
+    Case.Source.PLU: "Opened by the Problem Landlord Unit, inspection to schedule",
+    Case.Source.REFERRAL: "Referral received",
+}
 
 
 class Inspection(models.Model):

@@ -41,7 +41,7 @@ class Action(StrEnum):
 
 
 LABELS = {
-    State.RECEIVED: "Complaint received",
+    State.RECEIVED: "Opened, inspection to schedule",
     State.SCHEDULED: "Inspection scheduled",
     State.VIOLATIONS: "Violations found",
     State.NOTICE_SENT: "Notice sent, awaiting comply-by date",

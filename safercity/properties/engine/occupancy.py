@@ -34,6 +34,15 @@ class Occupancy(StrEnum):
     UNKNOWN = "unknown"
 
 
+OCCUPANCY_LABELS = {
+    Occupancy.OWNER: "Owner-occupied",
+    Occupancy.NON_OWNER: "Rental (not owner-occupied)",
+    Occupancy.PUBLIC: "Publicly owned",
+    Occupancy.NO_UNITS: "No dwelling units",
+    Occupancy.UNKNOWN: "Not known",
+}
+
+
 class CityZips:
     """Which ZIP codes lie inside the city, and which straddle its line."""
 
