@@ -206,7 +206,7 @@ class Case(models.Model):
         return LABELS[State(self.state)]
 
 
-OPENED_BY = {
+OPENED_BY: dict[str, str] = {
     Case.Source.COMPLAINT_311: "Complaint received",
     Case.Source.PLU: "Opened by the Problem Landlord Unit, inspection to schedule",
     Case.Source.REFERRAL: "Referral received",
