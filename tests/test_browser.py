@@ -57,6 +57,15 @@ def test_staff_sign_in_through_the_form(live_server, ines_inspector, page):
     assert page.get_by_role("link", name="Staff sign-in").is_visible()
 
 
+def _sign_in(page, live_server, username, then):
+    """Sign in on the staff login page and land on `then`."""
+    page.goto(live_server.url + f"/staff/login/?next={then}")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill("correct horse battery 1")
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"**{then}")
+
+
 @pytest.fixture
 def sue_supervisor():
     from safercity.core.roles import Role
@@ -65,11 +74,7 @@ def sue_supervisor():
 
 
 def test_a_supervisor_makes_a_staffing_plan_in_the_browser(live_server, sue_supervisor, page):
-    page.goto(live_server.url + "/staff/login/?next=/staff/staffing/")
-    page.get_by_label("Username").fill("sue")
-    page.get_by_label("Password").fill("correct horse battery 1")
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url("**/staff/staffing/")
+    _sign_in(page, live_server, "sue", "/staff/staffing/")
     page.get_by_label("Use the demo city's 911 history").check()
     page.get_by_role("button", name="Make the plan").click()
     hours = page.get_by_test_id("staff-hours")
@@ -82,11 +87,7 @@ def test_a_supervisor_makes_a_staffing_plan_in_the_browser(live_server, sue_supe
 
 
 def test_a_staff_form_sent_with_mistakes_shows_them_in_place(live_server, sue_supervisor, page):
-    page.goto(live_server.url + "/staff/login/?next=/staff/staffing/")
-    page.get_by_label("Username").fill("sue")
-    page.get_by_label("Password").fill("correct horse battery 1")
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url("**/staff/staffing/")
+    _sign_in(page, live_server, "sue", "/staff/staffing/")
     page.get_by_role("button", name="Make the plan").click()  # nothing chosen
     problem = page.locator("#plan-form .errorlist.nonfield")
     problem.wait_for()
@@ -209,11 +210,7 @@ def plu_worklist(demo_city):
 
 
 def test_an_inspector_works_the_problem_landlord_queue(live_server, plu_worklist, page):
-    page.goto(live_server.url + "/staff/login/?next=/staff/properties/")
-    page.get_by_label("Username").fill("ines")
-    page.get_by_label("Password").fill("correct horse battery 1")
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url("**/staff/properties/")
+    _sign_in(page, live_server, "ines", "/staff/properties/")
     queue = page.get_by_test_id("plu-queue")
     assert plu_worklist.site_address in queue.inner_text()
     assert queue.get_by_test_id("score").first.inner_text() == "42.5"

@@ -58,21 +58,32 @@ class Lookup:
 
 
 class _Streets:
-    """The distinct streets of the address list, by their core name (rebuilt on change)."""
+    """The distinct streets of the address list, by their core name, and the streets drawn as
+    lines: both rebuilt only when the address list has changed."""
 
     def __init__(self) -> None:
         self.version: tuple[int, int | None] = (-1, None)
         self.by_core: dict[str, set[str]] = {}
+        self.lines: list[tuple[str, list[tuple[float, float]]]] | None = None
 
-    def current(self) -> dict[str, set[str]]:
+    def _refresh(self) -> None:
         stats = Address.objects.aggregate(n=Count("id"), last=Max("id"))
         version = (int(stats["n"]), stats["last"])
         if version != self.version:
             by_core: dict[str, set[str]] = defaultdict(set)
             for key in Address.objects.values_list("street_key", flat=True).distinct():
                 by_core[street_core(key)].add(key)
-            self.by_core, self.version = dict(by_core), version
+            self.by_core, self.lines, self.version = dict(by_core), None, version
+
+    def current(self) -> dict[str, set[str]]:
+        self._refresh()
         return self.by_core
+
+    def drawn(self) -> list[tuple[str, list[tuple[float, float]]]]:
+        self._refresh()
+        if self.lines is None:
+            self.lines = _street_segments()
+        return self.lines
 
 
 _STREETS = _Streets()
@@ -204,7 +215,12 @@ def nearest(lat: float, lon: float, within_m: float = NEAREST_WITHIN_M) -> Addre
 def street_lines() -> list[tuple[str, list[tuple[float, float]]]]:
     """Each street of the address list as a straight segment through its addresses (the
     principal axis of their points, from the first to the last): a street layer for maps
-    with no tile source. (lon, lat) pairs."""
+    with no tile source. (lon, lat) pairs. Every report page asks for it, so it is computed
+    once per version of the address list."""
+    return _STREETS.drawn()
+
+
+def _street_segments() -> list[tuple[str, list[tuple[float, float]]]]:
     points: dict[str, list[tuple[float, float]]] = defaultdict(list)
     for key, lat, lon in Address.objects.values_list("street_key", "lat", "lon").iterator(
         chunk_size=5000
