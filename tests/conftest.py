@@ -223,4 +223,33 @@ def page(live_server: Any) -> Iterator[Any]:
         )
         page = browser.new_page(viewport={"width": 1280, "height": 900})
         yield page
-        browser.close()
+        # Access is checked on the page every browser test ends on (tests/test_access.py
+        # crawls the rest). A test that failed already says why; this adds nothing then.
+        if page.url.startswith(live_server.url):
+            from tests.access import violations_on
+
+            problems = violations_on(page)
+            browser.close()
+            assert not problems, f"axe-core on {page.url}:\n" + "\n".join(problems)
+        else:
+            browser.close()
+
+
+@pytest.fixture
+def demo_city(settings: Any, tmp_path: Path) -> None:
+    """A small demo city (geography, addresses, services) with no history."""
+    from safercity.demo.services import demo_load
+
+    settings.VAR_DIR = tmp_path
+    settings.MEDIA_ROOT = tmp_path / "media"
+    demo_load(actor=command_actor("tests"), scale=0.001, with_staff=False)
+
+
+@pytest.fixture
+def demo_history(settings: Any, tmp_path: Path) -> None:
+    """A small demo city with what has happened in it: 311 requests, 911 calls, crime."""
+    from safercity.demo.services import demo_load
+
+    settings.VAR_DIR = tmp_path
+    settings.MEDIA_ROOT = tmp_path / "media"
+    demo_load(actor=command_actor("tests"), scale=0.01, with_staff=False, histories=True)

@@ -29,7 +29,8 @@ class UserFactory(factory.django.DjangoModelFactory):
     def roles(self, create: bool, extracted: list | None, **kwargs: object) -> None:
         self.save()
         for role in extracted or ():
-            self.groups.add(Group.objects.get(name=role.value))
+            # get_or_create: a transactional test before this one emptied the migrated groups.
+            self.groups.add(Group.objects.get_or_create(name=role.value)[0])
 
 
 class DepartmentFactory(factory.django.DjangoModelFactory):

@@ -105,16 +105,6 @@ def test_a_staff_form_sent_with_mistakes_shows_them_in_place(live_server, sue_su
     assert page.get_by_label("Use the demo city's 911 history").is_checked(), "nothing lost"
 
 
-@pytest.fixture
-def demo_city(settings, tmp_path):
-    from safercity.core.actors import command_actor
-    from safercity.demo.services import demo_load
-
-    settings.VAR_DIR = tmp_path
-    settings.MEDIA_ROOT = tmp_path / "media"
-    demo_load(actor=command_actor("tests"), scale=0.001, with_staff=False)
-
-
 def test_a_resident_reports_by_clicking_the_map(live_server, demo_city, page):
     page.goto(live_server.url + "/311/")
     page.get_by_role("link", name="Street light out").click()

@@ -1,9 +1,13 @@
 // Hot spots: the published H3 hexagons (counts already through the small-count rules),
-// shaded by count; hidden counts are drawn grey and say so. Works without map tiles.
+// shaded by count; hidden counts are drawn grey and say so. Streets come from the configured
+// tiles or the city's address list (saferCity.streets); the legend below the map gives the
+// scale's top count.
 (function () {
   var box = document.getElementById("hotspots");
   if (!box || !window.L) { return; }
-  var map = L.map(box, { attributionControl: false });
+  var map = L.map(box, { attributionControl: false, zoomSnap: 0.25 });
+  window.saferCity.streets(map, box, { above: true });
+  var legendTop = document.querySelector("#hotspot-legend [data-top]");
   var choice = document.getElementById("hotspot-group");
   var unit = document.getElementById("hotspot-unit");
   var layer = null;
@@ -36,7 +40,8 @@
         shape.bindTooltip(where + (f.properties.count === null ? "fewer than 11, or hidden to protect one" : f.properties.count + " offenses"));
       }
     }).addTo(map);
-    if (shown.length) { map.fitBounds(layer.getBounds()); }
+    if (legendTop) { legendTop.textContent = top.toLocaleString(); }
+    if (shown.length) { map.fitBounds(layer.getBounds(), { padding: [4, 4] }); }
   }
   var loads = [fetch(box.dataset.geojson).then(function (r) { return r.json(); })];
   if (box.dataset.neighborhoods) {

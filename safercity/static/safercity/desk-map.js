@@ -8,6 +8,7 @@
       box.dataset.drawn = "1";
       var at = [parseFloat(box.dataset.lat), parseFloat(box.dataset.lon)];
       var map = L.map(box, { attributionControl: false }).setView(at, 15);
+      window.saferCity.streets(map, box);
       L.circleMarker(at, { radius: 9, color: "#b00020", weight: 3 }).addTo(map);
       L.circle(at, { radius: 120, color: "#b00020", weight: 1, fillOpacity: 0.05 }).addTo(map);
     });

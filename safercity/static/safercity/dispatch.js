@@ -39,6 +39,7 @@
   var box = document.getElementById("dispatch-map");
   if (!box || !window.L) { return; }
   var map = L.map(box, { attributionControl: false }).setView([38.63, -90.24], 12);
+  window.saferCity.streets(map, box);
   fetch(box.dataset.city).then(function (r) { return r.json(); }).then(function (data) {
     var city = L.geoJSON(data, { style: { color: "#777", weight: 1, fillOpacity: 0.02 }, interactive: false }).addTo(map);
     if (data.features && data.features.length) { map.fitBounds(city.getBounds()); }

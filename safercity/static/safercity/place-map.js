@@ -4,6 +4,7 @@
   if (!box || !window.L) { return; }
   var at = [parseFloat(box.dataset.lat), parseFloat(box.dataset.lon)];
   var map = L.map(box, { zoomControl: true, attributionControl: false, keyboard: false }).setView(at, 15);
+  window.saferCity.streets(map, box);
   fetch(box.dataset.geojson).then(function (r) { return r.json(); }).then(function (data) {
     L.geoJSON(data, { style: { color: "#0b5cad", weight: 1, fillOpacity: 0.05 }, interactive: false }).addTo(map);
   });

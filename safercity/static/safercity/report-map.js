@@ -8,13 +8,7 @@
   var map = L.map(box, { zoomControl: true, attributionControl: !!box.dataset.tiles, keyboard: true, zoomSnap: 0.25 });
   var marker = null;
   map.setView([38.63, -90.24], 12);  // until the city's outline arrives
-  if (box.dataset.tiles) {
-    L.tileLayer(box.dataset.tiles, { attribution: box.dataset.attribution || "", maxZoom: 19 }).addTo(map);
-  } else {
-    fetch(box.dataset.streets).then(function (r) { return r.json(); }).then(function (data) {
-      L.geoJSON(data, { style: { color: "#8a8a8a", weight: 2 }, interactive: false }).addTo(map);
-    });
-  }
+  window.saferCity.streets(map, box);
   fetch(box.dataset.geojson).then(function (r) { return r.json(); }).then(function (data) {
     var layer = L.geoJSON(data, {
       style: { color: "#0b5cad", weight: 1, fillOpacity: 0.04, className: "hood" }, interactive: false
