@@ -240,3 +240,28 @@ def test_a_supervisor_sets_up_positions_and_units(live_server, floor, page):
         assert Position.objects.get(name="P2").languages == ["es", "vi"]
         team = Unit.objects.get(call_sign="1C10")
         assert (team.discipline, team.co_responder, team.status) == ("clinician", True, "available")
+
+
+def test_the_board_tells_a_screen_reader_only_what_changed(live_server, floor, settings, page):
+    """The board refreshes every 2 s; its live region speaks only when a call starts waiting
+    too long (or stops), not at each refresh."""
+    settings.SAFERCITY_ALERT_S = 15
+    sign_in(page, live_server, "sofia", "/staff/911/board/")
+    page.evaluate(
+        """() => {
+            window.spoken = [];
+            const region = document.getElementById("announcer");
+            new MutationObserver(() => window.spoken.push(region.textContent))
+                .observe(region, {childList: true, characterData: true, subtree: true});
+        }"""
+    )  # fmt: skip
+    page.wait_for_timeout(4_500)  # two refreshes with nothing new
+    assert page.evaluate("window.spoken") == []
+    long_ago = (timezone.now() - timedelta(seconds=60)).isoformat()
+    phone_event(live_server, event_id="o-long", call_id="long", kind="offered", at=long_ago)
+    page.get_by_test_id("alerts").wait_for(timeout=10_000)
+    page.wait_for_timeout(4_500)  # more refreshes, the same call still waiting too long
+    assert page.evaluate("window.spoken") == ["1 call waiting too long: long."]
+    page.get_by_role("button", name=re.compile("^Send to")).click()
+    page.wait_for_function("window.spoken.length === 2", timeout=10_000)
+    assert page.evaluate("window.spoken")[-1] == "No call is waiting too long."

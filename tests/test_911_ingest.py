@@ -205,9 +205,10 @@ def test_call_takers_work_the_callback_list(client):
     client.post(f"/staff/911/callbacks/{callback.pk}/claim/")
     client.post(f"/staff/911/callbacks/{callback.pk}/", {"outcome": "reached"})
     assert "3145550199" not in client.get("/staff/911/callbacks/").content.decode()
-    assert (
-        client.post(f"/staff/911/callbacks/{callback.pk}/", {"outcome": "maybe"}).status_code == 400
-    )
+    refused = client.post(f"/staff/911/callbacks/{callback.pk}/", {"outcome": "maybe"})
+    page = refused.content.decode()
+    assert refused.status_code == 400 and '<header class="site">' in page, "in the site's layout"
+    assert 'role="alert"' in page and 'href="/staff/911/callbacks/"' in page, "and the way back"
     client.force_login(make_user("ines", Role.INSPECTOR))
     assert client.get("/staff/911/callbacks/").status_code == 403
 

@@ -13,44 +13,17 @@ from urllib.parse import urldefrag, urlsplit
 import pytest
 
 from safercity.core.roles import Role
-from tests.access import violations_on
+from tests.access import NOT_FOLLOWED, page_kind, seeds, violations_on
 from tests.conftest import make_user
 
-NOT_FOLLOWED = ("/staff/logout/", "/admin/", "/i18n/", "/media/", "/static/", "/api/", "/open311/")
 LIMIT = 120  # pages per visitor; the demo's lists make many detail pages of the same kind
-
-
-def _page_kind(path: str) -> str:
-    """One page of each kind is enough: /311/requests/17/ and /311/requests/18/ are one kind."""
-    return "/".join("#" if part.isdigit() or len(part) > 20 else part for part in path.split("/"))
-
-
-def _seeds(prefix: str) -> list[str]:
-    """Every page address with no parameters under `prefix`, linked from somewhere or not."""
-    from django.urls import URLPattern, URLResolver, get_resolver
-
-    def walk(patterns, before=""):
-        for pattern in patterns:
-            route = before + str(pattern.pattern)
-            if isinstance(pattern, URLResolver):
-                yield from walk(pattern.url_patterns, route)
-            elif isinstance(pattern, URLPattern) and "<" not in route and "^" not in route:
-                yield "/" + route
-
-    return [
-        path
-        for path in walk(get_resolver().url_patterns)
-        if path.startswith(prefix)
-        and not path.startswith(NOT_FOLLOWED)
-        and "." not in path.rsplit("/", 1)[-1]
-    ]
 
 
 def _crawl(page, live_server, seeds: list[str]) -> dict[str, list[str]]:
     queue, seen_kinds, found = list(seeds), set(), {}
     while queue and len(found) < LIMIT:
         path = queue.pop(0)
-        kind = _page_kind(path)
+        kind = page_kind(path)
         if kind in seen_kinds:
             continue
         seen_kinds.add(kind)
@@ -76,7 +49,7 @@ def _crawl(page, live_server, seeds: list[str]) -> dict[str, list[str]]:
             # Downloads (data.csv, map.geojson, ...) are files, not pages.
             if "." in url.path.rsplit("/", 1)[-1] or url.path.startswith(NOT_FOLLOWED):
                 continue
-            if _page_kind(url.path) not in seen_kinds:
+            if page_kind(url.path) not in seen_kinds:
                 queue.append(target)
     return found
 
@@ -103,7 +76,7 @@ def status_page(demo_history) -> str:
 
 
 def test_every_public_page_passes_axe(live_server, status_page, page):
-    public = [path for path in _seeds("/") if not path.startswith("/staff/")]
+    public = [path for path in seeds("/") if not path.startswith("/staff/")]
     found = _crawl(page, live_server, ["/", status_page, *public])
     assert status_page in found
     assert len(found) >= 10, f"the crawl reached only {sorted(found)}"
@@ -116,7 +89,7 @@ def test_every_staff_page_passes_axe(live_server, demo_history, everyone, page):
     page.get_by_label("Password").fill("correct horse battery 1")
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url("**/staff/")
-    found = _crawl(page, live_server, ["/staff/", *_seeds("/staff/")])
+    found = _crawl(page, live_server, ["/staff/", *seeds("/staff/")])
     staff_pages = [path for path in found if path.startswith("/staff/")]
     assert len(staff_pages) >= 15, f"the crawl reached only {sorted(found)}"
     assert not any(found.values()), _report(found)

@@ -1,4 +1,5 @@
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django_htmx.middleware import HtmxDetails
 
 
@@ -6,6 +7,12 @@ class HtmxHttpRequest(HttpRequest):
     """A request as django-htmx's middleware leaves it (for type checking)."""
 
     htmx: HtmxDetails
+
+
+def refused(request: HttpRequest, error: str, back: str, status: int = 400) -> HttpResponse:
+    """A staff form sent without htmx (no script) and refused: the site's layout, the reason,
+    and a link back to the page it came from (htmx forms show the error in place instead)."""
+    return render(request, "core/refused.html", {"error": error, "back": back}, status=status)
 
 
 def client_address(request: HttpRequest) -> str:

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from django.utils.translation import gettext_noop
 from scipy.optimize import linprog
 
 from safercity.core.geo import MISSOURI_EAST_METRES, WGS84, project_points
@@ -21,8 +22,9 @@ SMALL_MAX = 10
 GENERALIZE_METRES = 250.0
 SENSITIVE_CATEGORIES = frozenset({"sexual", "family", "juvenile"})
 
-PRIMARY = "small count"
-COMPLEMENTARY = "complementary"
+# Why a count is hidden, as the open data files say it (pages translate these words).
+PRIMARY = gettext_noop("small count")
+COMPLEMENTARY = gettext_noop("complementary")
 
 
 @dataclass(frozen=True)

@@ -10,12 +10,15 @@ from typing import Any, Literal
 import h3
 from django.db.models import Case, F, IntegerField, Q, Sum, When
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from safercity.core.models import Neighborhood
 from safercity.crime.models import CrimeRecord
 
 Area = Literal["district", "neighborhood"]
-PERIODS = ("week", "28 days", "year to date")
+# Window labels are English in the data; pages translate them (the catalog has them).
+PERIODS = (gettext_noop("week"), gettext_noop("28 days"), gettext_noop("year to date"))
 H3_RESOLUTION = 8  # hexagons of about 0.7 square kilometres
 
 
@@ -49,20 +52,28 @@ def windows(as_of: date) -> list[Window]:
 
 def incomplete(as_of: date, first: date, last: date) -> list[str]:
     """What the records leave out of each period ending `as_of` and of its year-before
-    period, given the first and last days they cover: a partial period said in words."""
+    period, given the first and last days they cover: a partial period said in words (in the
+    active language)."""
     notes = []
     for window in windows(as_of):
         end = window.end.date() - timedelta(days=1)
         if end > last:
             notes.append(
-                f"{window.label}: the records end {last:%Y-%m-%d}, "
-                f"{(end - last).days} days before this period does"
+                _("{period}: the records end {last}, {days} days before this period does").format(
+                    period=_(window.label), last=f"{last:%Y-%m-%d}", days=(end - last).days
+                )
             )
         before = window.year_before()
         if before.start.date() < first:
             notes.append(
-                f"{window.label}, a year before: the records begin {first:%Y-%m-%d}, "
-                f"after that period began ({before.start.date():%Y-%m-%d})"
+                _(
+                    "{period}, a year before: the records begin {first}, after that period "
+                    "began ({began})"
+                ).format(
+                    period=_(window.label),
+                    first=f"{first:%Y-%m-%d}",
+                    began=f"{before.start.date():%Y-%m-%d}",
+                )
             )
     return notes
 

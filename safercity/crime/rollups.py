@@ -7,8 +7,11 @@ from collections import Counter
 from datetime import date, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Max, Min
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 from safercity.accountability.selectors import goal_data, homicide_goal
 from safercity.core.charts import svg
@@ -27,7 +30,11 @@ from safercity.crime.selectors import (
 
 def _year_label(year: int, months: int) -> str:
     """A year with records for fewer than twelve months says so on the chart."""
-    return str(year) if months >= 12 else f"{year} ({months} months)"
+    return (
+        str(year)
+        if months >= 12
+        else _("{year} ({months} months)").format(year=year, months=months)
+    )
 
 
 def homicide_chart() -> Any:
@@ -37,11 +44,12 @@ def homicide_chart() -> Any:
         return None
     by_month = homicides_by_month()
     months = Counter(month.year for month in by_month)
+    whole, part = _("whole year"), _("part of the year")
     values = [
         {
             "year": _year_label(y, months[y]),
             "homicides": n,
-            "kind": "whole year" if months[y] >= 12 else "part of the year",
+            "kind": whole if months[y] >= 12 else part,
         }
         for y, n in years.items()
     ]
@@ -51,13 +59,13 @@ def homicide_chart() -> Any:
             "mark": {"type": "bar"},
             "encoding": {
                 "x": {"field": "year", "type": "ordinal", "title": None, "sort": None},
-                "y": {"field": "homicides", "type": "quantitative", "title": "homicides"},
+                "y": {"field": "homicides", "type": "quantitative", "title": _("homicides")},
                 "color": {
                     "field": "kind",
                     "type": "nominal",
                     "title": None,
                     "scale": {
-                        "domain": ["whole year", "part of the year"],
+                        "domain": [whole, part],
                         "range": ["#0b5cad", "#9cc3ea"],
                     },
                     "legend": {"orient": "bottom"},
@@ -75,7 +83,7 @@ def homicide_chart() -> Any:
                         {
                             "year": _year_label(so_far.year, months[so_far.year]),
                             "homicides": so_far.last_year,
-                            "label": f"same months of {so_far.year - 1}",
+                            "label": _("same months of {year}").format(year=so_far.year - 1),
                         }
                     ]
                 },
@@ -90,10 +98,10 @@ def homicide_chart() -> Any:
     if goal:
         lines = [
             {
-                "label": f"2020 baseline ({goal.baseline.value:.0f})",
+                "label": _("2020 baseline ({value})").format(value=f"{goal.baseline.value:.0f}"),
                 "value": float(goal.baseline.value),
             },
-            {"label": f"target ({goal.target})", "value": goal.target},
+            {"label": _("target ({value})").format(value=goal.target), "value": goal.target},
         ]
         layers.append(
             {
@@ -112,9 +120,7 @@ def homicide_chart() -> Any:
         )
     return svg(
         {
-            "title": "Homicides a year (SLMPD records, by year coded; a tick: the same months "
-            "of the year before, for a year not yet whole)",
-            "width": 700,
+            "width": 520,
             "height": 220,
             "layer": layers,
         }
@@ -168,22 +174,28 @@ def compstat_tables(as_of: date) -> list[dict[str, Any]]:
 
 @rollup("crime:dashboard")
 def _dashboard_rollup() -> dict[str, Any]:
-    """The dashboard for the latest month coded (the page most people see)."""
+    """The dashboard for the latest month coded (the page most people see); the chart and the
+    notes in each of the site's languages."""
     as_of = latest_day()
+    charts, notes = {}, {}
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            charts[language] = str(homicide_chart() or "")
+            notes[language] = compstat_notes(as_of) if as_of else []
     return {
         "as_of": as_of.isoformat() if as_of else None,
-        "chart": str(homicide_chart() or ""),
+        "charts": charts,
         "tables": compstat_tables(as_of) if as_of else [],
-        "notes": compstat_notes(as_of) if as_of else [],
+        "notes_by_language": notes,
         "goal": goal_data(),
     }
 
 
 def tables_for_day(as_of: date, version: str) -> dict[str, Any]:
     """An analyst's earlier date: computed once per date and per refresh of the records."""
-    key = f"crime:dashboard:{as_of.isoformat()}:{version}"
+    key = f"crime:dashboard:{as_of.isoformat()}:{version}:{translation.get_language()}"
     found: dict[str, Any] | None = cache.get(key)
     if found is None:
-        found = {"tables": compstat_tables(as_of), "notes": compstat_notes(as_of)}
+        found = {"tables": compstat_tables(as_of), "notes": compstat_notes(as_of)}  # this language
         cache.set(key, found, timeout=3600)
     return found

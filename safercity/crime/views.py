@@ -8,8 +8,10 @@ from django.conf import settings
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 
 from safercity.accountability.selectors import goal_from
+from safercity.core.charts import in_language
 from safercity.core.rollups import rollup_read
 from safercity.crime import rollups
 from safercity.crime.compstat import PERIODS
@@ -19,6 +21,8 @@ from safercity.crime.publish import FILES
 def dashboard(request: HttpRequest) -> HttpResponse:
     snapshot = rollup_read("crime:dashboard")
     data = dict(snapshot.data)
+    data["chart"] = in_language(data.get("charts", {}), "")
+    data["notes"] = in_language(data.get("notes_by_language", {}), [])
     as_of = date.fromisoformat(data["as_of"]) if data["as_of"] else None
     requested = request.GET.get("as_of", "")
     if requested:
@@ -28,7 +32,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             return render(
                 request,
                 "crime/dashboard.html",
-                {"error": "as_of must be a date like 2019-06-30"},
+                {"error": _("as_of must be a date like 2019-06-30")},
                 status=400,
             )
         data.update(rollups.tables_for_day(as_of, snapshot.computed_at.isoformat()))

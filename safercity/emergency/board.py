@@ -8,10 +8,11 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from safercity.core.http import HtmxHttpRequest
+from safercity.core.http import HtmxHttpRequest, refused
 from safercity.core.roles import Role, has_role, role_required
 from safercity.emergency.engine.nena import Shares, shares
 from safercity.emergency.models import Call, Callback, Position, QueueAlert
@@ -96,7 +97,7 @@ def _done(request: HtmxHttpRequest, error: str = "") -> HttpResponse:
     if request.htmx:
         return render(request, "emergency/_board.html", _context(request, error))
     if error:
-        return HttpResponse(error, status=400)
+        return refused(request, error, reverse("emergency:board"))
     return redirect("emergency:board")
 
 

@@ -7,11 +7,12 @@ from typing import Any
 
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from safercity.core.actors import actor_label
-from safercity.core.http import HtmxHttpRequest
+from safercity.core.http import HtmxHttpRequest, refused
 from safercity.core.roles import role_required
 from safercity.emergency.models import Callback
 from safercity.emergency.services import (
@@ -61,7 +62,7 @@ def claim(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     except ValueError as error:
         if request.htmx:
             return _row(request, callback, str(error))
-        return HttpResponse(str(error), status=409)
+        return refused(request, str(error), reverse("emergency:callbacks"), status=409)
     return _row(request, callback) if request.htmx else redirect("emergency:callbacks")
 
 
@@ -79,5 +80,5 @@ def record(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     except ValueError as error:
         if request.htmx:
             return _row(request, callback, str(error))
-        return HttpResponse(str(error), status=400)
+        return refused(request, str(error), reverse("emergency:callbacks"))
     return _row(request, callback) if request.htmx else redirect("emergency:callbacks")

@@ -13,10 +13,12 @@ from django.conf import settings
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
 
-from safercity.core.http import HtmxHttpRequest
+from safercity.core.http import HtmxHttpRequest, refused
 from safercity.core.publication import is_small, suppress_series
 from safercity.core.roles import role_required
 from safercity.core.rollups import rollup_read
@@ -99,7 +101,7 @@ def record(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         error = str(invalid)
     if not request.htmx:
         if error:
-            return HttpResponse(error, status=400)
+            return refused(request, error, reverse("emergency:crisis"))
         return redirect("emergency:crisis")
     call = Call.objects.select_related("crisis").get(pk=call.pk)
     return render(request, "emergency/_crisis_row.html", {"row": _row(call, error), **_choices()})
@@ -114,14 +116,16 @@ def _published(month: CrisisMonth) -> dict[str, Any]:
 
     def share(part: int, whole: int) -> str:
         if whole == 0:
-            return "no calls"
+            return gettext_noop("no calls")
         if is_small(whole) or is_small(part):
-            return "too few to publish"
+            return gettext_noop("too few to publish")
         return f"{part / whole:.0%}"
 
     return {
         "month": month,
-        "eligible": "too few to publish" if is_small(month.eligible) else month.eligible,
+        "eligible": gettext_noop("too few to publish")
+        if is_small(month.eligible)
+        else month.eligible,
         "clinician_share": share(month.by_clinician, month.eligible),
         "recorded_share": share(month.recorded, month.eligible),
         "outcomes": [(labels[k], c) for k, c in zip(month.outcomes, outcome_cells, strict=True)],

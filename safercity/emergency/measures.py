@@ -10,6 +10,7 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from safercity.accountability.registry import Figure
 from safercity.core.months import month_after, month_before
@@ -33,11 +34,11 @@ def clinician_figures() -> list[Figure]:
     how many callers called again within 30 days."""
     start, end, period = _month_so_far()
     month = crisis_month(start, end)
-    label = "Eligible calls handled by a clinician or counselor"
+    label = gettext_noop("Eligible calls handled by a clinician or counselor")
     if month.eligible == 0:
-        return [Figure(label, "no eligible calls yet", None, period)]
+        return [Figure(label, gettext_noop("no eligible calls yet"), None, period)]
     if is_small(month.eligible):
-        return [Figure(label, "too few calls to publish", None, period)]
+        return [Figure(label, gettext_noop("too few calls to publish"), None, period)]
     share = month.by_clinician / month.eligible
     rows = [Figure(label, f"{share:.1%}", share >= 0.75, period)]
     last = crisis_month(month_before(start), end)
@@ -45,18 +46,24 @@ def clinician_figures() -> list[Figure]:
         repeat = last.repeat_30 / last.repeat_30_followed
         rows.append(
             Figure(
-                "Crisis callers who called again within 30 days",
+                gettext_noop("Crisis callers who called again within 30 days"),
                 f"{repeat:.1%}",
                 None,
-                f"calls of {last.month}",
+                f"{last.month:%B %Y}",
             )
         )
     return rows
 
 
-WITHIN_15, WITHIN_20 = "911 calls answered within 15 s", "911 calls answered within 20 s"
-# The scorecard shows the standard's own definition and says so (the NENA report shows both).
-OF_ALL = "of all calls, abandoned ones counting as not answered in time"
+# The scorecard shows the standard's own definition and says so (the NENA report shows both):
+# of all calls, abandoned ones counting as not answered in time. Labels are English in the
+# snapshot; the scorecard says them in the reader's language.
+WITHIN_15 = gettext_noop(
+    "911 calls answered within 15 s, of all calls, abandoned ones counting as not answered in time"
+)
+WITHIN_20 = gettext_noop(
+    "911 calls answered within 20 s, of all calls, abandoned ones counting as not answered in time"
+)
 
 
 def figures() -> list[Figure]:
@@ -69,23 +76,28 @@ def figures() -> list[Figure]:
         if arrived is not None
     ]
     if not calls:
-        return [Figure(f"{WITHIN_15}, {OF_ALL}", "no calls yet", None, period)]
+        return [Figure(WITHIN_15, gettext_noop("no calls yet"), None, period)]
     if is_small(len(calls)):
-        return [Figure(f"{WITHIN_15}, {OF_ALL}", "too few calls to publish", None, period)]
+        return [Figure(WITHIN_15, gettext_noop("too few calls to publish"), None, period)]
     arrivals = [timezone.localtime(a) for a, _ in calls]
     seconds = [(b - a).total_seconds() if b else None for a, b in calls]
     [month] = answer_times(arrivals, seconds, "month")
     due = Callback.objects.filter(call__arrived_at__range=(start, end))
     done_in_time = sum(1 for c in due if c.completed_at is not None and c.completed_at <= c.due_at)
     rows = [
-        Figure(f"{WITHIN_15}, {OF_ALL}", f"{month.within_15:.1%}", month.within_15 >= 0.90, period),
-        Figure(f"{WITHIN_20}, {OF_ALL}", f"{month.within_20:.1%}", month.within_20 >= 0.95, period),
+        Figure(WITHIN_15, f"{month.within_15:.1%}", month.within_15 >= 0.90, period),
+        Figure(WITHIN_20, f"{month.within_20:.1%}", month.within_20 >= 0.95, period),
     ]
     total = due.count()
     if total and not is_small(total):
         share = done_in_time / total
         rows.append(
-            Figure("Abandoned calls called back in time", f"{share:.1%}", share >= 1.0, period)
+            Figure(
+                gettext_noop("Abandoned calls called back in time"),
+                f"{share:.1%}",
+                share >= 1.0,
+                period,
+            )
         )
     return rows
 

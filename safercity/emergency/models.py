@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Position(models.Model):
@@ -318,19 +319,19 @@ class CrisisResponse(models.Model):
         NONE = "none", "no clinician"
 
     class Outcome(models.TextChoices):
-        BY_PHONE = "by_phone", "resolved by phone"
-        ON_SCENE = "on_scene", "resolved on scene"
-        REFERRED = "referred", "referred to a service"
-        COMMUNITY_FACILITY = "facility", "taken to a community facility"
-        EMERGENCY_DEPARTMENT = "ed", "taken to an emergency department"
-        POLICE_BACKUP = "backup", "police backup requested"
-        ARREST = "arrest", "arrest"
+        BY_PHONE = "by_phone", _("resolved by phone")
+        ON_SCENE = "on_scene", _("resolved on scene")
+        REFERRED = "referred", _("referred to a service")
+        COMMUNITY_FACILITY = "facility", _("taken to a community facility")
+        EMERGENCY_DEPARTMENT = "ed", _("taken to an emergency department")
+        POLICE_BACKUP = "backup", _("police backup requested")
+        ARREST = "arrest", _("arrest")
 
     class NoClinician(models.TextChoices):
-        NONE_AVAILABLE = "none_available", "no clinician was available"
-        DECLINED = "declined", "the caller declined"
-        SAFETY = "safety", "safety: police or EMS needed"
-        OUTSIDE_HOURS = "outside_hours", "outside the clinicians' hours"
+        NONE_AVAILABLE = "none_available", _("no clinician was available")
+        DECLINED = "declined", _("the caller declined")
+        SAFETY = "safety", _("safety: police or EMS needed")
+        OUTSIDE_HOURS = "outside_hours", _("outside the clinicians' hours")
 
     CLINICIAN_KINDS = (HandledBy.COUNSELOR, HandledBy.CLINICIAN, HandledBy.CO_RESPONDER)
 

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from django.db.models import Count
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from safercity.accountability.models import Parameter
 from safercity.accountability.registry import Figure
@@ -72,18 +73,19 @@ def figures() -> list[Figure]:
     year = baseline_year()
     baseline = baseline_per_month(year)
     period = f"{month:%B %Y}"
-    label = "Violations issued on non-owner-occupied units"
+    label = gettext_noop("Violations issued on non-owner-occupied units")
     if baseline is None:
-        return [Figure(label, "no baseline year is set", None, period)]
+        return [Figure(label, gettext_noop("no baseline year is set"), None, period)]
     target = baseline * TARGET_MULTIPLE
-    shown = "fewer than 11" if is_small(count) else f"{count:,}"
+    shown = gettext_noop("fewer than 11") if is_small(count) else f"{count:,}"
     verdict = None if is_small(count) else count >= target
     return [
         Figure(label, shown, verdict, period),
+        Figure(gettext_noop("Baseline: violations a month"), f"{baseline:,.0f}", None, str(year)),
         Figure(
-            f"Baseline ({year}) and target",
-            f"{baseline:,.0f} a month; target {target:,.0f}",
+            gettext_noop("Target: violations a month"),
+            f"{target:,.0f}",
             None,
-            "monthly average",
+            gettext_noop("double the baseline"),
         ),
     ]

@@ -10,12 +10,14 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 
-from safercity.core.charts import svg
+from safercity.core.charts import in_language, svg
 from safercity.core.publication import Cell, suppress_table
 from safercity.core.rollups import rollup, rollup_read
 from safercity.properties import measures
@@ -44,9 +46,9 @@ def series(today: date | None = None) -> tuple[list[Month], int | None, float | 
     end = measures.next_month(last) - timedelta(days=1)
     rented = measures.monthly_counts(months[0], end)
     owner = measures.monthly_counts(months[0], end, non_owner_occupied=False)
-    table, _, _, _ = suppress_table(
+    table = suppress_table(
         [[rented[m] for m in months], [owner[m] for m in months]], with_totals=True
-    )
+    )[0]
     return [Month(m, table[0][i], table[1][i]) for i, m in enumerate(months)], year, baseline
 
 
@@ -54,16 +56,26 @@ def _chart(months: list[Month], target: float | None) -> str:
     values = [
         {"month": m.month.isoformat(), "homes": label, "violations": cell.value}
         for m in months
-        for label, cell in (("rented", m.rented), ("owner-occupied", m.owner))
+        for label, cell in ((_("rented"), m.rented), (_("owner-occupied"), m.owner))
         if not cell.suppressed
     ]
     layers: list[dict[str, object]] = [
         {
             "mark": {"type": "line", "point": True},
             "encoding": {
-                "x": {"field": "month", "type": "temporal", "title": None},
-                "y": {"field": "violations", "type": "quantitative", "title": "Violations"},
-                "color": {"field": "homes", "type": "nominal", "title": "Homes"},
+                "x": {
+                    "field": "month",
+                    "type": "temporal",
+                    "title": None,
+                    "scale": {"type": "utc"},
+                },
+                "y": {"field": "violations", "type": "quantitative", "title": _("Violations")},
+                "color": {
+                    "field": "homes",
+                    "type": "nominal",
+                    "title": _("Homes"),
+                    "legend": {"orient": "bottom"},
+                },
             },
         }
     ]
@@ -77,7 +89,7 @@ def _chart(months: list[Month], target: float | None) -> str:
         )
     if not values:
         return ""
-    return str(svg({"width": 640, "height": 240, "data": {"values": values}, "layer": layers}))
+    return str(svg({"width": 480, "height": 240, "data": {"values": values}, "layer": layers}))
 
 
 @rollup("properties:monthly")
@@ -90,8 +102,15 @@ def _monthly_rollup() -> dict[str, Any]:
         "year": year,
         "baseline": baseline,
         "target": target,
-        "chart": _chart(months, target),
+        "charts": {
+            language: _chart_in(language, months, target) for language, _name in settings.LANGUAGES
+        },
     }
+
+
+def _chart_in(language: str, months: list[Month], target: float | None) -> str:
+    with translation.override(language):
+        return _chart(months, target)
 
 
 def _published() -> tuple[list[dict[str, Any]], dict[str, Any], datetime]:
@@ -111,14 +130,14 @@ def page(request: HttpRequest) -> HttpResponse:
         "target": data["target"],
         "year": data["year"],
         # Drawn by our own chart renderer from counts (vl-convert escapes every label).
-        "chart": mark_safe(data["chart"]),  # noqa: S308
+        "chart": mark_safe(in_language(data.get("charts", {}), "")),  # noqa: S308
         "computed_at": computed_at,
     }
     return render(request, "properties/public.html", context)
 
 
 def csv_download(request: HttpRequest) -> HttpResponse:
-    months, _, _ = _published()
+    months = _published()[0]
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["month", "violations_rented_homes", "violations_owner_occupied_homes"])

@@ -8,10 +8,12 @@ from django.contrib.auth import get_user_model
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from safercity.core.http import HtmxHttpRequest
+from safercity.core.http import HtmxHttpRequest, refused
+from safercity.core.paging import paged
 from safercity.core.inputs import plain_id
 from safercity.core.roles import Role, has_role, role_required
 from safercity.properties import selectors
@@ -69,15 +71,17 @@ def landlords_page(request: HtmxHttpRequest) -> HttpResponse:
 @role_required(*selectors.VIEW_ROLES)
 def landlord_page(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     portfolio = selectors.portfolio_read(actor=request.user, pk=pk)
-    parcels = portfolio.parcels.select_related("ward").order_by("-score")[:300]
+    parcels = portfolio.parcels.select_related("ward").order_by("-score", "handle")
+    followed = [link for link in portfolio.links if link["followed"]]
     return render(
         request,
         "properties/landlord.html",
         {
             "portfolio": portfolio,
-            "parcels": parcels,
-            "followed": [link for link in portfolio.links if link["followed"]],
-            "cut": [link for link in portfolio.links if not link["followed"]],
+            "parcels": paged(request, parcels, "parcels"),
+            "followed": paged(request, followed, "links", per_page=25),
+            "cut": paged(request, [link for link in portfolio.links if not link["followed"]], "cut"),
+            "owners": paged(request, portfolio.owners, "owners"),
         },
     )
 
@@ -109,7 +113,7 @@ def case_open_view(request: HtmxHttpRequest, handle: str) -> HttpResponse:
             or "Problem Landlord Unit: proactive inspection",
         )
     except CaseError as error:
-        return render(request, "properties/error.html", {"error": str(error)}, status=409)
+        return refused(request, str(error), reverse("properties:parcel", args=[handle]), status=409)
     return redirect("properties:case", pk=case.pk)
 
 
@@ -223,12 +227,8 @@ def policy_page(request: HtmxHttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST":
         if not has_role(request.user, *ANALYSIS_ROLES):
-            return render(
-                request,
-                "properties/error.html",
-                {"error": "Only analysts and administrators change the weights."},
-                status=403,
-            )
+            error = "Only analysts and administrators change the weights."
+            return refused(request, error, reverse("properties:policy"), status=403)
         try:
             data = {
                 "weight": {k: float(request.POST[f"w_{k}"]) for k in weights.weight},

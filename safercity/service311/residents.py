@@ -20,6 +20,7 @@ from safercity.core.geocode import Place, lookup, nearest, street_lines
 from safercity.core.inputs import plain_id
 from safercity.core.models import Neighborhood
 from safercity.core.uploads import image_response
+from safercity.core.words import say
 from safercity.service311.models import Service, ServiceAttribute, ServiceRequest
 from safercity.service311.services import NewRequest, Open311Error, rate_limited, request_create
 
@@ -28,7 +29,8 @@ WEB = PublicActor("web")
 
 def start(request: HttpRequest) -> HttpResponse:
     groups: dict[str, list[Service]] = {}
-    for service in Service.objects.filter(active=True).order_by("group", "service_name"):
+    services = Service.objects.filter(active=True).order_by("group", "service_name")
+    for service in sorted(services, key=lambda s: (say(s.group or "~"), say(s.service_name))):
         groups.setdefault(service.group or _("Other"), []).append(service)
     return render(request, "service311/start.html", {"groups": groups})
 
@@ -123,12 +125,12 @@ class ReportForm(forms.Form):
 
 
 def _field(attribute: ServiceAttribute) -> forms.Field:
-    choices = [(str(v["key"]), str(v["name"])) for v in attribute.values]
+    choices = [(str(v["key"]), say(str(v["name"]))) for v in attribute.values]
     kinds = ServiceAttribute.Datatype
     common: dict[str, Any] = {
-        "label": attribute.description,
+        "label": say(attribute.description),
         "required": attribute.required,
-        "help_text": attribute.datatype_description,
+        "help_text": say(attribute.datatype_description),
     }
     if attribute.datatype == kinds.SINGLEVALUELIST:
         return forms.ChoiceField(choices=[("", "—"), *choices], **common)

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop as _
 
 from safercity.core.actors import Actor
 from safercity.core.audit import audit_write
@@ -42,168 +43,170 @@ class ServiceSpec:
     effective_from: date | None = None  # None: from today
 
 
-STREETS = ("streets", "Street Division")
-REFUSE = ("refuse", "Refuse Division")
-FORESTRY = ("forestry", "Forestry Division")
-BUILDINGS = ("building", "Building Division")
-HEALTH = ("health", "Health Department")
-TRAFFIC = ("traffic", "Traffic and Lighting Division")
-WATER = ("water", "Water Division")
-NUISANCE = ("nuisance", "Neighborhood Improvement Program")
+STREETS = ("streets", _("Street Division"))
+REFUSE = ("refuse", _("Refuse Division"))
+FORESTRY = ("forestry", _("Forestry Division"))
+BUILDINGS = ("building", _("Building Division"))
+HEALTH = ("health", _("Health Department"))
+TRAFFIC = ("traffic", _("Traffic and Lighting Division"))
+WATER = ("water", _("Water Division"))
+NUISANCE = ("nuisance", _("Neighborhood Improvement Program"))
 
 # The demo city's catalog, written for SaferCity (a real city loads its own: see importers).
+# Its words are marked for the catalog (`_` is gettext_noop): stored in English, they are said
+# in the reader's language on the resident's pages and in e-mail (core.templatetags.words).
 DEMO_CATALOG: tuple[ServiceSpec, ...] = (
     ServiceSpec(
         "POTHOLE",
-        "Pothole",
+        _("Pothole"),
         STREETS,
-        "streets",
+        _("streets"),
         5,
-        "A hole in the street surface",
+        _("A hole in the street surface"),
         "pothole, street, road",
-        "Crews fill most potholes within five working days.",
+        _("Crews fill most potholes within five working days."),
         (
             AttributeSpec(
                 "SIZE",
                 "singlevaluelist",
-                "How big is it?",
+                _("How big is it?"),
                 True,
                 (
-                    ("small", "Smaller than a dinner plate"),
-                    ("medium", "About a car tire"),
-                    ("large", "Bigger than a car tire"),
+                    ("small", _("Smaller than a dinner plate")),
+                    ("medium", _("About a car tire")),
+                    ("large", _("Bigger than a car tire")),
                 ),
             ),
-            AttributeSpec("LANE", "string", "Which lane or side of the street?"),
+            AttributeSpec("LANE", "string", _("Which lane or side of the street?")),
         ),
     ),
     ServiceSpec(
         "MISSED-TRASH",
-        "Missed trash pickup",
+        _("Missed trash pickup"),
         REFUSE,
-        "waste",
+        _("waste"),
         2,
-        "Trash or recycling was not picked up on the scheduled day",
+        _("Trash or recycling was not picked up on the scheduled day"),
         "trash, refuse, cart",
         attributes=(
             AttributeSpec(
                 "CART",
                 "multivaluelist",
-                "Which carts were missed?",
+                _("Which carts were missed?"),
                 True,
-                (("trash", "Trash"), ("recycling", "Recycling"), ("yard", "Yard waste")),
+                (("trash", _("Trash")), ("recycling", _("Recycling")), ("yard", _("Yard waste"))),
             ),
         ),
     ),
     ServiceSpec(
         "DUMPING",
-        "Illegal dumping",
+        _("Illegal dumping"),
         REFUSE,
-        "waste",
+        _("waste"),
         7,
-        "Furniture, tires, debris or trash dumped in an alley or lot",
+        _("Furniture, tires, debris or trash dumped in an alley or lot"),
         "dumping, debris",
         attributes=(
             AttributeSpec(
                 "ITEMS",
                 "number",
-                "About how many items?",
+                _("About how many items?"),
                 False,
-                datatype_description="A whole number",
+                datatype_description=_("A whole number"),
             ),
             AttributeSpec(
                 "SEEN",
                 "datetime",
-                "When did you see it dumped?",
+                _("When did you see it dumped?"),
                 False,
-                datatype_description="Date and time, if you know",
+                datatype_description=_("Date and time, if you know"),
             ),
         ),
     ),
     ServiceSpec(
         "STREETLIGHT",
-        "Street light out",
+        _("Street light out"),
         TRAFFIC,
-        "lighting",
+        _("lighting"),
         10,
-        "A street or alley light is out or flickering",
+        _("A street or alley light is out or flickering"),
         "light, lamp, dark",
     ),
     ServiceSpec(
         "SIGNAL",
-        "Traffic signal problem",
+        _("Traffic signal problem"),
         TRAFFIC,
-        "traffic",
+        _("traffic"),
         1,
-        "A traffic signal is dark, stuck or damaged",
+        _("A traffic signal is dark, stuck or damaged"),
         "signal, traffic light",
-        "If a signal is dark at a busy crossing, also call 911.",
+        _("If a signal is dark at a busy crossing, also call 911."),
     ),
     ServiceSpec(
         "TREE-DOWN",
-        "Tree or limb down",
+        _("Tree or limb down"),
         FORESTRY,
-        "trees",
+        _("trees"),
         3,
-        "A tree or large limb fell on a street, sidewalk or alley",
+        _("A tree or large limb fell on a street, sidewalk or alley"),
         "tree, limb, storm",
     ),
     ServiceSpec(
         "VACANT-OPEN",
-        "Vacant building open to entry",
+        _("Vacant building open to entry"),
         BUILDINGS,
-        "vacant buildings",
+        _("vacant buildings"),
         14,
-        "A vacant building with open doors or windows",
+        _("A vacant building with open doors or windows"),
         "vacant, board up, building",
-        attributes=(AttributeSpec("DETAILS", "text", "What is open, and where?", False),),
+        attributes=(AttributeSpec("DETAILS", "text", _("What is open, and where?"), False),),
     ),
     ServiceSpec(
         "NO-HEAT",
-        "No heat in a rental",
+        _("No heat in a rental"),
         BUILDINGS,
-        "housing",
+        _("housing"),
         2,
-        "A rented home without working heat",
+        _("A rented home without working heat"),
         "heat, landlord, rental",
-        "From October to April landlords must keep rentals heated.",
+        _("From October to April landlords must keep rentals heated."),
     ),
     ServiceSpec(
         "RATS",
-        "Rats or mice",
+        _("Rats or mice"),
         HEALTH,
-        "health",
+        _("health"),
         10,
-        "Rodents seen outside",
+        _("Rodents seen outside"),
         "rats, rodents, baiting",
     ),
     ServiceSpec(
         "WATER-LEAK",
-        "Water leak in the street",
+        _("Water leak in the street"),
         WATER,
-        "water",
+        _("water"),
         2,
-        "Water coming up through the street or sidewalk",
+        _("Water coming up through the street or sidewalk"),
         "water, leak, main break",
     ),
     ServiceSpec(
         "OVERGROWN",
-        "Overgrown lot or yard",
+        _("Overgrown lot or yard"),
         NUISANCE,
-        "nuisance",
+        _("nuisance"),
         21,
-        "Grass or weeds over 7 inches on a lot or yard",
+        _("Grass or weeds over 7 inches on a lot or yard"),
         "weeds, grass, lot",
     ),
     ServiceSpec(
         "NOISE",
-        "Noise (not an emergency)",
+        _("Noise (not an emergency)"),
         NUISANCE,
-        "nuisance",
+        _("nuisance"),
         7,
-        "Ongoing loud noise from a business or property",
+        _("Ongoing loud noise from a business or property"),
         "noise, music, party",
-        "If someone is in danger, call 911.",
+        _("If someone is in danger, call 911."),
     ),
 )
 

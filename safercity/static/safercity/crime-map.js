@@ -37,10 +37,11 @@
       style: function (f) { return { weight: 0.5, color: "#555", fillColor: colour(f.properties.count, top), fillOpacity: 0.9 }; },
       onEachFeature: function (f, shape) {
         var where = f.properties.name ? f.properties.name + ": " : "";
-        shape.bindTooltip(where + (f.properties.count === null ? "fewer than 11, or hidden to protect one" : f.properties.count + " offenses"));
+        // The page gives the words in its own language (data-hidden, data-offenses).
+        shape.bindTooltip(where + (f.properties.count === null ? box.dataset.hidden : f.properties.count.toLocaleString(document.documentElement.lang) + " " + box.dataset.offenses));
       }
     }).addTo(map);
-    if (legendTop) { legendTop.textContent = top.toLocaleString(); }
+    if (legendTop) { legendTop.textContent = top.toLocaleString(document.documentElement.lang); }
     if (shown.length) { map.fitBounds(layer.getBounds(), { padding: [4, 4] }); }
   }
   var loads = [fetch(box.dataset.geojson).then(function (r) { return r.json(); })];

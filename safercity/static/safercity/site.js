@@ -4,6 +4,9 @@
 //    not swapped (htmx's default).
 // 2. After a page load or a swap that brought errors, focus moves to the first field in error
 //    (Django ties each one to its message with aria-describedby), or to the form's message.
+// 3. A page that refreshes a part of itself (the 911 board) keeps one live region,
+//    #announcer, outside that part; the part says what matters in [data-announce], and the
+//    region is told only when that changes, so a screen reader is not read every refresh.
 (function () {
   if (window.htmx) {
     htmx.config.responseHandling = [
@@ -20,7 +23,20 @@
     if (!field && !target.hasAttribute("tabindex")) { target.setAttribute("tabindex", "-1"); }
     target.focus();
   }
-  document.addEventListener("DOMContentLoaded", function () { focusFirstError(document); });
+  function announce(root, speak) {
+    var region = document.getElementById("announcer");
+    var said = root.querySelector("[data-announce]");
+    if (!region || !said) { return; }
+    var words = said.getAttribute("data-announce");
+    if (words === region.getAttribute("data-last")) { return; }
+    region.setAttribute("data-last", words);
+    if (speak) { region.textContent = words; }
+  }
+  document.addEventListener("DOMContentLoaded", function () {
+    focusFirstError(document);
+    announce(document, false);  // what the page showed on arrival is not news
+  });
+  document.addEventListener("htmx:afterSwap", function (event) { announce(event.detail.target, true); });
   document.addEventListener("htmx:afterSwap", function (event) {
     var status = event.detail.xhr ? event.detail.xhr.status : 200;
     // The document, not the target: an outerHTML swap has replaced the target element.
