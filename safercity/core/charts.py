@@ -23,7 +23,7 @@ READABLE: dict[str, Any] = {
 
 
 # d3's number and date formats for each of the site's languages (US Spanish: "1,000", "ene").
-D3_LOCALES = {"en": "en-US", "es": "es-MX"}
+D3_LOCALES: dict[str, Any] = {"en": "en-US", "es": "es-MX"}  # vl-convert names them
 
 
 def svg(spec: dict[str, Any]) -> SafeString:

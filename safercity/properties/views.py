@@ -13,8 +13,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from safercity.core.http import HtmxHttpRequest, refused
-from safercity.core.paging import paged
 from safercity.core.inputs import plain_id
+from safercity.core.paging import paged
 from safercity.core.roles import Role, has_role, role_required
 from safercity.properties import selectors
 from safercity.properties.engine import cases as flow
@@ -73,6 +73,7 @@ def landlord_page(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     portfolio = selectors.portfolio_read(actor=request.user, pk=pk)
     parcels = portfolio.parcels.select_related("ward").order_by("-score", "handle")
     followed = [link for link in portfolio.links if link["followed"]]
+    cut = [link for link in portfolio.links if not link["followed"]]
     return render(
         request,
         "properties/landlord.html",
@@ -80,7 +81,7 @@ def landlord_page(request: HtmxHttpRequest, pk: int) -> HttpResponse:
             "portfolio": portfolio,
             "parcels": paged(request, parcels, "parcels"),
             "followed": paged(request, followed, "links", per_page=25),
-            "cut": paged(request, [link for link in portfolio.links if not link["followed"]], "cut"),
+            "cut": paged(request, cut, "cut"),
             "owners": paged(request, portfolio.owners, "owners"),
         },
     )
