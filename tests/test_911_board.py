@@ -104,3 +104,39 @@ def test_a_supervisor_acknowledges_a_raised_alert_and_sends_the_caller_to_the_pa
     client.force_login(make_user("carl", Role.CALL_TAKER))
     assert "Acknowledge" not in client.get("/staff/911/board/").content.decode()
     assert client.post(f"/staff/911/board/alerts/{alert.pk}/acknowledge/").status_code == 403
+
+
+def test_an_exercise_runs_on_its_own_clock_and_stays_out_of_published_figures(settings):
+    """The demo's burst (or a drill) at 10x: its caller reaches the alert threshold in a tenth
+    of the time and its callback is due sooner; the scorecard's figures do not count it."""
+    from safercity.emergency import measures
+    from safercity.emergency.models import Callback
+    from safercity.emergency.services import EventInvalid
+
+    settings.SAFERCITY_ALERT_S = 15
+    settings.SAFERCITY_CALLBACK_DEADLINE_S = 300
+    fast = {"exercise": "burst-1", "time_scale": 10.0}
+    for n in range(12):
+        happen(f"x-o{n}", f"drill-{n}", "offered", 90 + n, **fast)
+        happen(f"x-a{n}", f"drill-{n}", "answered", 80 + n, position="P1", **fast)
+    assert measures.figures()[0].value == "no calls yet", "exercises are not published"
+    happen("x-ow", "drill-wait", "offered", 3, **fast)
+    happen("r-ow", "real-wait", "offered", 3)
+    assert [alert.call.call_id for alert, _ in board_state().alerts] == ["drill-wait"]
+    happen("x-og", "drill-gone", "offered", 60, **fast)
+    happen("x-ag", "drill-gone", "abandoned", 50, **fast)
+    callback = Callback.objects.get(call__call_id="drill-gone")
+    assert (callback.due_at - callback.created_at).total_seconds() == pytest.approx(30)
+    with pytest.raises(EventInvalid, match="only an exercise"):
+        happen("x-o3", "unnamed", "offered", 1, time_scale=10.0)
+    with pytest.raises(EventInvalid, match="time_scale"):
+        happen("x-o4", "too-fast", "offered", 1, exercise="burst-1", time_scale=1e6)
+    assert not Call.objects.filter(call_id__in=["unnamed", "too-fast"]).exists()
+
+
+def test_the_board_says_which_calls_are_an_exercise(client, settings):
+    settings.SAFERCITY_ALERT_S = 15
+    happen("x-o1", "drill-wait", "offered", 60, exercise="burst-1", time_scale=10.0)
+    client.force_login(make_user("sam", Role.SUPERVISOR_911))
+    page = client.get("/staff/911/board/").content.decode()
+    assert "exercise burst-1</strong> at 10x speed" in page

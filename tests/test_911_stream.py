@@ -47,4 +47,5 @@ def test_the_stream_plays_into_the_real_api(live_server, settings, capsys):
     assert "sent: 201 x" in out and "400" not in out
     offered = CallEvent.objects.filter(kind="offered").count()
     assert Call.objects.count() == offered > 20
+    assert set(Call.objects.values_list("exercise", "time_scale")) == {("t1", 2000.0)}
     assert Callback.objects.count() == Call.objects.filter(state="abandoned").count()

@@ -29,7 +29,9 @@ def demo_events(
     speed: float = 1.0,
     run: str = "demo",
 ) -> list[StreamEvent]:
-    """Events for `minutes` of calls from `start`; `speed` > 1 compresses time (and waits)."""
+    """Events for `minutes` of calls from `start`; `speed` > 1 compresses time (and waits).
+    Every call is marked as the exercise `run`, played at `speed`, so the server shrinks its
+    deadlines to match and leaves the calls out of published figures."""
     local_midnight = start.replace(hour=0, minute=0, second=0, microsecond=0)
     offset = (start - local_midnight).total_seconds()
     arrival, handle, patience = calls_911(seed=seed, first_day=start.date(), days=1, scale=scale)
@@ -48,7 +50,13 @@ def demo_events(
         events.append(
             StreamEvent(
                 moment(arrived),
-                {"kind": "offered", "call_id": call_id, "ani": f"314555{i % 10_000:04d}"},
+                {
+                    "kind": "offered",
+                    "call_id": call_id,
+                    "ani": f"314555{i % 10_000:04d}",
+                    "exercise": run,
+                    "time_scale": speed,
+                },
             )
         )
         if result.answered[i]:

@@ -19,7 +19,7 @@ from datetime import datetime
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import HttpRequest
-from ninja import NinjaAPI, Schema, Status
+from ninja import Field, NinjaAPI, Schema, Status
 from ninja.errors import ValidationError
 from ninja.security import APIKeyHeader
 
@@ -86,6 +86,16 @@ class EventIn(Schema):
     position: str = ""
     by_attendant: bool = False
     transferred_to: str = ""
+    exercise: str = Field(
+        "",
+        description="A drill's or demo stream's name: handled like any call, marked on staff "
+        "pages and left out of every published figure. Blank for a real call.",
+    )
+    time_scale: float = Field(
+        1.0,
+        description="An exercise played this many times faster than real time (1 to 10,000): "
+        "its alert and callback deadlines shrink by the same factor.",
+    )
 
 
 # The phone system holds the CTI key; with it, it may post call events and nothing else.

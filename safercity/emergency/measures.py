@@ -71,7 +71,7 @@ def figures() -> list[Figure]:
     calls = [
         (arrived, answered)
         for arrived, answered in Call.objects.filter(
-            line=Call.Line.EMERGENCY, arrived_at__range=(start, end)
+            line=Call.Line.EMERGENCY, arrived_at__range=(start, end), exercise=""
         ).values_list("arrived_at", "answered_at")
         if arrived is not None
     ]
@@ -82,7 +82,7 @@ def figures() -> list[Figure]:
     arrivals = [timezone.localtime(a) for a, _ in calls]
     seconds = [(b - a).total_seconds() if b else None for a, b in calls]
     [month] = answer_times(arrivals, seconds, "month")
-    due = Callback.objects.filter(call__arrived_at__range=(start, end))
+    due = Callback.objects.filter(call__arrived_at__range=(start, end), call__exercise="")
     done_in_time = sum(1 for c in due if c.completed_at is not None and c.completed_at <= c.due_at)
     rows = [
         Figure(WITHIN_15, f"{month.within_15:.1%}", month.within_15 >= 0.90, period),
@@ -131,7 +131,7 @@ class CrisisMonth:
 def crisis_month(start: datetime, now: datetime) -> CrisisMonth:
     begin, end = start, month_after(start)
     calls = list(
-        Call.objects.filter(crisis_calls(), arrived_at__gte=begin, arrived_at__lt=end)
+        Call.objects.filter(crisis_calls(), arrived_at__gte=begin, arrived_at__lt=end, exercise="")
         .distinct()
         .select_related("crisis")
     )
@@ -144,12 +144,13 @@ def crisis_month(start: datetime, now: datetime) -> CrisisMonth:
             outcomes[entry.outcome] += 1
         if entry.no_clinician_reason:
             reasons[entry.no_clinician_reason] += 1
-    on_scene = Assignment.objects.filter(
+    assignments = Assignment.objects.filter(
         unit__discipline="clinician",
         incident__received_at__gte=begin,
         incident__received_at__lt=end,
         on_scene_at__isnull=False,
-    ).values_list("dispatched_at", "on_scene_at")
+    ).exclude(incident__call__exercise__gt="")  # an exercise's call: not a published figure
+    on_scene = assignments.values_list("dispatched_at", "on_scene_at")
     minutes = [(arrived - sent).total_seconds() / 60 for sent, arrived in on_scene if arrived]
     index = [Contact(c.arrived_at, c.ani, c.ali) for c in calls if c.arrived_at]
     numbers = {c.ani for c in calls if c.ani}
@@ -158,6 +159,7 @@ def crisis_month(start: datetime, now: datetime) -> CrisisMonth:
         Q(ani__in=numbers) | Q(ali__in=places),
         arrived_at__gt=begin,
         arrived_at__lte=end + timedelta(days=90),
+        exercise="",
     ).values_list("arrived_at", "ani", "ali")
     others = [Contact(at, ani, ali) for at, ani, ali in later if at]
     within_30, within_90 = repeats(index, others, 30, now), repeats(index, others, 90, now)

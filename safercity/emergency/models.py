@@ -41,6 +41,9 @@ class Position(models.Model):
         return call.language == "en" or call.language in self.languages
 
 
+MAX_TIME_SCALE = 10_000.0  # an exercise played faster: at most this many times real time
+
+
 class Call(models.Model):
     class Line(models.TextChoices):
         EMERGENCY = "911", "9-1-1"
@@ -82,6 +85,13 @@ class Call(models.Model):
     )
     assigned_at = models.DateTimeField(null=True, blank=True)
     rolled_to_partner_at = models.DateTimeField(null=True, blank=True)
+    # An exercise (a drill, the demo's call stream) is handled like any call, marked on every
+    # staff page, and left out of every published figure; played faster than real time, its
+    # deadlines (the supervisor's alert, the callback) shrink by the same factor.
+    exercise = models.CharField(
+        max_length=64, blank=True, db_index=True, help_text="the exercise's name; blank: real"
+    )
+    time_scale = models.FloatField(default=1.0, help_text="an exercise's speed-up over real time")
     # Triage (see engine/triage.py): what the call was, and who was sent.
     call_type = models.CharField(max_length=20, blank=True)
     priority_code = models.PositiveSmallIntegerField(null=True, blank=True)

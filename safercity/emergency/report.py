@@ -83,7 +83,9 @@ def _within(seconds: int) -> Q:
 def _hours(begin: datetime, after: datetime) -> list[HourCounts]:
     zone = timezone.get_current_timezone()
     calls = (
-        Call.objects.filter(line=Call.Line.EMERGENCY, arrived_at__gte=begin, arrived_at__lt=after)
+        Call.objects.filter(
+            line=Call.Line.EMERGENCY, arrived_at__gte=begin, arrived_at__lt=after, exercise=""
+        )
         .annotate(hour=TruncHour("arrived_at", tzinfo=zone))
         .values("hour")
         .annotate(
@@ -97,6 +99,7 @@ def _hours(begin: datetime, after: datetime) -> list[HourCounts]:
         row["hour"]: (row["due"], row["in_time"])
         for row in Callback.objects.filter(
             call__line=Call.Line.EMERGENCY,
+            call__exercise="",
             call__arrived_at__gte=begin,
             call__arrived_at__lt=after,
         )

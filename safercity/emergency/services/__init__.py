@@ -17,7 +17,7 @@ from safercity.core.inputs import InputRefused, bounded_moment, clean_text, fini
 from safercity.core.permissions import requires
 from safercity.core.roles import Role
 from safercity.core.rollups import rollups_stale
-from safercity.emergency.models import Call, Callback, CallEvent, Position
+from safercity.emergency.models import MAX_TIME_SCALE, Call, Callback, CallEvent, Position
 from safercity.emergency.services.queue import _route
 
 KINDS = ("offered", "answered", "transferred", "abandoned", "released")
@@ -44,6 +44,8 @@ class CallEventIn:
     position: str = ""
     by_attendant: bool = False  # an automated attendant picked up: not an answer
     transferred_to: str = ""
+    exercise: str = ""  # a drill's or demo stream's name: kept out of published figures
+    time_scale: float = 1.0  # an exercise played this many times faster: its deadlines shrink
 
     def check(self) -> None:
         try:
@@ -56,6 +58,8 @@ class CallEventIn:
             raise EventInvalid(f"kind must be one of {', '.join(KINDS)}, not {self.kind!r}")
         if self.line not in Call.Line.values:
             raise EventInvalid(f"line must be 911 or admin, not {self.line!r}")
+        if self.time_scale != 1.0 and not self.exercise:
+            raise EventInvalid("only an exercise is played faster than real time: name it")
         if self.kind == "answered" and not self.position and not self.by_attendant:
             raise EventInvalid("an answered event names the position that answered")
         skew = timedelta(seconds=settings.SAFERCITY_EVENT_SKEW_S)
@@ -71,12 +75,13 @@ class CallEventIn:
         bounded_moment(self.at, "at")
         finite(self.lat, "lat", -90, 90)
         finite(self.lon, "lon", -180, 180)
+        finite(self.time_scale, "time_scale", 1, MAX_TIME_SCALE)
 
 
 # The columns' lengths: a longer value is refused, never cut.
 TEXT_LIMITS = {
     "event_id": 64, "call_id": 64, "kind": 12, "line": 5, "ani": 32, "ali": 300,
-    "language": 8, "position": 64, "transferred_to": 64,
+    "language": 8, "position": 64, "transferred_to": 64, "exercise": 64,
 }  # fmt: skip
 
 
@@ -147,7 +152,7 @@ class Ingested(NamedTuple):
 def _callback_for(call: Call) -> None:
     abandoned = call.abandoned_at
     if call.state == Call.State.ABANDONED and abandoned and not hasattr(call, "callback"):
-        deadline = timedelta(seconds=settings.SAFERCITY_CALLBACK_DEADLINE_S)
+        deadline = timedelta(seconds=settings.SAFERCITY_CALLBACK_DEADLINE_S / call.time_scale)
         Callback.objects.create(call=call, created_at=abandoned, due_at=abandoned + deadline)
 
 
@@ -172,7 +177,13 @@ def _ingest(actor: Actor, event: CallEventIn) -> Ingested:
         with transaction.atomic():
             call, _ = Call.objects.select_for_update().get_or_create(
                 call_id=event.call_id,
-                defaults={"line": event.line, "language": event.language, "is_text": event.is_text},
+                defaults={
+                    "line": event.line,
+                    "language": event.language,
+                    "is_text": event.is_text,
+                    "exercise": event.exercise,
+                    "time_scale": event.time_scale,
+                },
             )
             stored = CallEvent.objects.create(
                 event_id=event.event_id,

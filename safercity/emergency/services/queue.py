@@ -17,7 +17,7 @@ from safercity.core.actors import Actor, SystemActor, actor_label
 from safercity.core.audit import audit_write
 from safercity.core.permissions import requires
 from safercity.core.roles import Role
-from safercity.emergency.models import Call, Position, QueueAlert
+from safercity.emergency.models import MAX_TIME_SCALE, Call, Position, QueueAlert
 
 
 def _free_positions(now: datetime) -> list[Position]:
@@ -135,17 +135,20 @@ class Alert:
 
 
 def alerts(now: datetime | None = None) -> list[Alert]:
-    """Callers waiting past the alert threshold, longest first: the supervisor acts on these."""
+    """Callers waiting past the alert threshold, longest first: the supervisor acts on these.
+    An exercise played faster than real time reaches its threshold sooner by its factor."""
     now = now or timezone.now()
-    limit = timedelta(seconds=settings.SAFERCITY_ALERT_S)
+    soonest = timedelta(seconds=settings.SAFERCITY_ALERT_S / MAX_TIME_SCALE)
     waiting = Call.objects.filter(
-        state=Call.State.WAITING, arrived_at__lte=now - limit, rolled_to_partner_at__isnull=True
+        state=Call.State.WAITING, arrived_at__lte=now - soonest, rolled_to_partner_at__isnull=True
     ).order_by("arrived_at")
     found = []
     for call in waiting:
         if call.arrived_at is None:
             continue
         waited = (now - call.arrived_at).total_seconds()
+        if waited < settings.SAFERCITY_ALERT_S / call.time_scale:
+            continue
         unplaced = call.position_id is None
         reason = "no position can take this caller" if unplaced else "ringing unanswered"
         found.append(Alert(call, waited, reason))

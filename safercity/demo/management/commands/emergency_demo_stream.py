@@ -21,7 +21,9 @@ from safercity.emergency.services import positions_on_duty
 class Command(BaseCommand):
     help = (
         "Play a realistic 911 call stream (the demo city's calibrated demand, through the queue "
-        "simulator) into the call event API, so the supervisor board moves."
+        "simulator) into the call event API, so the supervisor board moves. The calls are an "
+        "exercise named by --run: the server shrinks their deadlines by --speed and leaves them "
+        "out of every published figure."
     )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
@@ -32,7 +34,11 @@ class Command(BaseCommand):
         parser.add_argument("--scale", type=float, default=1.0, help="10 = a burst of 10x volume")
         parser.add_argument("--speed", type=float, default=1.0, help=">1 compresses time")
         parser.add_argument("--seed", type=int, default=1)
-        parser.add_argument("--run", default=None, help="prefix of ids (default: the time now)")
+        parser.add_argument(
+            "--run",
+            default=None,
+            help="the exercise's name and prefix of ids (default: the time now)",
+        )
         parser.add_argument("--dry-run", action="store_true")
 
     def handle(self, *args: Any, **options: Any) -> None:
