@@ -7,11 +7,12 @@ one parameterised UPDATE per row through executemany instead.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from django.db import connection, models
+from django.db import connection, models, transaction
 
 BATCH = 5000
 
@@ -29,7 +30,9 @@ def update_values(model: type[models.Model], fields: list[str], rows: list[list[
     sql = f"UPDATE {table} SET {sets} WHERE {key} = %s"  # noqa: S608 - names from the model
     adapters = _adapters(fields_of)
     prepared: list[Any] = [_adapted(row, adapters) for row in rows] if adapters else rows
-    with connection.cursor() as cursor:
+    # One transaction (a savepoint inside the caller's): outside one, SQLite commits, and
+    # syncs to disk, after every row of an executemany.
+    with transaction.atomic(), connection.cursor() as cursor:
         for start in range(0, len(prepared), BATCH):
             cursor.executemany(sql, prepared[start : start + BATCH])
     return len(rows)
@@ -60,7 +63,7 @@ def insert_values(model: type[models.Model], fields: list[str], rows: list[tuple
     columns = [meta.get_field(name) for name in fields]
     names = ", ".join(quote(c.column) for c in columns)
     table = quote(meta.db_table)
-    with connection.cursor() as cursor:
+    with transaction.atomic(), connection.cursor() as cursor:  # as in update_values
         if connection.vendor == "postgresql":
             with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
                 for row in rows:
@@ -73,6 +76,29 @@ def insert_values(model: type[models.Model], fields: list[str], rows: list[tuple
         for start in range(0, len(prepared), BATCH):
             cursor.executemany(sql, prepared[start : start + BATCH])
     return len(rows)
+
+
+def insert_rows(model: type[models.Model], rows: list[dict[str, Any]]) -> int:
+    """INSERT many rows given as {column's attribute name: value}; every other column takes
+    its field's default (the database has none of its own), JSON columns are encoded, and the
+    primary key is left to the database. insert_values underneath."""
+    meta: Any = model._meta
+    fields = [f for f in meta.concrete_fields if not f.primary_key]
+    defaults = {f.attname: f.get_default() for f in fields}
+    encoded = {f.attname for f in fields if f.get_internal_type() == "JSONField"}
+    names = [f.attname for f in fields]
+    unknown = {name for row in rows for name in row} - set(names)
+    if unknown:
+        raise ValueError(f"{model.__name__} has no column {', '.join(sorted(unknown))}")
+    values = [
+        tuple(
+            json.dumps(row.get(name, defaults[name])) if name in encoded
+            else row.get(name, defaults[name])
+            for name in names
+        )
+        for row in rows
+    ]  # fmt: skip
+    return insert_values(model, [f.name for f in fields], values)
 
 
 Adapter = tuple[int, Callable[[Any], Any], dict[Any, Any]]

@@ -18,6 +18,7 @@ from safercity.emergency.engine.triage import CALL_TYPES
 US = "%m/%d/%Y %H:%M:%S"
 EDGES = (10, 15, 20, 30, 60)
 BUCKETS = ("0-10", "11-15", "16-20", "21-30", "31-60", "Over 60")
+Times = dict[str, datetime]  # a call's moments by event kind: offered, answered, ...
 DISPOSITIONS = ("REPORT", "ADVISED", "GOA", "ARREST", "TRANSPORT", "UNFOUNDED")
 
 
@@ -25,18 +26,7 @@ def write_911_exports(folder: Path, start: datetime, days: int = 1, positions: i
                       seed: int = 1, scale: float = 1.0) -> dict[str, Path]:  # fmt: skip
     """Write calls.csv, intervals.csv and cad.csv for `days` from `start`; returns the paths."""
     folder.mkdir(parents=True, exist_ok=True)
-    calls: dict[str, dict[str, datetime]] = defaultdict(dict)
-    positions_of: dict[str, str] = {}
-    for day in range(days):
-        events = demo_events(
-            start=start + timedelta(days=day), minutes=24 * 60, positions=positions,
-            seed=seed + day, run=f"D{day:03d}", scale=scale,
-        )  # fmt: skip
-        for event in events:
-            call_id, kind = str(event.body["call_id"]), str(event.body["kind"])
-            calls[call_id][kind] = event.at
-            if event.body.get("position"):
-                positions_of[call_id] = str(event.body["position"])
+    calls, positions_of = demo_calls(start, days, positions, seed=seed, scale=scale)
     rng = random.Random(seed)  # noqa: S311 - synthetic demo data
     paths = {
         "calls": _calls_file(folder / "calls.csv", calls, positions_of),
@@ -44,6 +34,32 @@ def write_911_exports(folder: Path, start: datetime, days: int = 1, positions: i
         "cad": _cad_file(folder / "cad.csv", calls, rng),
     }
     return paths
+
+
+def demo_calls(
+    start: datetime, days: int, positions: int = 5, *, seed: int = 1, scale: float = 1.0,
+    run: str = "D",
+) -> tuple[dict[str, Times], dict[str, str]]:  # fmt: skip
+    """The demo's calls for `days` from `start`, day by day through the queue simulator:
+    each call's moments, and the position that answered it."""
+    calls: dict[str, Times] = defaultdict(dict)
+    positions_of: dict[str, str] = {}
+    for day in range(days):
+        events = demo_events(
+            start=start + timedelta(days=day), minutes=24 * 60, positions=positions,
+            seed=seed + day, run=f"{run}{day:03d}", scale=scale,
+        )  # fmt: skip
+        for event in events:
+            call_id, kind = str(event.body["call_id"]), str(event.body["kind"])
+            calls[call_id][kind] = event.at
+            if event.body.get("position"):
+                positions_of[call_id] = str(event.body["position"])
+    return calls, positions_of
+
+
+def trunk(n: int) -> str:
+    """The n-th call's trunk: one in nine on the administrative line."""
+    return "ADMIN" if n % 9 == 0 else ("WIRELESS" if n % 3 else "WIRELINE")
 
 
 def _when(moment: datetime | None) -> str:
@@ -56,10 +72,9 @@ def _calls_file(path: Path, calls: dict[str, dict[str, datetime]], where: dict[s
         writer.writerow(["Call ID", "Seized", "Answered", "Abandoned", "Released", "Trunk",
                          "Position", "ANI"])  # fmt: skip
         for n, (call_id, times) in enumerate(sorted(calls.items())):
-            trunk = "ADMIN" if n % 9 == 0 else ("WIRELESS" if n % 3 else "WIRELINE")
             writer.writerow([
                 call_id, _when(times.get("offered")), _when(times.get("answered")),
-                _when(times.get("abandoned")), _when(times.get("released")), trunk,
+                _when(times.get("abandoned")), _when(times.get("released")), trunk(n),
                 where.get(call_id, ""), f"314555{n % 10_000:04d}",
             ])  # fmt: skip
     return path

@@ -53,7 +53,8 @@ BATCH = 5000
 # -- occupancy ------------------------------------------------------------------------------
 
 
-def city_zips() -> CityZips:
+def _city_zips() -> CityZips:
+    """The ZIP codes of the city's addresses, and those it shares with its neighbours."""
     straddling = set(settings.PROPERTIES_STRADDLING_ZIPS)
     inside = set(Address.objects.exclude(zip_code="").values_list("zip_code", flat=True))
     return CityZips({z[:5] for z in inside} - straddling, straddling)
@@ -80,7 +81,7 @@ class _CityAddresses:
 @requires(*ANALYSIS_ROLES)
 def occupancy_classify(*, actor: Actor) -> dict[str, int]:
     """Classify every parcel; store the answer and its reasons."""
-    zips = city_zips()
+    zips = _city_zips()
     in_city = _CityAddresses(zips.straddling)
     counts: dict[str, int] = defaultdict(int)
     changed: list[Parcel] = []

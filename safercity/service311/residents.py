@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from safercity.core.actors import PublicActor
 from safercity.core.geocode import Place, lookup, nearest, street_lines
-from safercity.core.inputs import plain_id
+from safercity.core.inputs import InputRefused, finite, plain_id
 from safercity.core.models import Neighborhood
 from safercity.core.uploads import image_response
 from safercity.core.words import say
@@ -286,11 +286,11 @@ def nearest_json(request: HttpRequest) -> JsonResponse:
     """The address nearest a map point, so a resident hears where the point they set is."""
     try:
         lat, lon = float(request.GET["lat"]), float(request.GET["lon"])
+        finite(lat, "lat", -90, 90)
+        finite(lon, "lon", -180, 180)
     except (KeyError, ValueError):
         return JsonResponse({"error": "lat and lon are required numbers"}, status=400)
-    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
-        return JsonResponse(
-            {"error": "lat must be within -90..90 and lon within -180..180"}, status=400
-        )
+    except InputRefused as refused:
+        return JsonResponse({"error": str(refused)}, status=400)
     found = nearest(lat, lon)
     return JsonResponse({"address": str(found) if found else None})

@@ -21,7 +21,7 @@ from safercity.core.actors import Actor, ApiClient, actor_label
 from safercity.core.audit import audit_write
 from safercity.core.geocode import lookup, nearest
 from safercity.core.http import client_address
-from safercity.core.inputs import InputRefused, bounded_moment, clean_text, plain_id
+from safercity.core.inputs import InputRefused, bounded_moment, clean_text, finite, plain_id
 from safercity.core.models import Address, Neighborhood
 from safercity.core.permissions import requires
 from safercity.core.roles import Role
@@ -173,9 +173,10 @@ def _locate(new: NewRequest) -> tuple[float | None, float | None, Address | None
     if new.lat is not None or new.long is not None:
         if new.lat is None or new.long is None:
             raise _invalid("lat and long go together")
-        if not (-90 <= new.lat <= 90 and -180 <= new.long <= 180):
-            raise _invalid("lat must be within -90..90 and long within -180..180")
-        return new.lat, new.long, None
+        try:
+            return finite(new.lat, "lat", -90, 90), finite(new.long, "long", -180, 180), None
+        except InputRefused as refused:
+            raise _invalid(str(refused)) from None
     if new.address_string.strip():
         place = lookup(new.address_string).place
         if place is not None:

@@ -8,6 +8,7 @@ function, B(n, a) = a^n e^-a / Gamma(n + 1, a).
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -158,12 +159,12 @@ def agents_required_c_all(
     """
     if aht_s <= 0:
         raise ValueError("average handle time must be positive")
-    load = np.asarray(loads, dtype=np.float64)
-    needed = np.zeros(load.shape, dtype=np.int64)
-    busy = load > 0
-    if not busy.any():
-        return needed
-    a = load[busy]
+    return _each_busy(loads, lambda a: _required_c(a, aht_s, targets, max_occupancy))
+
+
+def _required_c(
+    a: np.ndarray, aht_s: float, targets: tuple[Target, ...], max_occupancy: float
+) -> np.ndarray:
     first = np.maximum(np.floor(a) + 1, np.ceil(a / max_occupancy))
     first = np.maximum(first, 1.0)
     base = first - 1  # R(base) from the closed form; base may be 0, where R = 1
@@ -189,11 +190,30 @@ def agents_required_c_all(
             decay = np.exp(-(base - a) * rate)[:, None] * np.exp(-steps * rate)[None, :]
             meets &= 1.0 - p_wait * decay >= target.share
     found = meets.any(axis=1) & np.isfinite(r).all(axis=1)
-    chosen = np.where(found, n[np.arange(len(a)), meets.argmax(axis=1)], 0).astype(np.int64)
-    for index in np.flatnonzero(~found):  # beyond the window: the one-interval search
-        chosen[index] = agents_required_c(float(a[index]), aht_s, targets, max_occupancy)
-    needed[busy] = chosen
+    return _first_meeting(
+        n, meets, found, lambda i: agents_required_c(float(a[i]), aht_s, targets, max_occupancy)
+    )
+
+
+def _each_busy(loads: np.ndarray, solve: Callable[[np.ndarray], np.ndarray]) -> np.ndarray:
+    """Head counts for every interval: none where there is no load, `solve` for the rest."""
+    load = np.asarray(loads, dtype=np.float64)
+    needed = np.zeros(load.shape, dtype=np.int64)
+    busy = load > 0
+    if busy.any():
+        needed[busy] = solve(load[busy])
     return needed
+
+
+def _first_meeting(
+    n: np.ndarray, meets: np.ndarray, found: np.ndarray, alone: Callable[[int], int]
+) -> np.ndarray:
+    """Each interval's first head count in its window `n` that meets the targets; an interval
+    whose answer lies beyond its window (not `found`) is searched alone."""
+    chosen = np.where(found, n[np.arange(len(n)), meets.argmax(axis=1)], 0).astype(np.int64)
+    for index in np.flatnonzero(~found):
+        chosen[index] = alone(int(index))
+    return chosen
 
 
 def _erlang_a_state(
@@ -331,12 +351,12 @@ def agents_required_a_all(
     """
     if aht_s <= 0 or patience_s <= 0:
         raise ValueError("handle time and patience must be positive")
-    load = np.asarray(loads, dtype=np.float64)
-    needed = np.zeros(load.shape, dtype=np.int64)
-    busy = load > 0
-    if not busy.any():
-        return needed
-    a = load[busy]
+    return _each_busy(loads, lambda a: _required_a(a, aht_s, patience_s, targets))
+
+
+def _required_a(
+    a: np.ndarray, aht_s: float, patience_s: float, targets: tuple[Target, ...]
+) -> np.ndarray:
     first = np.maximum(1.0, np.floor(a * 0.8))
     top = float(a.max())
     window = max(1, min(4 * MAX_WINDOW, math.ceil(8 + 0.2 * top + 4 * math.sqrt(top))))
@@ -348,11 +368,9 @@ def agents_required_a_all(
     # A vanishing load (below a millionth of an erlang) loses the closed form's precision in
     # floating point; its one-at-a-time search stops at the first head count anyway.
     found = meets.any(axis=1) & (a >= 1e-6)
-    chosen = np.where(found, n[np.arange(len(a)), meets.argmax(axis=1)], 0).astype(np.int64)
-    for index in np.flatnonzero(~found):
-        chosen[index] = agents_required_a(float(a[index]), aht_s, patience_s, targets)
-    needed[busy] = chosen
-    return needed
+    return _first_meeting(
+        n, meets, found, lambda i: agents_required_a(float(a[i]), aht_s, patience_s, targets)
+    )
 
 
 def with_shrinkage(agents: int, shrinkage: float) -> int:
