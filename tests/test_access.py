@@ -16,6 +16,12 @@ from safercity.core.roles import Role
 from tests.access import NOT_FOLLOWED, page_kind, seeds, violations_on
 from tests.conftest import make_user
 
+# Like every live-server test here: the database is flushed after each test and what the
+# migrations made (roles, content types) restored, so the tests after these still find them.
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 LIMIT = 120  # pages per visitor; the demo's lists make many detail pages of the same kind
 
 
