@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "safercity.crime",
     "safercity.emergency",
     "safercity.properties",
+    "safercity.violence",
     "safercity.demo",
 ]
 
@@ -280,3 +281,9 @@ PROPERTIES_STRADDLING_ZIPS = env_list(
 PROPERTIES_NUISANCE_UCR_CLASSES = [
     int(c) for c in env_list("SAFERCITY_NUISANCE_UCR_CLASSES", ["15", "16", "18", "19", "22", "24"])
 ]
+
+# Focused deterrence: a statement about a group (an alias, an area, a relation) holds this many
+# days after it was made or last confirmed at a group audit, then leaves every page and
+# analysis; it is deleted this many days after it expired.
+SAFERCITY_GVI_ASSERTION_DAYS = env_int("SAFERCITY_GVI_ASSERTION_DAYS", 365)
+SAFERCITY_GVI_RETENTION_DAYS = env_int("SAFERCITY_GVI_RETENTION_DAYS", 90)

@@ -18,6 +18,7 @@ urlpatterns = [
     path("staff/911/", include("safercity.emergency.urls")),
     path("911/", include(emergency_urls.public)),
     path("staff/properties/", include("safercity.properties.urls")),
+    path("staff/violence/", include("safercity.violence.urls")),
     path("311/", include(service311_urls.public)),
     path("crime/", include("safercity.crime.urls")),
     path("staff/crime/", include(crime_urls.staff_urls)),

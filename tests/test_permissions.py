@@ -23,7 +23,7 @@ from tests.conftest import PERSONAS, make_user
 
 ADM, CT, DIS, SUP = Role.ADMINISTRATOR, Role.CALL_TAKER, Role.DISPATCHER, Role.SUPERVISOR_911
 A311, INS, ANL = Role.AGENT_311, Role.INSPECTOR, Role.ANALYST
-CLN = Role.CLINICIAN
+CLN, PRG = Role.CLINICIAN, Role.PROGRAM_STAFF
 
 POLICY: dict[str, tuple[set[Role], str | None, bool]] = {
     "accountability.services.parameter_set": ({ADM}, None, False),
@@ -93,6 +93,24 @@ POLICY: dict[str, tuple[set[Role], str | None, bool]] = {
     "service311.services.requests_import": ({ADM}, None, False),
     "service311.services.request_set_status": ({A311, ADM}, None, False),
     "service311.services.transfer_from_911": ({A311, ADM, CT, SUP}, None, False),
+    # Focused deterrence: program staff keep the group audit; analysts read it and review.
+    "violence.selectors.group_read": ({ADM, ANL, PRG}, None, False),
+    "violence.selectors.groups_list": ({ADM, ANL, PRG}, None, False),
+    "violence.services.action_add": ({ADM, PRG}, None, False),
+    "violence.services.action_done": ({ADM, PRG}, None, False),
+    "violence.services.alias_add": ({ADM, PRG}, None, False),
+    "violence.services.area_add": ({ADM, PRG}, None, False),
+    "violence.services.assertions_confirm": ({ADM, PRG}, None, False),
+    "violence.services.assertions_purge": ({ADM}, None, False),
+    "violence.services.audit_session_create": ({ADM, PRG}, None, False),
+    "violence.services.decision_record": ({ADM, PRG}, None, False),
+    "violence.services.group_create": ({ADM, PRG}, None, False),
+    "violence.services.group_status_set": ({ADM, PRG}, None, False),
+    "violence.services.incident_review_record": ({ADM, ANL, PRG}, None, False),
+    "violence.services.intervention_record": ({ADM, PRG}, None, False),
+    "violence.services.relation_add": ({ADM, PRG}, None, False),
+    "violence.services.reviews_queue": ({ADM, ANL, PRG}, None, False),
+    "violence.services.shooting_review_create": ({ADM, PRG}, None, False),
 }
 # Plumbing that takes an actor but is not a service: it records or checks, it decides nothing.
 NOT_SERVICES = {

@@ -1,0 +1,158 @@
+"""The group audit's forms: what staff type, checked before a service sees it (the services
+check again: a command or a test calls them directly)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+
+from safercity.violence.models import (
+    Confidence,
+    Group,
+    GroupRelation,
+    IncidentReview,
+    Intervention,
+)
+from safercity.violence.services import PARTICIPANT_ROLES, Basis
+
+
+class BasisForm(forms.Form):
+    """Where a statement came from: every alias, area and relation form has these fields."""
+
+    source = forms.CharField(max_length=300, help_text="a report, a meeting, a role: not a name")
+    asserted_on = forms.DateField(label="Said on", widget=forms.DateInput(attrs={"type": "date"}))
+    confidence = forms.ChoiceField(choices=Confidence.choices)
+
+    def basis(self) -> Basis:
+        data = self.cleaned_data
+        return Basis(data["source"], data["asserted_on"], data["confidence"])
+
+    def clean_asserted_on(self) -> Any:
+        said = self.cleaned_data["asserted_on"]
+        if said > timezone.localdate():
+            raise forms.ValidationError("It cannot have been said in the future.")
+        return said
+
+
+class SessionForm(forms.Form):
+    held_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    scope = forms.CharField(max_length=200, help_text="the area or groups the session covered")
+    participant_roles = forms.MultipleChoiceField(
+        choices=[(r, r) for r in PARTICIPANT_ROLES],
+        widget=forms.CheckboxSelectMultiple,
+        label="Who took part (by role, never by name)",
+    )
+    notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class GroupForm(forms.Form):
+    name = forms.CharField(max_length=120)
+    status = forms.ChoiceField(choices=Group.Status.choices, initial=Group.Status.ACTIVE)
+
+
+class AliasForm(BasisForm):
+    alias = forms.CharField(max_length=120)
+
+
+class RelationForm(BasisForm):
+    kind = forms.ChoiceField(choices=GroupRelation.Kind.choices)
+    relation_basis = forms.CharField(
+        max_length=300, label="What shows it", help_text="a dispute, an incident, a truce"
+    )
+    since = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    until = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args: Any, group: Group, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["other"] = forms.ModelChoiceField(
+            queryset=Group.objects.exclude(pk=group.pk), label="With group"
+        )
+        self.order_fields(["other", "kind", "relation_basis", "since", "until"])
+
+
+class AreaForm(BasisForm):
+    label = forms.CharField(max_length=120, help_text="blocks or a landmark, in words")
+    geometry = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}),
+        label="Outline (GeoJSON Polygon)",
+        help_text='draw it on the map above, or paste {"type": "Polygon", "coordinates": ...}',
+        max_length=200_000,
+    )
+
+    def clean_geometry(self) -> Any:
+        try:
+            return json.loads(self.cleaned_data["geometry"])
+        except json.JSONDecodeError as error:
+            raise forms.ValidationError(f"This is not GeoJSON: {error.msg}.") from None
+
+
+class ReviewForm(forms.Form):
+    shooting = forms.TypedChoiceField(
+        choices=[("yes", "yes: someone was shot"), ("no", "no: a gun was used or shown")],
+        coerce=lambda v: v == "yes",
+        widget=forms.RadioSelect,
+        label="Was anyone shot?",
+    )
+    involvement = forms.ChoiceField(
+        choices=[c for c in IncidentReview.Involvement.choices if c[0] != "pending"],
+        widget=forms.RadioSelect,
+        label="Group-member involvement",
+    )
+    groups = forms.ModelMultipleChoiceField(
+        queryset=Group.objects.all(), required=False, widget=forms.CheckboxSelectMultiple,
+        help_text="only when group members were involved",
+    )  # fmt: skip
+    motive = forms.ChoiceField(choices=IncidentReview.Motive.choices)
+    confidence = forms.ChoiceField(choices=Confidence.choices)
+
+
+class InterventionForm(forms.Form):
+    kind = forms.ChoiceField(choices=Intervention.Kind.choices)
+    on = forms.DateField(label="Date", widget=forms.DateInput(attrs={"type": "date"}))
+    groups = forms.ModelMultipleChoiceField(
+        queryset=Group.objects.all(), widget=forms.CheckboxSelectMultiple
+    )
+    outcome = forms.ChoiceField(choices=Intervention.Outcome.choices)
+    by_roles = forms.MultipleChoiceField(
+        choices=[(r, r) for r in PARTICIPANT_ROLES], widget=forms.CheckboxSelectMultiple,
+        label="Partner roles taking part",
+    )  # fmt: skip
+    attended = forms.IntegerField(required=False, min_value=0, help_text="call-ins only")
+    services_offered = forms.CharField(required=False, max_length=300)
+    referrals = forms.IntegerField(min_value=0, initial=0, label="Referrals made (a count)")
+    notice = forms.ModelChoiceField(
+        queryset=Intervention.objects.filter(kind__in=Intervention.NOTICES), required=False,
+        label="Prior notice (enforcement only)",
+    )  # fmt: skip
+    trigger = forms.ModelChoiceField(
+        queryset=IncidentReview.objects.exclude(involvement__in=["pending", "none", "unknown"]),
+        required=False, label="Triggering incident (enforcement only)",
+    )  # fmt: skip
+    legal_basis = forms.CharField(required=False, max_length=300, help_text="enforcement only")
+    notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ShootingReviewForm(forms.Form):
+    held_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    participant_roles = forms.MultipleChoiceField(
+        choices=[(r, r) for r in PARTICIPANT_ROLES], widget=forms.CheckboxSelectMultiple,
+        label="Who took part (by role)",
+    )  # fmt: skip
+
+
+class ActionForm(forms.Form):
+    description = forms.CharField(max_length=300, label="Action")
+    owner_role = forms.ChoiceField(choices=[(r, r) for r in PARTICIPANT_ROLES], label="Owner")
+    due_on = forms.DateField(label="Due", widget=forms.DateInput(attrs={"type": "date"}))
+    incident = forms.ModelChoiceField(
+        queryset=IncidentReview.objects.all(), required=False, label="For the incident"
+    )
+
+    def __init__(self, *args: Any, agenda: list[IncidentReview], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["incident"]
+        assert isinstance(field, forms.ModelChoiceField)  # noqa: S101 - declared just above
+        field.queryset = IncidentReview.objects.filter(pk__in=[i.pk for i in agenda])

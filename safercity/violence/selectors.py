@@ -1,0 +1,121 @@
+"""Reads of the group audit. Only current assertions are ever returned: an expired alias,
+area or relation has left every page and analysis. Who looked at a group is recorded (the
+program publishes who queried group data)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Case, Q, QuerySet, When
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from safercity.core.actors import Actor
+from safercity.core.audit import audit_read
+from safercity.core.permissions import requires
+from safercity.core.roles import Role
+from safercity.violence.models import (
+    ActionItem,
+    AuditSession,
+    Group,
+    GroupAlias,
+    GroupArea,
+    GroupRelation,
+    IncidentReview,
+    Intervention,
+)
+
+VIEW_ROLES = (Role.PROGRAM_STAFF, Role.ANALYST, Role.ADMINISTRATOR)
+
+
+def current_aliases(today: date | None = None) -> QuerySet[GroupAlias]:
+    return GroupAlias.objects.filter(expires_on__gte=today or timezone.localdate())
+
+
+def current_areas(today: date | None = None) -> QuerySet[GroupArea]:
+    return GroupArea.objects.filter(expires_on__gte=today or timezone.localdate())
+
+
+def current_relations(today: date | None = None) -> QuerySet[GroupRelation]:
+    return GroupRelation.objects.filter(
+        expires_on__gte=today or timezone.localdate()
+    ).select_related("group_a", "group_b")
+
+
+@dataclass(frozen=True)
+class GroupView:
+    group: Group
+    aliases: list[GroupAlias]
+    areas: list[GroupArea]
+    relations: list[GroupRelation]
+
+
+@requires(*VIEW_ROLES)
+def groups_list(*, actor: Actor) -> list[GroupView]:
+    today = timezone.localdate()
+    aliases, areas = current_aliases(today), current_areas(today)
+    relations = list(current_relations(today))
+    found = [
+        GroupView(
+            group,
+            [a for a in aliases if a.group_id == group.pk],
+            [a for a in areas if a.group_id == group.pk],
+            [r for r in relations if group.pk in (r.group_a_id, r.group_b_id)],
+        )
+        for group in Group.objects.all()
+    ]
+    audit_read(actor=actor, action="violence.groups.list", detail={"groups": len(found)})
+    return found
+
+
+@requires(*VIEW_ROLES)
+def group_read(*, actor: Actor, pk: int) -> GroupView:
+    group = get_object_or_404(Group, pk=pk)
+    today = timezone.localdate()
+    view = GroupView(
+        group,
+        list(current_aliases(today).filter(group=group)),
+        list(current_areas(today).filter(group=group)),
+        list(current_relations(today).filter(Q(group_a=group) | Q(group_b=group))),
+    )
+    audit_read(actor=actor, action="violence.group.view", obj=group)
+    return view
+
+
+def due_for_confirmation(within_days: int = 60) -> dict[str, list[object]]:
+    """What expires within `within_days`: the next audit session's agenda."""
+    today = timezone.localdate()
+    until = date.fromordinal(today.toordinal() + within_days)
+    window = Q(expires_on__gte=today, expires_on__lte=until)
+    return {
+        "aliases": list(GroupAlias.objects.filter(window).select_related("group")),
+        "areas": list(GroupArea.objects.filter(window).select_related("group")),
+        "relations": list(
+            GroupRelation.objects.filter(window).select_related("group_a", "group_b")
+        ),
+    }
+
+
+def sessions() -> QuerySet[AuditSession]:
+    return AuditSession.objects.all()
+
+
+def review_queue() -> QuerySet[IncidentReview]:
+    """Not yet reviewed first, newest first."""
+    return (
+        IncidentReview.objects.select_related("record")
+        .prefetch_related("groups")
+        .order_by(Case(When(involvement="pending", then=0), default=1), "-occurred_on", "pk")
+    )
+
+
+def interventions() -> QuerySet[Intervention]:
+    return Intervention.objects.prefetch_related("groups").select_related("notice", "trigger")
+
+
+def overdue_actions() -> QuerySet[ActionItem]:
+    """Action items past their due date and not done, oldest first: the supervisor's list."""
+    return ActionItem.objects.filter(
+        done_on__isnull=True, due_on__lt=timezone.localdate()
+    ).select_related("meeting", "incident")

@@ -1,0 +1,321 @@
+"""The group audit's staff pages: the groups, one group with its aliases, areas and
+relations, and the audit sessions that confirm them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from safercity.core.http import HtmxHttpRequest, refused
+from safercity.core.inputs import InputRefused, plain_id
+from safercity.core.paging import paged
+from safercity.core.roles import role_required
+from safercity.violence import selectors, services
+from safercity.violence.forms import (
+    ActionForm,
+    AliasForm,
+    AreaForm,
+    BasisForm,
+    GroupForm,
+    InterventionForm,
+    RelationForm,
+    ReviewForm,
+    SessionForm,
+    ShootingReviewForm,
+)
+from safercity.violence.models import AuditSession, Group, IncidentReview, ShootingReview
+
+
+def _refused(form: forms.Form, refused: InputRefused) -> None:
+    form.add_error(None, str(refused))
+
+
+@role_required(*selectors.VIEW_ROLES)
+def groups_page(request: HtmxHttpRequest) -> HttpResponse:
+    form = GroupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            group = services.group_create(actor=request.user, **form.cleaned_data)
+        except InputRefused as refused:
+            _refused(form, refused)
+        else:
+            return redirect("violence:group", pk=group.pk)
+    status = 400 if form.errors else 200
+    context = {"groups": selectors.groups_list(actor=request.user), "form": form}
+    return render(request, "violence/groups.html", context, status=status)
+
+
+def _group_context(request: HtmxHttpRequest, pk: int, **forms_given: Any) -> dict[str, Any]:
+    view = selectors.group_read(actor=request.user, pk=pk)
+    relation = forms_given.get("relation") or RelationForm(group=view.group)
+    return {
+        "view": view,
+        "area_shapes": {
+            "type": "FeatureCollection",
+            "features": [
+                {"type": "Feature", "geometry": a.geometry, "properties": {"label": a.label}}
+                for a in view.areas
+            ],
+        },
+        "alias_form": forms_given.get("alias") or AliasForm(),
+        "area_form": forms_given.get("area") or AreaForm(),
+        "relation_form": relation,
+        "statuses": Group.Status.choices,
+        "sessions": selectors.sessions()[:20],
+    }
+
+
+@role_required(*selectors.VIEW_ROLES)
+def group_page(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    return render(request, "violence/group.html", _group_context(request, pk))
+
+
+def _session(request: HtmxHttpRequest) -> AuditSession | None:
+    number = plain_id(request.POST.get("session", ""))
+    return AuditSession.objects.filter(pk=number).first() if number is not None else None
+
+
+@require_POST
+@role_required(*services.AUDIT_ROLES)
+def group_add(request: HtmxHttpRequest, pk: int, what: str) -> HttpResponse:
+    """Add an alias, an area or a relation; the form comes back with its errors in place."""
+    group = get_object_or_404(Group, pk=pk)
+    form: BasisForm
+    if what == "alias":
+        form = AliasForm(request.POST)
+    elif what == "area":
+        form = AreaForm(request.POST)
+    elif what == "relation":
+        form = RelationForm(request.POST, group=group)
+    else:
+        raise Http404("nothing of that kind is added to a group")
+    if form.is_valid():
+        data, session = form.cleaned_data, _session(request)
+        basis = form.basis()
+        try:
+            if what == "alias":
+                services.alias_add(
+                    actor=request.user, group=group, alias=data["alias"], basis=basis,
+                    session=session,
+                )  # fmt: skip
+            elif what == "area":
+                services.area_add(
+                    actor=request.user, group=group, label=data["label"],
+                    geometry=data["geometry"], basis=basis, session=session,
+                )  # fmt: skip
+            else:
+                services.relation_add(
+                    actor=request.user, one=group, other=data["other"], kind=data["kind"],
+                    relation_basis=data["relation_basis"], basis=basis, since=data["since"],
+                    until=data["until"], session=session,
+                )  # fmt: skip
+        except InputRefused as refused:
+            _refused(form, refused)
+        else:
+            return redirect("violence:group", pk=pk)
+    context = _group_context(request, pk, **{what: form})
+    return render(request, "violence/group.html", context, status=400)
+
+
+@require_POST
+@role_required(*services.AUDIT_ROLES)
+def group_status(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    group = get_object_or_404(Group, pk=pk)
+    try:
+        services.group_status_set(
+            actor=request.user, group=group, status=request.POST.get("status", "")
+        )
+    except InputRefused as error:
+        return refused(request, str(error), reverse("violence:group", args=[pk]))
+    return redirect("violence:group", pk=pk)
+
+
+@role_required(*selectors.VIEW_ROLES)
+def sessions_page(request: HtmxHttpRequest) -> HttpResponse:
+    form = SessionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            session = services.audit_session_create(actor=request.user, **form.cleaned_data)
+        except InputRefused as refused:
+            _refused(form, refused)
+        else:
+            return redirect("violence:session", pk=session.pk)
+    status = 400 if form.errors else 200
+    context = {"sessions": selectors.sessions(), "form": form}
+    return render(request, "violence/sessions.html", context, status=status)
+
+
+def _ids(request: HtmxHttpRequest, name: str) -> list[int]:
+    return [n for n in (plain_id(v) for v in request.POST.getlist(name)) if n is not None]
+
+
+@role_required(*selectors.VIEW_ROLES)
+def session_page(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """The session's agenda: what expires soon, to confirm (or let lapse)."""
+    session = get_object_or_404(AuditSession, pk=pk)
+    confirmed = None
+    if request.method == "POST":
+        confirmed = services.assertions_confirm(
+            actor=request.user,
+            session=session,
+            aliases=_ids(request, "alias"),
+            areas=_ids(request, "area"),
+            relations=_ids(request, "relation"),
+        )
+    context = {
+        "session": session,
+        "due": selectors.due_for_confirmation(),
+        "confirmed": confirmed,
+    }
+    return render(request, "violence/session.html", context)
+
+
+@role_required(*services.REVIEW_ROLES)
+def reviews_page(request: HtmxHttpRequest) -> HttpResponse:
+    queued = None
+    if request.method == "POST":
+        queued = services.reviews_queue(actor=request.user)
+    page = paged(request, selectors.review_queue(), "page")
+    pending = selectors.review_queue().filter(involvement="pending").count()
+    context = {"reviews": page, "pending": pending, "queued": queued}
+    return render(request, "violence/reviews.html", context)
+
+
+@role_required(*services.REVIEW_ROLES)
+def review_page(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    review = get_object_or_404(IncidentReview.objects.select_related("record"), pk=pk)
+    initial = {
+        "shooting": None if review.shooting is None else ("yes" if review.shooting else "no"),
+        "involvement": review.involvement if review.involvement != "pending" else None,
+        "groups": list(review.groups.all()),
+        "motive": review.motive or None,
+        "confidence": review.confidence or None,
+    }
+    form = ReviewForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        entered = services.ReviewIn(
+            data["shooting"], data["involvement"], list(data["groups"]), data["motive"],
+            data["confidence"],
+        )  # fmt: skip
+        try:
+            services.incident_review_record(actor=request.user, review=review, entered=entered)
+        except InputRefused as error:
+            _refused(form, error)
+        else:
+            following = selectors.review_queue().filter(involvement="pending").first()
+            if following is not None:
+                return redirect("violence:review", pk=following.pk)
+            return redirect("violence:reviews")
+    status = 400 if form.errors else 200
+    return render(request, "violence/review.html", {"review": review, "form": form}, status=status)
+
+
+@role_required(*selectors.VIEW_ROLES)
+def interventions_page(request: HtmxHttpRequest) -> HttpResponse:
+    form = InterventionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        entered = services.InterventionIn(
+            kind=data["kind"], on=data["on"], groups=list(data["groups"]),
+            outcome=data["outcome"], by_roles=data["by_roles"], attended=data["attended"],
+            services_offered=data["services_offered"], referrals=data["referrals"],
+            notice=data["notice"], trigger=data["trigger"], legal_basis=data["legal_basis"],
+            notes=data["notes"],
+        )  # fmt: skip
+        try:
+            services.intervention_record(actor=request.user, entered=entered)
+        except InputRefused as error:
+            _refused(form, error)
+        else:
+            return redirect("violence:interventions")
+    status = 400 if form.errors else 200
+    page = paged(request, selectors.interventions(), "page")
+    return render(
+        request, "violence/interventions.html", {"form": form, "done": page}, status=status
+    )
+
+
+@role_required(*selectors.VIEW_ROLES)
+def shooting_reviews_page(request: HtmxHttpRequest) -> HttpResponse:
+    form = ShootingReviewForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            meeting = services.shooting_review_create(actor=request.user, **form.cleaned_data)
+        except InputRefused as error:
+            _refused(form, error)
+        else:
+            return redirect("violence:shooting_review", pk=meeting.pk)
+    context = {
+        "meetings": ShootingReview.objects.all()[:52],
+        "overdue": selectors.overdue_actions(),
+        "form": form,
+    }
+    return render(
+        request, "violence/shooting_reviews.html", context, status=400 if form.errors else 200
+    )
+
+
+@role_required(*selectors.VIEW_ROLES)
+def shooting_review_page(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    meeting = get_object_or_404(ShootingReview, pk=pk)
+    agenda = services.shooting_review_agenda(meeting)
+    action_form = ActionForm(
+        request.POST if request.POST.get("form") == "action" else None, agenda=agenda
+    )
+    error = ""
+    if request.method == "POST":
+        try:
+            error = _meeting_post(request, meeting, agenda, action_form)
+        except InputRefused as refused_input:
+            error = str(refused_input)
+        if not error:
+            return redirect("violence:shooting_review", pk=pk)
+    decisions = {d.incident_id: d for d in meeting.decisions.all()}
+    context = {
+        "meeting": meeting,
+        "agenda": [(incident, decisions.get(incident.pk)) for incident in agenda],
+        "actions": meeting.actions.select_related("incident"),
+        "action_form": action_form,
+        "error": error,
+        "today": timezone.localdate(),
+    }
+    status = 400 if error or action_form.errors else 200
+    return render(request, "violence/shooting_review.html", context, status=status)
+
+
+def _meeting_post(
+    request: HtmxHttpRequest, meeting: ShootingReview, agenda: list[IncidentReview],
+    action_form: ActionForm,
+) -> str:  # fmt: skip
+    """One of the review page's forms: a decision, an action item, or an action done. Returns
+    what went wrong ("" when it was recorded)."""
+    which = request.POST.get("form")
+    if which == "decision":
+        incident = next((i for i in agenda if str(i.pk) == request.POST.get("incident")), None)
+        if incident is None:
+            return "that incident is not on this review's agenda"
+        services.decision_record(
+            actor=request.user, meeting=meeting, incident=incident,
+            decision=request.POST.get("decision", ""),
+        )  # fmt: skip
+        return ""
+    if which == "action":
+        if not action_form.is_valid():
+            return "the action item is not complete: see the form"
+        services.action_add(actor=request.user, meeting=meeting, **action_form.cleaned_data)
+        return ""
+    if which == "done":
+        number = plain_id(request.POST.get("action", ""))
+        item = meeting.actions.filter(pk=number).first() if number is not None else None
+        if item is None:
+            return "no such action item on this review"
+        services.action_done(actor=request.user, item=item, note=request.POST.get("note", ""))
+        return ""
+    return "nothing was sent"
