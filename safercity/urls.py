@@ -10,6 +10,7 @@ from safercity.properties import urls as properties_urls
 from safercity.service311 import urls as service311_urls
 from safercity.service311.api import api as open311_api
 from safercity.service311.api import not_found as open311_not_found
+from safercity.violence import urls as violence_urls
 
 urlpatterns = [
     path("", include("safercity.accountability.urls")),
@@ -23,6 +24,7 @@ urlpatterns = [
     path("crime/", include("safercity.crime.urls")),
     path("staff/crime/", include(crime_urls.staff_urls)),
     path("landlords/", include(properties_urls.public)),
+    path("focused-deterrence/", include(violence_urls.public)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("staff/", include("safercity.core.urls")),
     path("demo/", include("safercity.demo.urls")),

@@ -316,3 +316,37 @@ def test_the_demo_has_a_year_of_311_requests_with_closures_duplicates_and_notes(
     client.force_login(make_user("olga", Role.AGENT_311))
     console = client.get("/staff/311/").content.decode()
     assert "Nothing in this queue" not in console and console.count("<tr") > 10
+
+
+@pytest.mark.django_db
+def test_the_demo_runs_a_group_violence_intervention(settings, tmp_path, client):
+    """Issue 16: a group audit, reviewed incidents at the calibration's shares, interventions
+    with one enforcement action after notice, and weekly shooting reviews."""
+    from safercity.violence.models import (
+        ActionItem,
+        Group,
+        GroupArea,
+        IncidentReview,
+        Intervention,
+        ShootingReview,
+    )
+
+    settings.VAR_DIR = tmp_path
+    demo_load(actor=command_actor("tests"), scale=0.1, with_staff=False, histories=True)
+    assert Group.objects.count() == 12 and GroupArea.objects.count() == 12
+    reviewed = IncidentReview.objects.exclude(involvement="pending")
+    violent = reviewed.filter(models_q_violent())
+    connected = violent.filter(involvement__in=["victim", "suspect", "both"]).count()
+    assert violent.count() > 50 and 0.2 < connected / violent.count() < 0.45
+    assert IncidentReview.objects.filter(involvement="pending").exists(), "the last 2 weeks"
+    enforcement = Intervention.objects.filter(kind="enforcement").first()
+    assert enforcement is not None and enforcement.notice.kind == "call_in"
+    assert ShootingReview.objects.count() == 4 and ActionItem.objects.exists()
+    page = client.get("/focused-deterrence/").content.decode()
+    assert page.count("<tr>") >= 9
+
+
+def models_q_violent():
+    from django.db.models import Q
+
+    return Q(fatal=True) | Q(shooting=True)

@@ -429,3 +429,46 @@ def test_odd_numbers_in_the_forms_are_answered_not_crashed_on(
     for sent in ({"form": "done", "action": "²"}, {"form": "decision", "incident": "9"}, {}):
         answer = client.post(f"/staff/violence/shooting-reviews/{meeting.pk}/", sent)
         assert answer.status_code == 400 and 'role="alert"' in answer.content.decode()
+
+
+def _reviewed(n, days_ago, involvement, groups, fatal=False):
+    from safercity.violence.models import IncidentReview
+
+    review = IncidentReview.objects.create(
+        identity=f"t:{n}", fatal=fatal, occurred_on=timezone.localdate() - timedelta(days=days_ago),
+        shooting=True, involvement=involvement, queued_at=timezone.now(),
+    )  # fmt: skip
+    review.groups.set(groups if involvement in ("victim", "suspect", "both") else [])
+    return review
+
+
+def test_the_scorecard_compares_this_quarter_with_the_same_days_a_year_earlier(two_groups):
+    from safercity.violence import measures
+
+    north, _ = two_groups
+    today = timezone.localdate()
+    into_quarter = (today - measures.quarter_start(today)).days
+    for n in range(12):
+        _reviewed(n, min(n, into_quarter), "suspect", [north])
+    for n in range(30):
+        _reviewed(100 + n, 365 + min(n % (into_quarter + 1), into_quarter), "victim", [north])
+    _reviewed(200, 0, "none", [])
+    now, before = measures.figures()[:2]
+    assert (now.value, before.value) == ("12", "30") and now.meets_target is True
+
+
+def test_the_public_page_counts_by_quarter_hides_small_counts_and_names_no_group(
+    client, two_groups, settings
+):
+    north, dutchtown = two_groups
+    for n in range(14):
+        _reviewed(n, 0, "both", [north, dutchtown], fatal=n < 3)
+    settings.LANGUAGE_CODE = "en"
+    page = client.get("/focused-deterrence/").content.decode()
+    latest = page.split('data-testid="quarters"')[1].split("</tr>")[-2]
+    cells = [c.split("</td>")[0] for c in latest.split("<td>")[1:]]
+    assert cells[2] == "14", "group-connected this quarter"
+    assert cells[0] == "*", "three homicides: a small count is not published"
+    assert "North Side Crew" not in page and "Dutchtown Boys" not in page
+    scorecard = client.get("/commitments/focused-deterrence/").content.decode()
+    assert 'href="/focused-deterrence/"' in scorecard

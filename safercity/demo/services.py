@@ -237,6 +237,131 @@ def _load_911_year(actor: Actor, seed: int, scale: float) -> int:
     return written
 
 
+def _load_violence(actor: Actor, calibration: Calibration, seed: int) -> int:
+    """Focused deterrence's demo: a group audit (invented groups named after demo streets,
+    areas around their blocks, rivalries and alliances), the review of every homicide and
+    firearm assault before the last two weeks (group involvement at the calibration's shares),
+    call-ins and notifications, one enforcement action that follows the prior-notice rule, and
+    four weekly shooting reviews with decisions and action items. Through the services, as
+    program staff would enter it. Returns the incidents reviewed."""
+    import random
+    from datetime import timedelta
+
+    from safercity.violence import services as gvi
+    from safercity.violence.models import IncidentReview
+
+    rng = random.Random(seed)  # noqa: S311 - synthetic demo data
+    today = timezone.localdate()
+    streets = list(Address.objects.values_list("street", flat=True).distinct().order_by("street"))
+    if not streets:
+        return 0
+    session = gvi.audit_session_create(
+        actor=actor, held_on=today - timedelta(days=30), scope="the whole city",
+        participant_roles=["program staff", "patrol", "investigations", "outreach",
+                           "community partner"],
+    )  # fmt: skip
+    said = gvi.Basis("group audit, patrol and outreach", session.held_on, "probable")
+    groups = []
+    for street in rng.sample(streets, min(len(streets), int(calibration["gvi_active_groups"]))):
+        group = gvi.group_create(actor=actor, name=f"{street} group", session=session)
+        block = Address.objects.filter(street=street).order_by("pk").first()
+        assert block is not None  # noqa: S101 - the street was read from the addresses
+        half = 0.004  # about 400 m across
+        x, y = block.lon, block.lat
+        ring = [
+            (x - half, y - half),
+            (x + half, y - half),
+            (x + half, y + half),
+            (x - half, y + half),
+        ]
+        gvi.area_add(
+            actor=actor, group=group, label=f"around {block.house_number} {street}",
+            geometry={"type": "Polygon", "coordinates": [[*ring, ring[0]]]}, basis=said,
+            session=session,
+        )  # fmt: skip
+        groups.append(group)
+    for one, other in zip(groups[::2], groups[1::2], strict=False):
+        gvi.relation_add(
+            actor=actor, one=one, other=other, kind=rng.choice(["rival", "rival", "ally"]),
+            relation_basis="disputes reported by patrol and outreach", basis=said,
+            session=session,
+        )  # fmt: skip
+    gvi.reviews_queue(actor=actor)
+    shares = {
+        True: calibration["gvi_gmi_share_homicides"],
+        False: calibration["gvi_gmi_share_shootings"],
+    }
+    reviewed = 0
+    for review in IncidentReview.objects.filter(occurred_on__lt=today - timedelta(days=14)):
+        shot = review.fatal or rng.random() < 0.6  # the rest: a gun shown or fired at no one
+        if shot and rng.random() < shares[review.fatal]:
+            involvement = rng.choice(["victim", "suspect", "both"])
+            named = rng.sample(groups, 2 if involvement == "both" else 1)
+            motive = rng.choice(["group_dispute", "retaliation", "internal"])
+        else:
+            involvement, named = rng.choice(["none", "none", "none", "unknown"]), []
+            motive = rng.choice(["personal", "robbery", "domestic", "unknown"])
+        gvi.incident_review_record(
+            actor=actor, review=review,
+            entered=gvi.ReviewIn(shot, involvement, named, motive, "probable"),
+        )  # fmt: skip
+        reviewed += 1
+    warned = groups[:4]
+    call_in = gvi.intervention_record(
+        actor=actor,
+        entered=gvi.InterventionIn(
+            kind="call_in", on=today - timedelta(days=90), groups=warned, outcome="held",
+            by_roles=["patrol", "prosecutor", "outreach", "community partner",
+                      "service provider"],
+            attended=len(warned) * 6, services_offered="jobs, CBT, relocation", referrals=9,
+        ),
+    )  # fmt: skip
+    for n, group in enumerate(groups[4:]):
+        gvi.intervention_record(
+            actor=actor,
+            entered=gvi.InterventionIn(
+                kind="notification", on=today - timedelta(days=60 - 5 * n), groups=[group],
+                outcome=rng.choice(["delivered", "delivered", "not_found", "refused"]),
+                by_roles=["outreach", "community partner"], referrals=rng.randint(0, 2),
+            ),
+        )  # fmt: skip
+    trigger = (
+        IncidentReview.objects.filter(
+            groups__in=warned, occurred_on__gt=call_in.on, involvement__in=["suspect", "both"]
+        )
+        .order_by("occurred_on")
+        .first()
+    )
+    if trigger is not None:
+        gvi.intervention_record(
+            actor=actor,
+            entered=gvi.InterventionIn(
+                kind="enforcement", on=max(trigger.occurred_on, today - timedelta(days=20)),
+                groups=[g for g in trigger.groups.all() if g in warned], outcome="held",
+                by_roles=["patrol", "prosecutor"], notice=call_in, trigger=trigger,
+                legal_basis="outstanding warrants and probation conditions, as announced",
+            ),
+        )  # fmt: skip
+    for weeks in (4, 3, 2, 1):
+        meeting = gvi.shooting_review_create(
+            actor=actor, held_on=today - timedelta(days=7 * weeks),
+            participant_roles=["program staff", "patrol", "outreach"],
+        )  # fmt: skip
+        for incident in gvi.shooting_review_agenda(meeting)[:5]:
+            if not incident.group_connected:
+                continue
+            gvi.decision_record(
+                actor=actor, meeting=meeting, incident=incident,
+                decision="custom notification to the groups involved; outreach to the family",
+            )  # fmt: skip
+            gvi.action_add(
+                actor=actor, meeting=meeting, description="deliver the custom notification",
+                owner_role="outreach", due_on=meeting.held_on + timedelta(days=5),
+                incident=incident,
+            )  # fmt: skip
+    return reviewed
+
+
 # How often residents ask for each demo service, relative to one another.
 DEMO_311_WEIGHTS = {"POTHOLE": 6, "MISSED-TRASH": 8, "DUMPING": 5, "STREETLIGHT": 4, "SIGNAL": 1}
 SHARE_DUPLICATED = 0.01  # reported twice at the same place, merged by an agent
@@ -401,6 +526,8 @@ def demo_load(
         requests_311 = _load_311(actor, calibration, seed, scale)
         progress("crime records since January last year, in SLMPD's monthly files, open data")
         crimes = _load_crime(actor, calibration, seed, scale)
+        progress("focused deterrence: a group audit, incident reviews, interventions")
+        _load_violence(actor, calibration, seed)
     progress("staff accounts")
     credentials = (
         demo_staff_create(actor=actor, path=settings.VAR_DIR / "demo-credentials.txt")

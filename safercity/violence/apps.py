@@ -7,6 +7,12 @@ class ViolenceConfig(AppConfig):
     verbose_name = "Focused deterrence: group violence intervention, group level only"
 
     def ready(self) -> None:
+        from safercity.accountability.registry import register, register_page
+        from safercity.violence import measures  # registers the quarterly rollup
+
+        register(1, measures.figures)
+        register_page(1, "violence_public:quarterly")
+
         from safercity.core.navigation import register_tool
 
         group = "Focused deterrence"
@@ -23,3 +29,7 @@ class ViolenceConfig(AppConfig):
 
         periodic("violence:purge", timedelta(days=1), purge_expired, at_start=False)
         periodic("violence:reviews", timedelta(hours=1), queue_reviews)
+
+        from safercity.core.rollups import refresh_rollup
+
+        periodic("rollup:violence", timedelta(hours=1), refresh_rollup, "violence:quarterly")

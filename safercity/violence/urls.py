@@ -1,5 +1,6 @@
 from django.urls import path
 
+from safercity.violence import public as public_views
 from safercity.violence import views
 
 app_name = "violence"
@@ -16,3 +17,6 @@ urlpatterns = [
     path("shooting-reviews/", views.shooting_reviews_page, name="shooting_reviews"),
     path("shooting-reviews/<int:pk>/", views.shooting_review_page, name="shooting_review"),
 ]
+
+
+public = ([path("", public_views.quarterly, name="quarterly")], "violence_public")
