@@ -287,3 +287,6 @@ PROPERTIES_NUISANCE_UCR_CLASSES = [
 # analysis; it is deleted this many days after it expired.
 SAFERCITY_GVI_ASSERTION_DAYS = env_int("SAFERCITY_GVI_ASSERTION_DAYS", 365)
 SAFERCITY_GVI_RETENTION_DAYS = env_int("SAFERCITY_GVI_RETENTION_DAYS", 90)
+# A custom notification's recipient (the only person the program records) is deleted this many
+# days after the notification unless program staff extend it with a reason.
+SAFERCITY_GVI_RECIPIENT_DAYS = env_int("SAFERCITY_GVI_RECIPIENT_DAYS", 180)

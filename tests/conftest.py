@@ -141,6 +141,8 @@ PERSONAS = {
     Role.ANALYST: "ana",
     Role.PROGRAM_STAFF: "pablo",
     Role.CLINICIAN: "cleo",
+    Role.OUTREACH_PARTNER: "olivia",
+    Role.POLICE_PARTNER: "pete",
 }
 
 
@@ -148,6 +150,16 @@ PERSONAS = {
 def personas(db: None) -> dict[Role, User]:
     """Every role's person at once (for tests that try each role in turn)."""
     return {role: make_user(name, role) for role, name in PERSONAS.items()}
+
+
+@pytest.fixture
+def olivia_outreach(db: None) -> User:
+    return make_user("olivia", Role.OUTREACH_PARTNER)
+
+
+@pytest.fixture
+def pete_police(db: None) -> User:
+    return make_user("pete", Role.POLICE_PARTNER)
 
 
 @pytest.fixture

@@ -24,6 +24,7 @@ from tests.conftest import PERSONAS, make_user
 ADM, CT, DIS, SUP = Role.ADMINISTRATOR, Role.CALL_TAKER, Role.DISPATCHER, Role.SUPERVISOR_911
 A311, INS, ANL = Role.AGENT_311, Role.INSPECTOR, Role.ANALYST
 CLN, PRG = Role.CLINICIAN, Role.PROGRAM_STAFF
+OUT, POL = Role.OUTREACH_PARTNER, Role.POLICE_PARTNER
 
 POLICY: dict[str, tuple[set[Role], str | None, bool]] = {
     "accountability.services.parameter_set": ({ADM}, None, False),
@@ -94,8 +95,13 @@ POLICY: dict[str, tuple[set[Role], str | None, bool]] = {
     "service311.services.request_set_status": ({A311, ADM}, None, False),
     "service311.services.transfer_from_911": ({A311, ADM, CT, SUP}, None, False),
     # Focused deterrence: program staff keep the group audit; analysts read it and review.
-    "violence.selectors.group_read": ({ADM, ANL, PRG}, None, False),
-    "violence.selectors.groups_list": ({ADM, ANL, PRG}, None, False),
+    "violence.selectors.group_read": ({ADM, ANL, PRG, OUT, POL}, None, False),
+    "violence.selectors.groups_list": ({ADM, ANL, PRG, OUT, POL}, None, False),
+    "violence.selectors.interventions_for": ({ADM, ANL, PRG, OUT, POL}, None, False),
+    "violence.selectors.recipients_read": ({ADM, PRG, OUT}, None, False),
+    "violence.services.recipient_add": ({ADM, PRG}, None, False),
+    "violence.services.recipient_extend": ({ADM, PRG}, None, False),
+    "violence.services.recipients_purge": ({ADM}, None, False),
     "violence.services.action_add": ({ADM, PRG}, None, False),
     "violence.services.action_done": ({ADM, PRG}, None, False),
     "violence.services.alias_add": ({ADM, PRG}, None, False),
@@ -107,7 +113,7 @@ POLICY: dict[str, tuple[set[Role], str | None, bool]] = {
     "violence.services.group_create": ({ADM, PRG}, None, False),
     "violence.services.group_status_set": ({ADM, PRG}, None, False),
     "violence.services.incident_review_record": ({ADM, ANL, PRG}, None, False),
-    "violence.services.intervention_record": ({ADM, PRG}, None, False),
+    "violence.services.intervention_record": ({ADM, PRG, OUT, POL}, None, False),
     "violence.services.relation_add": ({ADM, PRG}, None, False),
     "violence.services.reviews_queue": ({ADM, ANL, PRG}, None, False),
     "violence.services.shooting_review_create": ({ADM, PRG}, None, False),
@@ -123,6 +129,7 @@ NOT_SERVICES = {
     "core.roles.has_role",
     "core.roles.require_role",
     "core.navigation.tools_for",
+    "violence.services.kinds_recorded_by",
 }
 ALL_SCOPES = {"requests:create", "911:events"}
 

@@ -9,6 +9,7 @@ from datetime import timedelta
 
 import pytest
 from django.apps import apps
+from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from safercity.core.actors import command_actor
@@ -192,16 +193,38 @@ def test_analysts_read_the_audit_and_only_program_staff_change_it(
     assert Group.objects.count() == 2
 
 
-def test_nothing_in_the_group_audit_describes_rates_or_ranks_a_person():
-    """Group level only: no model of the app has a field for a person, a score or a rank."""
-    forbidden = ("score", "rank", "risk", "person", "member", "individual", "birth", "suspect")
-    fields = [
-        f"{model.__name__}.{field.name}"
-        for model in apps.get_app_config("violence").get_models()
-        for field in model._meta.get_fields()
-    ]
+def test_nothing_in_the_program_describes_rates_or_ranks_a_person():
+    """Group level only: no model has a field that scores, rates or ranks, and none but the
+    restricted recipients' store has a field about a person."""
+    scoring = ("score", "rank", "risk", "rating", "priority", "propensity")
+    personal = ("person", "member", "individual", "birth", "suspect", "name")
+    models = list(apps.get_app_config("violence").get_models())
+    fields = [(model, field.name) for model in models for field in model._meta.get_fields()]
     assert fields, "the app has models"
-    assert not [name for name in fields if any(word in name.lower() for word in forbidden)]
+    assert not [n for _, n in fields if any(word in n.lower() for word in scoring)]
+    about_people = {m.__name__ for m, n in fields if any(w in n.lower() for w in personal)}
+    assert about_people <= {"NotificationRecipient", "Group", "GroupAlias"}, about_people
+    # A group's name and alias are a group's; the recipient's name is the one person field.
+    assert [n for m, n in fields if m.__name__ == "NotificationRecipient" and "name" in n] == [
+        "name"
+    ]
+
+
+def test_no_address_lists_or_exports_notification_recipients():
+    from django.urls import get_resolver
+
+    def routes(patterns, before=""):
+        for pattern in patterns:
+            route = before + str(pattern.pattern)
+            if hasattr(pattern, "url_patterns"):
+                yield from routes(pattern.url_patterns, route)
+            else:
+                yield route
+
+    violence = [r for r in routes(get_resolver().url_patterns) if "violence" in r]
+    assert violence and not [
+        r for r in violence if "recipient" in r or r.endswith((".csv", ".json"))
+    ]
 
 
 def _crime(complaint, code, days_ago, count=1, line=1):
@@ -472,3 +495,69 @@ def test_the_public_page_counts_by_quarter_hides_small_counts_and_names_no_group
     assert "North Side Crew" not in page and "Dutchtown Boys" not in page
     scorecard = client.get("/commitments/focused-deterrence/").content.decode()
     assert 'href="/focused-deterrence/"' in scorecard
+
+
+def test_police_see_enforcement_not_services_and_outreach_the_reverse(
+    client, warned_then_shot, olivia_outreach, pete_police
+):
+    north, _, call_in, review = warned_then_shot
+    form = {
+        "kind": "enforcement", "on": timezone.localdate().isoformat(), "groups": [north.pk],
+        "outcome": "held", "by_roles": ["patrol"], "notice": call_in.pk, "trigger": review.pk,
+        "legal_basis": "warrant service, as announced at the call-in",
+    }  # fmt: skip
+    client.force_login(pete_police)
+    assert client.post("/staff/violence/interventions/", form).status_code == 302
+    police = client.get("/staff/violence/interventions/").content.decode()
+    assert "warrant service" in police and "jobs, CBT" not in police and "referral" not in police
+    outreach_kind = client.post(
+        "/staff/violence/interventions/", {**form, "kind": "outreach"}
+    ).content.decode()
+    assert "Select a valid choice" in outreach_kind, "police record enforcement only"
+    client.force_login(olivia_outreach)
+    outreach = client.get("/staff/violence/interventions/").content.decode()
+    assert "jobs, CBT" in outreach and "4 referrals" in outreach
+    assert "warrant service" not in outreach and "group enforcement action" not in outreach
+    assert client.post("/staff/violence/interventions/", form).status_code == 400
+    assert client.get(f"/staff/violence/groups/{north.pk}/").status_code == 200
+    assert client.get("/staff/violence/reviews/").status_code == 403, "reviews are the program's"
+    with pytest.raises(PermissionDenied):
+        services.intervention_record(
+            actor=olivia_outreach, entered=_enforce([north], call_in, review)
+        )
+
+
+def test_a_notification_names_its_recipient_only_for_those_who_deliver_it(
+    client, pablo_program_staff, olivia_outreach, pete_police, two_groups, settings
+):
+    from safercity.violence.models import NotificationRecipient
+
+    north, _ = two_groups
+    notification = services.intervention_record(
+        actor=command_actor("tests"),
+        entered=services.InterventionIn(
+            kind="notification", on=timezone.localdate(), groups=[north], outcome="delivered",
+            by_roles=["outreach"],
+        ),
+    )  # fmt: skip
+    url = f"/staff/violence/interventions/{notification.pk}/"
+    client.force_login(pablo_program_staff)
+    empty = client.post(url, {"form": "add", "name": "Jo Doe", "basis": ""})
+    assert empty.status_code == 400 and "basis for notifying them" in empty.content.decode()
+    client.post(url, {"form": "add", "name": "Jo Doe", "basis": "named at the shooting review"})
+    recipient = NotificationRecipient.objects.get()
+    assert recipient.purge_on == timezone.localdate() + timedelta(days=180)
+    client.force_login(olivia_outreach)
+    assert "Jo Doe" in client.get(url).content.decode()
+    assert client.post(url, {"form": "add", "name": "X", "basis": "y"}).status_code == 403
+    client.force_login(pete_police)
+    seen = client.get(url)
+    assert seen.status_code == 200 and "Jo Doe" not in seen.content.decode()
+    reads = AuditEntry.objects.filter(action="violence.recipients.view")
+    readers = {r.actor for r in reads}
+    assert "olivia" in readers and "pete" not in readers, "every read of a name is recorded"
+    actor = command_actor("tests")
+    later = timezone.localdate() + timedelta(days=181)
+    assert services.recipients_purge(actor=actor) == 0
+    assert services.recipients_purge(actor=actor, today=later) == 1
+    assert not NotificationRecipient.objects.exists()

@@ -23,6 +23,10 @@ class Role(models.TextChoices):
     INSPECTOR = "inspector", "Building inspector"
     ANALYST = "analyst", "Analyst"
     PROGRAM_STAFF = "program_staff", "Violence-reduction program staff"
+    # Focused deterrence's partners, kept apart (GVI role separation): outreach and community
+    # partners see services, not enforcement plans; police see enforcement, not services.
+    OUTREACH_PARTNER = "outreach_partner", "Outreach or community partner"
+    POLICE_PARTNER = "police_partner", "Police partner in focused deterrence"
     CLINICIAN = "clinician", "Crisis clinician or counselor"
     ADMINISTRATOR = "administrator", "Administrator"
 

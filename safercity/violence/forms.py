@@ -134,6 +134,20 @@ class InterventionForm(forms.Form):
     legal_basis = forms.CharField(required=False, max_length=300, help_text="enforcement only")
     notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
+    def __init__(self, *args: Any, kinds: set[str], services: bool, enforcement: bool,
+                 **kwargs: Any) -> None:  # fmt: skip
+        """Only the kinds this partner records, and only its side's fields."""
+        super().__init__(*args, **kwargs)
+        kind = self.fields["kind"]
+        assert isinstance(kind, forms.ChoiceField)  # noqa: S101 - declared just above
+        kind.choices = [(k, label) for k, label in Intervention.Kind.choices if k in kinds]
+        if not services:
+            for name in ("services_offered", "referrals"):
+                del self.fields[name]
+        if not enforcement:
+            for name in ("notice", "trigger", "legal_basis"):
+                del self.fields[name]
+
 
 class ShootingReviewForm(forms.Form):
     held_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))

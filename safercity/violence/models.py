@@ -298,3 +298,26 @@ class ActionItem(models.Model):
 
     def overdue(self, today: date) -> bool:
         return self.done_on is None and self.due_on < today
+
+
+class NotificationRecipient(models.Model):
+    """The one place a person appears: the recipient of a custom notification, entered by
+    program staff with the basis for notifying them, so the notification can be delivered.
+    Never scored, ranked, listed or exported; never shown to the police partner; every read
+    audited; deleted on `purge_on` (SAFERCITY_GVI_RECIPIENT_DAYS after the notification)
+    unless program staff extend it, with a reason, at a review."""
+
+    notification = models.ForeignKey(
+        Intervention, on_delete=models.CASCADE, related_name="recipients"
+    )
+    name = models.CharField(max_length=120)
+    basis = models.CharField(max_length=300, help_text="why this person is notified")
+    entered_by = models.CharField(max_length=150)
+    entered_at = models.DateTimeField()
+    purge_on = models.DateField(db_index=True)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"Recipient of the {self.notification}"

@@ -14,7 +14,7 @@ from django.utils import timezone
 from safercity.core.actors import Actor
 from safercity.core.audit import audit_read
 from safercity.core.permissions import requires
-from safercity.core.roles import Role
+from safercity.core.roles import Role, roles_of
 from safercity.violence.models import (
     ActionItem,
     AuditSession,
@@ -24,9 +24,13 @@ from safercity.violence.models import (
     GroupRelation,
     IncidentReview,
     Intervention,
+    NotificationRecipient,
 )
 
-VIEW_ROLES = (Role.PROGRAM_STAFF, Role.ANALYST, Role.ADMINISTRATOR)
+VIEW_ROLES = (
+    Role.PROGRAM_STAFF, Role.ANALYST, Role.ADMINISTRATOR, Role.OUTREACH_PARTNER,
+    Role.POLICE_PARTNER,
+)  # fmt: skip
 
 
 def current_aliases(today: date | None = None) -> QuerySet[GroupAlias]:
@@ -110,8 +114,36 @@ def review_queue() -> QuerySet[IncidentReview]:
     )
 
 
-def interventions() -> QuerySet[Intervention]:
-    return Intervention.objects.prefetch_related("groups").select_related("notice", "trigger")
+@dataclass(frozen=True)
+class Side:
+    """What one partner may see of the interventions (GVI role separation)."""
+
+    kinds: tuple[str, ...]
+    services: bool  # services offered and referrals made
+    enforcement: bool  # enforcement actions, their notice, trigger and legal basis
+
+
+def _side_of(actor: Actor) -> Side:
+    roles = roles_of(actor)
+    every = tuple(Intervention.Kind.values)
+    if roles & {Role.PROGRAM_STAFF, Role.ANALYST, Role.ADMINISTRATOR}:
+        return Side(every, services=True, enforcement=True)
+    if Role.POLICE_PARTNER in roles:
+        return Side(("call_in", "notification", "enforcement"), services=False, enforcement=True)
+    return Side(("call_in", "notification", "outreach", "mediation"), services=True,
+                enforcement=False)  # fmt: skip
+
+
+@requires(*VIEW_ROLES)
+def interventions_for(*, actor: Actor) -> tuple[QuerySet[Intervention], Side]:
+    """The interventions this actor's side of the program sees."""
+    side = _side_of(actor)
+    found = (
+        Intervention.objects.filter(kind__in=side.kinds)
+        .prefetch_related("groups")
+        .select_related("notice", "trigger")
+    )
+    return found, side
 
 
 def overdue_actions() -> QuerySet[ActionItem]:
@@ -119,3 +151,20 @@ def overdue_actions() -> QuerySet[ActionItem]:
     return ActionItem.objects.filter(
         done_on__isnull=True, due_on__lt=timezone.localdate()
     ).select_related("meeting", "incident")
+
+
+RECIPIENT_READERS = (Role.PROGRAM_STAFF, Role.OUTREACH_PARTNER, Role.ADMINISTRATOR)
+
+
+@requires(*RECIPIENT_READERS)
+def recipients_read(*, actor: Actor, notification: Intervention) -> list[NotificationRecipient]:
+    """One notification's recipients, for whoever delivers it; the read is audited. There is
+    no list of recipients across notifications, and no export."""
+    found = list(notification.recipients.all())
+    audit_read(
+        actor=actor,
+        action="violence.recipients.view",
+        obj=notification,
+        detail={"recipients": [r.pk for r in found]},
+    )
+    return found

@@ -14,15 +14,16 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Min, Q, Sum
 from django.utils import timezone
 
-from safercity.core.actors import Actor, actor_label
+from safercity.core.actors import Actor, SystemActor, actor_label
 from safercity.core.audit import audit_write
 from safercity.core.inputs import InputRefused, clean_text
 from safercity.core.permissions import requires
-from safercity.core.roles import Role
+from safercity.core.roles import Role, roles_of
 from safercity.crime.models import CrimeRecord
 from safercity.violence.models import (
     ActionItem,
@@ -34,6 +35,7 @@ from safercity.violence.models import (
     GroupRelation,
     IncidentReview,
     Intervention,
+    NotificationRecipient,
     ReviewDecision,
     ShootingReview,
 )
@@ -421,11 +423,32 @@ def _enforcement_refusal(entered: InterventionIn) -> str:
     return ""
 
 
-@requires(Role.PROGRAM_STAFF, Role.ADMINISTRATOR)
+# Who records which interventions: program staff all; the police partner its enforcement
+# actions; outreach and community partners their contacts and mediations.
+RECORDS: dict[Role, set[str]] = {
+    Role.PROGRAM_STAFF: set(Intervention.Kind.values),
+    Role.ADMINISTRATOR: set(Intervention.Kind.values),
+    Role.POLICE_PARTNER: {Intervention.Kind.ENFORCEMENT},
+    Role.OUTREACH_PARTNER: {Intervention.Kind.OUTREACH, Intervention.Kind.MEDIATION},
+}
+
+
+def kinds_recorded_by(actor: Actor) -> set[str]:
+    if isinstance(actor, SystemActor):
+        return set(Intervention.Kind.values)  # a command or task (its checks are its own)
+    kinds: set[str] = set()
+    for role in roles_of(actor):
+        kinds |= RECORDS.get(role, set())
+    return kinds
+
+
+@requires(*RECORDS)
 @transaction.atomic
 def intervention_record(*, actor: Actor, entered: InterventionIn) -> Intervention:
     if entered.kind not in Intervention.Kind.values:
         raise GroupAuditRefused(f"kind must be one of {', '.join(Intervention.Kind.values)}")
+    if entered.kind not in kinds_recorded_by(actor):
+        raise PermissionDenied(f"your role does not record a {entered.kind.replace('_', ' ')}")
     if entered.outcome not in Intervention.Outcome.values:
         raise GroupAuditRefused(f"outcome must be one of {', '.join(Intervention.Outcome.values)}")
     if not entered.groups:
@@ -568,3 +591,65 @@ def action_done(*, actor: Actor, item: ActionItem, note: str = "") -> ActionItem
     item.save(update_fields=["done_on", "done_note"])
     audit_write(actor=actor, action="violence.action.done", obj=item)
     return item
+
+
+# -- the restricted store: a notification's recipients ---------------------------------------
+
+RECIPIENT_ROLES = (Role.PROGRAM_STAFF, Role.ADMINISTRATOR)
+
+
+@requires(*RECIPIENT_ROLES)
+@transaction.atomic
+def recipient_add(
+    *, actor: Actor, notification: Intervention, name: str, basis: str
+) -> NotificationRecipient:
+    if notification.kind != Intervention.Kind.NOTIFICATION:
+        raise GroupAuditRefused("only a custom notification names who it is for")
+    name = clean_text(name, "name", 120)
+    why = clean_text(basis, "basis", 300)
+    if not name or not why:
+        raise GroupAuditRefused("a recipient needs a name and the basis for notifying them")
+    days = int(settings.SAFERCITY_GVI_RECIPIENT_DAYS)
+    found = NotificationRecipient.objects.create(
+        notification=notification,
+        name=name,
+        basis=why,
+        entered_by=actor_label(actor),
+        entered_at=timezone.now(),
+        purge_on=notification.on + timedelta(days=days),
+    )
+    audit_write(actor=actor, action="violence.recipient.add", obj=found)
+    return found
+
+
+@requires(*RECIPIENT_ROLES)
+@transaction.atomic
+def recipient_extend(
+    *, actor: Actor, recipient: NotificationRecipient, reason: str
+) -> NotificationRecipient:
+    """Keep a recipient one more period, from today, for a stated reason (an open referral)."""
+    why = clean_text(reason, "reason", 300)
+    if not why:
+        raise GroupAuditRefused("say why the record is still needed")
+    before = recipient.purge_on
+    recipient.purge_on = timezone.localdate() + timedelta(
+        days=int(settings.SAFERCITY_GVI_RECIPIENT_DAYS)
+    )
+    recipient.save(update_fields=["purge_on"])
+    audit_write(
+        actor=actor,
+        action="violence.recipient.extend",
+        obj=recipient,
+        detail={"reason": why, "from": before.isoformat(), "to": recipient.purge_on.isoformat()},
+    )
+    return recipient
+
+
+@requires(Role.ADMINISTRATOR)
+@transaction.atomic
+def recipients_purge(*, actor: Actor, today: date | None = None) -> int:
+    deleted, _ = NotificationRecipient.objects.filter(
+        purge_on__lt=today or timezone.localdate()
+    ).delete()
+    audit_write(actor=actor, action="violence.recipients.purge", detail={"deleted": deleted})
+    return deleted

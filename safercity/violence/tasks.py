@@ -6,7 +6,7 @@ from __future__ import annotations
 from django_tasks import task
 
 from safercity.core.actors import SystemActor
-from safercity.violence.services import assertions_purge, reviews_queue
+from safercity.violence.services import assertions_purge, recipients_purge, reviews_queue
 
 PURGE = SystemActor("task:violence-purge", skip_permission_checks=True)
 QUEUE = SystemActor("task:violence-reviews", skip_permission_checks=True)
@@ -14,7 +14,8 @@ QUEUE = SystemActor("task:violence-reviews", skip_permission_checks=True)
 
 @task()
 def purge_expired() -> int:
-    return assertions_purge(actor=PURGE)
+    """Expired statements about groups past retention, and recipients past their date."""
+    return assertions_purge(actor=PURGE) + recipients_purge(actor=PURGE)
 
 
 @task()

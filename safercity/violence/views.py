@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -15,7 +16,7 @@ from django.views.decorators.http import require_POST
 from safercity.core.http import HtmxHttpRequest, refused
 from safercity.core.inputs import InputRefused, plain_id
 from safercity.core.paging import paged
-from safercity.core.roles import role_required
+from safercity.core.roles import has_role, role_required
 from safercity.violence import selectors, services
 from safercity.violence.forms import (
     ActionForm,
@@ -29,7 +30,13 @@ from safercity.violence.forms import (
     SessionForm,
     ShootingReviewForm,
 )
-from safercity.violence.models import AuditSession, Group, IncidentReview, ShootingReview
+from safercity.violence.models import (
+    AuditSession,
+    Group,
+    IncidentReview,
+    Intervention,
+    ShootingReview,
+)
 
 
 def _refused(form: forms.Form, refused: InputRefused) -> None:
@@ -219,14 +226,21 @@ def review_page(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 @role_required(*selectors.VIEW_ROLES)
 def interventions_page(request: HtmxHttpRequest) -> HttpResponse:
-    form = InterventionForm(request.POST or None)
+    found, side = selectors.interventions_for(actor=request.user)
+    records = services.kinds_recorded_by(request.user)
+    form = InterventionForm(
+        request.POST or None, kinds=records, services=side.services, enforcement=side.enforcement
+    )
+    if request.method == "POST" and not records:
+        raise PermissionDenied("your role reads the interventions and records none")
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         entered = services.InterventionIn(
             kind=data["kind"], on=data["on"], groups=list(data["groups"]),
             outcome=data["outcome"], by_roles=data["by_roles"], attended=data["attended"],
-            services_offered=data["services_offered"], referrals=data["referrals"],
-            notice=data["notice"], trigger=data["trigger"], legal_basis=data["legal_basis"],
+            services_offered=data.get("services_offered", ""),
+            referrals=data.get("referrals") or 0, notice=data.get("notice"),
+            trigger=data.get("trigger"), legal_basis=data.get("legal_basis", ""),
             notes=data["notes"],
         )  # fmt: skip
         try:
@@ -236,10 +250,9 @@ def interventions_page(request: HtmxHttpRequest) -> HttpResponse:
         else:
             return redirect("violence:interventions")
     status = 400 if form.errors else 200
-    page = paged(request, selectors.interventions(), "page")
-    return render(
-        request, "violence/interventions.html", {"form": form, "done": page}, status=status
-    )
+    context = {"form": form if records else None, "done": paged(request, found, "page"),
+               "side": side}  # fmt: skip
+    return render(request, "violence/interventions.html", context, status=status)
 
 
 @role_required(*selectors.VIEW_ROLES)
@@ -319,3 +332,49 @@ def _meeting_post(
         services.action_done(actor=request.user, item=item, note=request.POST.get("note", ""))
         return ""
     return "nothing was sent"
+
+
+@role_required(*selectors.VIEW_ROLES)
+def intervention_page(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """One intervention as this partner's side sees it; a notification's recipients for the
+    program and the outreach partners who deliver it, never for the police partner."""
+    found, side = selectors.interventions_for(actor=request.user)
+    item = get_object_or_404(found, pk=pk)
+    error = ""
+    if request.method == "POST":
+        try:
+            _recipient_post(request, item)
+        except InputRefused as refused_input:
+            error = str(refused_input)
+        else:
+            return redirect("violence:intervention", pk=pk)
+    readers = selectors.RECIPIENT_READERS
+    recipients = (
+        selectors.recipients_read(actor=request.user, notification=item)
+        if item.kind == "notification" and has_role(request.user, *readers)
+        else None
+    )
+    context = {
+        "item": item,
+        "side": side,
+        "recipients": recipients,
+        "may_add": has_role(request.user, *services.RECIPIENT_ROLES),
+        "error": error,
+    }
+    return render(request, "violence/intervention.html", context, status=400 if error else 200)
+
+
+def _recipient_post(request: HtmxHttpRequest, item: Intervention) -> None:
+    if request.POST.get("form") == "extend":
+        number = plain_id(request.POST.get("recipient", ""))
+        recipient = item.recipients.filter(pk=number).first() if number is not None else None
+        if recipient is None:
+            raise InputRefused("no such recipient on this notification")
+        services.recipient_extend(
+            actor=request.user, recipient=recipient, reason=request.POST.get("reason", "")
+        )
+        return
+    services.recipient_add(
+        actor=request.user, notification=item, name=request.POST.get("name", ""),
+        basis=request.POST.get("basis", ""),
+    )  # fmt: skip
