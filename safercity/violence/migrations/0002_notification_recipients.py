@@ -5,25 +5,39 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('violence', '0001_initial'),
+        ("violence", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='NotificationRecipient',
+            name="NotificationRecipient",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120)),
-                ('basis', models.CharField(help_text='why this person is notified', max_length=300)),
-                ('entered_by', models.CharField(max_length=150)),
-                ('entered_at', models.DateTimeField()),
-                ('purge_on', models.DateField(db_index=True)),
-                ('notification', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='recipients', to='violence.intervention')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=120)),
+                (
+                    "basis",
+                    models.CharField(help_text="why this person is notified", max_length=300),
+                ),
+                ("entered_by", models.CharField(max_length=150)),
+                ("entered_at", models.DateTimeField()),
+                ("purge_on", models.DateField(db_index=True)),
+                (
+                    "notification",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="recipients",
+                        to="violence.intervention",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['pk'],
+                "ordering": ["pk"],
             },
         ),
     ]
