@@ -561,3 +561,34 @@ def test_a_notification_names_its_recipient_only_for_those_who_deliver_it(
     assert services.recipients_purge(actor=actor) == 0
     assert services.recipients_purge(actor=actor, today=later) == 1
     assert not NotificationRecipient.objects.exists()
+
+
+def test_the_evaluation_page_sets_reached_groups_against_their_matches(
+    client, pablo_program_staff, two_groups
+):
+    north, _ = two_groups
+    actor = command_actor("tests")
+    third = services.group_create(actor=actor, name="Third Ward Set")
+    start = timezone.localdate() - timedelta(days=100)
+    for n in range(8):
+        _reviewed(300 + n, 110 + n, "suspect", [north])  # the year before: 8 for the reached
+        _reviewed(400 + n, 120 + n, "victim", [third])  # and 8 for the one not reached
+    for n in range(2):
+        _reviewed(500 + n, 50 + n, "suspect", [north])
+    for n in range(8):
+        _reviewed(600 + n, 40 + n, "victim", [third])
+    services.intervention_record(
+        actor=actor,
+        entered=services.InterventionIn(
+            kind="call_in", on=start, groups=[north], outcome="held", by_roles=["patrol"],
+        ),
+    )  # fmt: skip
+    client.force_login(pablo_program_staff)
+    page = client.get("/staff/violence/evaluation/").content.decode()
+    assert (
+        "North Side Crew with Third Ward Set" in page
+        or "North Side Crew with Dutchtown Boys" in page
+    )
+    assert "-75% against matched groups" in page or "treated group" in page
+    assert "need at least 24 months" in page, "citywide: too little crime history yet"
+    assert client.get("/staff/violence/evaluation/", {"start": "soon"}).status_code == 400

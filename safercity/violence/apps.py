@@ -20,6 +20,7 @@ class ViolenceConfig(AppConfig):
         register_tool(group, "Audit sessions", "violence:sessions", "confirm what still holds")
         register_tool(group, "Incident review", "violence:reviews", "homicides and shootings")
         register_tool(group, "Shooting review", "violence:shooting_reviews", "weekly, with actions")
+        register_tool(group, "Evaluation", "violence:evaluation", "treated against matched groups")
         register_tool(group, "Interventions", "violence:interventions", "call-ins to enforcement")
 
         from datetime import timedelta

@@ -15,6 +15,7 @@ from safercity.core.actors import Actor
 from safercity.core.audit import audit_read
 from safercity.core.permissions import requires
 from safercity.core.roles import Role, roles_of
+from safercity.violence.engine.evaluation import GroupHistory
 from safercity.violence.models import (
     ActionItem,
     AuditSession,
@@ -168,3 +169,54 @@ def recipients_read(*, actor: Actor, notification: Intervention) -> list[Notific
         detail={"recipients": [r.pk for r in found]},
     )
     return found
+
+
+def program_start() -> date | None:
+    """The first call-in held or notification delivered: when the program began."""
+    first = (
+        Intervention.objects.filter(
+            Q(kind="call_in", outcome="held") | Q(kind="notification", outcome="delivered")
+        )
+        .order_by("on")
+        .first()
+    )
+    return first.on if first else None
+
+
+def evaluation_groups(start: date, today: date | None = None) -> list[GroupHistory]:
+    """Each group's group-connected homicides and shootings in the year before `start` and
+    from `start` to today; treated: reached by a call-in held or a notification delivered
+    since `start`; connected: its current relations; covariate: its current rivals."""
+    today = today or timezone.localdate()
+    reached = set(
+        Intervention.objects.filter(
+            Q(kind="call_in", outcome="held") | Q(kind="notification", outcome="delivered"),
+            on__gte=start,
+            on__lte=today,
+        ).values_list("groups", flat=True)
+    )
+    relations = list(current_relations(today))
+    violent = IncidentReview.objects.filter(
+        Q(fatal=True) | Q(shooting=True), involvement__in=["victim", "suspect", "both"]
+    )
+    before_start = date.fromordinal(start.toordinal() - 365)
+    histories = []
+    for group in Group.objects.all():
+        involved = violent.filter(groups=group)
+        links = {r.group_b_id if r.group_a_id == group.pk else r.group_a_id for r in relations
+                 if group.pk in (r.group_a_id, r.group_b_id)}  # fmt: skip
+        rivals = sum(1 for r in relations if r.kind == "rival" and group.pk in
+                     (r.group_a_id, r.group_b_id))  # fmt: skip
+        histories.append(
+            GroupHistory(
+                key=group.pk,
+                treated=group.pk in reached,
+                before=involved.filter(
+                    occurred_on__gte=before_start, occurred_on__lt=start
+                ).count(),
+                after=involved.filter(occurred_on__gte=start, occurred_on__lte=today).count(),
+                connected_to=frozenset(links),
+                covariates=(float(rivals),),
+            )
+        )
+    return histories

@@ -14,6 +14,7 @@ urlpatterns = [
     path("reviews/", views.reviews_page, name="reviews"),
     path("reviews/<int:pk>/", views.review_page, name="review"),
     path("interventions/", views.interventions_page, name="interventions"),
+    path("evaluation/", views.evaluation_page, name="evaluation"),
     path("interventions/<int:pk>/", views.intervention_page, name="intervention"),
     path("shooting-reviews/", views.shooting_reviews_page, name="shooting_reviews"),
     path("shooting-reviews/<int:pk>/", views.shooting_review_page, name="shooting_review"),

@@ -3,6 +3,7 @@ relations, and the audit sessions that confirm them."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django import forms
@@ -378,3 +379,44 @@ def _recipient_post(request: HtmxHttpRequest, item: Intervention) -> None:
         actor=request.user, notification=item, name=request.POST.get("name", ""),
         basis=request.POST.get("basis", ""),
     )  # fmt: skip
+
+
+@role_required(*services.REVIEW_ROLES)
+def evaluation_page(request: HtmxHttpRequest) -> HttpResponse:
+    """Did it work? Treated groups against matched groups, and citywide homicides since the
+    program began (the interrupted time series the crime app uses for the goal)."""
+    from safercity.crime.engine.its import interrupted_time_series
+    from safercity.crime.selectors import homicides_by_month
+    from safercity.violence.engine.evaluation import matched_comparison
+
+    asked = request.GET.get("start", "")
+    start = selectors.program_start()
+    problem = ""
+    if asked:
+        try:
+            start = date.fromisoformat(asked)
+        except ValueError:
+            problem = "start must be a date like 2026-01-31"
+    groups, comparison, citywide, why_not = [], None, None, {}
+    if start and not problem:
+        groups = selectors.evaluation_groups(start)
+        try:
+            comparison = matched_comparison(groups)
+        except ValueError as error:
+            why_not["groups"] = str(error)
+        series = homicides_by_month()
+        months = sorted(series)
+        try:
+            citywide = interrupted_time_series(
+                months, [series[m] for m in months], start.replace(day=1)
+            )
+        except ValueError as error:
+            why_not["citywide"] = str(error)
+    names = dict(Group.objects.values_list("pk", "name"))
+    context = {
+        "start": start, "problem": problem, "comparison": comparison, "citywide": citywide,
+        "why_not": why_not, "names": names,
+        "pairs": [(names[t], names[m]) for t, m in comparison.pairs] if comparison else [],
+        "left_out": [names[g] for g in comparison.left_out] if comparison else [],
+    }  # fmt: skip
+    return render(request, "violence/evaluation.html", context, status=400 if problem else 200)
