@@ -102,6 +102,7 @@ POLICY: dict[str, tuple[set[Role], str | None, bool]] = {
     "violence.services.recipient_add": ({ADM, PRG}, None, False),
     "violence.services.recipient_extend": ({ADM, PRG}, None, False),
     "violence.services.recipients_purge": ({ADM}, None, False),
+    "violence.services.referral_counts_set": ({ADM, PRG, OUT}, None, False),
     "violence.services.action_add": ({ADM, PRG}, None, False),
     "violence.services.action_done": ({ADM, PRG}, None, False),
     "violence.services.alias_add": ({ADM, PRG}, None, False),

@@ -592,3 +592,39 @@ def test_the_evaluation_page_sets_reached_groups_against_their_matches(
     assert "-75% against matched groups" in page or "treated group" in page
     assert "need at least 24 months" in page, "citywide: too little crime history yet"
     assert client.get("/staff/violence/evaluation/", {"start": "soon"}).status_code == 400
+
+
+def test_referrals_are_counts_that_narrow_from_referred_to_completed(
+    client, pablo_program_staff, olivia_outreach, pete_police, warned_then_shot
+):
+    from safercity.violence.models import ReferralCount
+
+    _, _, call_in, _ = warned_then_shot  # four referrals made at the call-in
+    url = f"/staff/violence/interventions/{call_in.pk}/"
+    client.force_login(olivia_outreach)
+    sent = {"form": "referral", "service": "jobs", "provider": "STL Works", "referred": "3",
+            "accepted": "3", "started": "2", "completed": "1"}  # fmt: skip
+    assert client.post(url, sent).status_code == 302
+    widening = client.post(url, {**sent, "provider": "CBT Center", "service": "cbt",
+                                 "referred": "1", "accepted": "2"})  # fmt: skip
+    assert (
+        widening.status_code == 400
+        and "completed ≤ started ≤ accepted" in widening.content.decode()
+    )
+    too_many = client.post(url, {**sent, "provider": "CBT Center", "referred": "2",
+                                 "accepted": "0", "started": "0", "completed": "0"})  # fmt: skip
+    assert (
+        too_many.status_code == 400
+        and "made 4 referrals; 3 are already" in too_many.content.decode()
+    )
+    odd = client.post(url, {**sent, "referred": "²"})
+    assert odd.status_code == 400 and "whole number" in odd.content.decode()
+    assert ReferralCount.objects.get().completed == 1
+    page = client.get(url).content.decode()
+    assert "STL Works" in page and "jobs and job training" in page
+    client.force_login(pete_police)
+    police = client.get(url).content.decode()
+    assert "STL Works" not in police, "police do not see service participation"
+    assert client.post(url, {**sent, "completed": "2", "started": "2"}).status_code == 403
+    public = client.get("/focused-deterrence/").content.decode()
+    assert "Services completed" in public

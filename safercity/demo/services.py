@@ -316,6 +316,15 @@ def _load_violence(actor: Actor, calibration: Calibration, seed: int) -> int:
             attended=len(warned) * 6, services_offered="jobs, CBT, relocation", referrals=9,
         ),
     )  # fmt: skip
+    for service, provider, counts in (
+        ("jobs", "a workforce program", (5, 4, 3, 1)),
+        ("cbt", "a cognitive behavioural therapy provider", (4, 3, 2, 1)),
+    ):
+        referred, accepted, started, completed = counts
+        gvi.referral_counts_set(
+            actor=actor, intervention=call_in, service=service, provider=provider,
+            referred=referred, accepted=accepted, started=started, completed=completed,
+        )  # fmt: skip
     for n, group in enumerate(groups[4:]):
         gvi.intervention_record(
             actor=actor,

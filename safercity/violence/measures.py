@@ -15,7 +15,7 @@ from django.utils.translation import gettext_noop
 from safercity.accountability.registry import Figure
 from safercity.core.publication import is_small, suppress_table
 from safercity.core.rollups import rollup
-from safercity.violence.models import IncidentReview, Intervention
+from safercity.violence.models import IncidentReview, Intervention, ReferralCount
 
 CONNECTED = ("victim", "suspect", "both")
 # A homicide, or an incident the reviewer said someone was shot in.
@@ -83,6 +83,7 @@ COLUMNS = (
     gettext_noop("Call-ins held"),
     gettext_noop("Notifications delivered"),
     gettext_noop("Referrals made"),
+    gettext_noop("Services completed"),
 )
 
 
@@ -96,6 +97,10 @@ def _quarter_counts(start: date, end: date) -> list[int]:
         done.filter(kind="call_in", outcome="held").count(),
         done.filter(kind="notification", outcome="delivered").count(),
         int(done.aggregate(n=Sum("referrals"))["n"] or 0),
+        int(
+            ReferralCount.objects.filter(intervention__in=done).aggregate(n=Sum("completed"))["n"]
+            or 0
+        ),
     ]
 
 

@@ -321,3 +321,49 @@ class NotificationRecipient(models.Model):
 
     def __str__(self) -> str:
         return f"Recipient of the {self.notification}"
+
+
+class ReferralCount(models.Model):
+    """How an intervention's referrals to one provider went, as counts: people referred,
+    accepted by the provider, who started the service, who completed it. Person-level
+    participation stays with the provider (its own case records)."""
+
+    class Service(models.TextChoices):
+        JOBS = "jobs", "jobs and job training"
+        CBT = "cbt", "cognitive behavioural therapy"
+        EDUCATION = "education", "education"
+        RELOCATION = "relocation", "relocation"
+        SUBSTANCE = "substance", "substance-use treatment"
+        MENTAL_HEALTH = "mental_health", "mental-health care"
+        HOUSING = "housing", "housing"
+        MENTORING = "mentoring", "life coaching and mentoring"
+        OTHER = "other", "other"
+
+    intervention = models.ForeignKey(
+        Intervention, on_delete=models.CASCADE, related_name="referral_counts"
+    )
+    service = models.CharField(max_length=14, choices=Service.choices)
+    provider = models.CharField(max_length=120)
+    referred = models.PositiveIntegerField()
+    accepted = models.PositiveIntegerField(default=0)
+    started = models.PositiveIntegerField(default=0)
+    completed = models.PositiveIntegerField(default=0)
+    updated_by = models.CharField(max_length=150)
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["service", "provider"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["intervention", "service", "provider"], name="one_count_per_provider"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(completed__lte=models.F("started"))
+                & models.Q(started__lte=models.F("accepted"))
+                & models.Q(accepted__lte=models.F("referred")),
+                name="referral_funnel_narrows",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_service_display()} at {self.provider}"

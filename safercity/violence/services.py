@@ -36,6 +36,7 @@ from safercity.violence.models import (
     IncidentReview,
     Intervention,
     NotificationRecipient,
+    ReferralCount,
     ReviewDecision,
     ShootingReview,
 )
@@ -653,3 +654,56 @@ def recipients_purge(*, actor: Actor, today: date | None = None) -> int:
     ).delete()
     audit_write(actor=actor, action="violence.recipients.purge", detail={"deleted": deleted})
     return deleted
+
+
+# -- referrals, as counts --------------------------------------------------------------------
+
+REFERRAL_ROLES = (Role.PROGRAM_STAFF, Role.OUTREACH_PARTNER, Role.ADMINISTRATOR)
+
+
+@requires(*REFERRAL_ROLES)
+@transaction.atomic
+def referral_counts_set(
+    *, actor: Actor, intervention: Intervention, service: str, provider: str, referred: int,
+    accepted: int = 0, started: int = 0, completed: int = 0,
+) -> ReferralCount:  # fmt: skip
+    """Set how one provider's referrals from an intervention stand (providers report; staff
+    update). The funnel only narrows, and a provider's referrals with the others' stay within
+    the referrals the intervention made."""
+    if service not in ReferralCount.Service.values:
+        raise GroupAuditRefused("choose the kind of service")
+    name = clean_text(provider, "provider", 120)
+    if not name:
+        raise GroupAuditRefused("name the provider")
+    if min(referred, accepted, started, completed) < 0:
+        raise GroupAuditRefused("counts cannot be negative")
+    if not completed <= started <= accepted <= referred:
+        raise GroupAuditRefused("completed ≤ started ≤ accepted ≤ referred, each a count of people")
+    others = (
+        ReferralCount.objects.filter(intervention=intervention)
+        .exclude(service=service, provider=name)
+        .aggregate(n=Sum("referred"))["n"]
+        or 0
+    )
+    if others + referred > intervention.referrals:
+        raise GroupAuditRefused(
+            f"the intervention made {intervention.referrals} referrals; "
+            f"{others} are already with other providers"
+        )
+    found, _ = ReferralCount.objects.update_or_create(
+        intervention=intervention,
+        service=service,
+        provider=name,
+        defaults={
+            "referred": referred, "accepted": accepted, "started": started,
+            "completed": completed, "updated_by": actor_label(actor),
+            "updated_at": timezone.now(),
+        },
+    )  # fmt: skip
+    audit_write(
+        actor=actor,
+        action="violence.referrals.set",
+        obj=found,
+        detail={"counts": [referred, accepted, started, completed]},
+    )
+    return found

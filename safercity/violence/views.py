@@ -36,6 +36,7 @@ from safercity.violence.models import (
     Group,
     IncidentReview,
     Intervention,
+    ReferralCount,
     ShootingReview,
 )
 
@@ -344,7 +345,7 @@ def intervention_page(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     error = ""
     if request.method == "POST":
         try:
-            _recipient_post(request, item)
+            _intervention_post(request, item)
         except InputRefused as refused_input:
             error = str(refused_input)
         else:
@@ -358,6 +359,8 @@ def intervention_page(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     context = {
         "item": item,
         "side": side,
+        "referral_services": ReferralCount.Service.choices,
+        "may_refer": has_role(request.user, *services.REFERRAL_ROLES),
         "recipients": recipients,
         "may_add": has_role(request.user, *services.RECIPIENT_ROLES),
         "error": error,
@@ -365,7 +368,23 @@ def intervention_page(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     return render(request, "violence/intervention.html", context, status=400 if error else 200)
 
 
-def _recipient_post(request: HtmxHttpRequest, item: Intervention) -> None:
+def _count(request: HtmxHttpRequest, name: str) -> int:
+    number = plain_id(request.POST.get(name, "") or "0")
+    if number is None:
+        raise InputRefused(f"{name} must be a whole number")
+    return number
+
+
+def _intervention_post(request: HtmxHttpRequest, item: Intervention) -> None:
+    """One of the intervention page's forms: referral counts, or a recipient added or kept."""
+    if request.POST.get("form") == "referral":
+        services.referral_counts_set(
+            actor=request.user, intervention=item, service=request.POST.get("service", ""),
+            provider=request.POST.get("provider", ""), referred=_count(request, "referred"),
+            accepted=_count(request, "accepted"), started=_count(request, "started"),
+            completed=_count(request, "completed"),
+        )  # fmt: skip
+        return
     if request.POST.get("form") == "extend":
         number = plain_id(request.POST.get("recipient", ""))
         recipient = item.recipients.filter(pk=number).first() if number is not None else None
