@@ -3,11 +3,13 @@ relations, and the audit sessions that confirm them."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
 from django import forms
 from django.core.exceptions import PermissionDenied
+from django.db.models import Model
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -45,16 +47,30 @@ def _refused(form: forms.Form, refused: InputRefused) -> None:
     form.add_error(None, str(refused))
 
 
+def _created(
+    request: HtmxHttpRequest, form: forms.Form, create: Callable[[dict[str, Any]], Model],
+    route: str,
+) -> HttpResponse | None:  # fmt: skip
+    """A creating form sent: the new record's page, or None with the refusal on the form."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        made = create(form.cleaned_data)
+    except InputRefused as refused:
+        _refused(form, refused)
+        return None
+    return redirect(route, pk=made.pk)
+
+
 @role_required(*selectors.VIEW_ROLES)
 def groups_page(request: HtmxHttpRequest) -> HttpResponse:
     form = GroupForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            group = services.group_create(actor=request.user, **form.cleaned_data)
-        except InputRefused as refused:
-            _refused(form, refused)
-        else:
-            return redirect("violence:group", pk=group.pk)
+    made = _created(
+        request, form, lambda data: services.group_create(actor=request.user, **data),
+        "violence:group",
+    )  # fmt: skip
+    if made:
+        return made
     status = 400 if form.errors else 200
     context = {"groups": selectors.groups_list(actor=request.user), "form": form}
     return render(request, "violence/groups.html", context, status=status)
@@ -148,13 +164,12 @@ def group_status(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 @role_required(*selectors.VIEW_ROLES)
 def sessions_page(request: HtmxHttpRequest) -> HttpResponse:
     form = SessionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            session = services.audit_session_create(actor=request.user, **form.cleaned_data)
-        except InputRefused as refused:
-            _refused(form, refused)
-        else:
-            return redirect("violence:session", pk=session.pk)
+    made = _created(
+        request, form, lambda data: services.audit_session_create(actor=request.user, **data),
+        "violence:session",
+    )  # fmt: skip
+    if made:
+        return made
     status = 400 if form.errors else 200
     context = {"sessions": selectors.sessions(), "form": form}
     return render(request, "violence/sessions.html", context, status=status)
@@ -260,13 +275,12 @@ def interventions_page(request: HtmxHttpRequest) -> HttpResponse:
 @role_required(*selectors.VIEW_ROLES)
 def shooting_reviews_page(request: HtmxHttpRequest) -> HttpResponse:
     form = ShootingReviewForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            meeting = services.shooting_review_create(actor=request.user, **form.cleaned_data)
-        except InputRefused as error:
-            _refused(form, error)
-        else:
-            return redirect("violence:shooting_review", pk=meeting.pk)
+    made = _created(
+        request, form, lambda data: services.shooting_review_create(actor=request.user, **data),
+        "violence:shooting_review",
+    )  # fmt: skip
+    if made:
+        return made
     context = {
         "meetings": ShootingReview.objects.all()[:52],
         "overdue": selectors.overdue_actions(),
