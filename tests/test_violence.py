@@ -628,3 +628,18 @@ def test_referrals_are_counts_that_narrow_from_referred_to_completed(
     assert client.post(url, {**sent, "completed": "2", "started": "2"}).status_code == 403
     public = client.get("/focused-deterrence/").content.decode()
     assert "Services completed" in public
+
+
+def test_the_public_page_gives_the_group_connected_share_when_its_counts_are_published(
+    client, two_groups
+):
+    north, _ = two_groups
+    for n in range(24):
+        _reviewed(700 + n, 0, "suspect" if n % 2 else "none", [north], fatal=n < 12)
+    page = client.get("/focused-deterrence/").content.decode()
+    assert "Share group-connected" in page
+    latest = page.split('data-testid="quarters"')[1].split("</tr>")[-2]
+    cells = [c.split("</td>")[0] for c in latest.split("<td>")[1:]]
+    assert cells[:4] == ["12", "12", "12", "50%"]
+    earlier = page.split('data-testid="quarters"')[1].split("</tr>")[-3]
+    assert "<td>—</td>" in earlier, "a quarter with no homicide or shooting has no share"

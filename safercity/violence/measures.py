@@ -80,6 +80,7 @@ COLUMNS = (
     gettext_noop("Homicides"),
     gettext_noop("Shootings (reviewed)"),
     gettext_noop("Group-connected"),
+    gettext_noop("Share group-connected"),
     gettext_noop("Call-ins held"),
     gettext_noop("Notifications delivered"),
     gettext_noop("Referrals made"),
@@ -115,13 +116,22 @@ def _quarterly() -> dict[str, Any]:
     starts.reverse()
     ends = [s - timedelta(days=1) for s in starts[1:]] + [today]
     counts = [_quarter_counts(s, e) for s, e in zip(starts, ends, strict=True)]
-    # Each column is its own series: a column's hidden cells cannot be worked out from its total.
-    columns = [suppress_table([[row[c] for row in counts]])[0][0] for c in range(len(COLUMNS))]
-    rows = [
-        {
-            "quarter": f"{s.year} Q{(s.month - 1) // 3 + 1}",
-            "cells": [str(columns[c][i]) for c in range(len(COLUMNS))],
-        }
-        for i, s in enumerate(starts)
-    ]
+    # Each count column is its own series: its hidden cells cannot be worked out from its total.
+    counted = len(counts[0])
+    columns = [suppress_table([[row[c] for row in counts]])[0][0] for c in range(counted)]
+    rows = []
+    for i, s in enumerate(starts):
+        cells = [str(columns[c][i]) for c in range(counted)]
+        # The share of the quarter's homicides and shootings that were group-connected, shown
+        # only when every count it comes from is.
+        homicides, shootings, connected = (columns[c][i] for c in range(3))
+        base = (homicides.value or 0) + (shootings.value or 0)
+        shown = None not in (homicides.value, shootings.value, connected.value) and base > 0
+        share = "*" if not shown else f"{(connected.value or 0) / base:.0%}"
+        if base == 0 and None not in (homicides.value, shootings.value):
+            share = "—"  # no homicide or shooting in the quarter
+        rows.append(
+            {"quarter": f"{s.year} Q{(s.month - 1) // 3 + 1}", "cells": [*cells[:3], share,
+             *cells[3:]]}
+        )  # fmt: skip
     return {"columns": list(COLUMNS), "rows": rows, "through": today.isoformat()}
