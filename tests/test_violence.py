@@ -100,6 +100,15 @@ def test_what_is_not_confirmed_expires_leaves_the_pages_and_is_purged(
     assert "1 statement confirmed" in done, "an expired statement is made again, not confirmed"
     kept.refresh_from_db()
     assert kept.expires_on == timezone.localdate() + timedelta(days=365)
+    older = services.audit_session_create(
+        actor=actor, held_on=timezone.localdate() - timedelta(days=200), scope="late entry",
+        participant_roles=["patrol"],
+    )  # fmt: skip
+    services.assertions_confirm(
+        actor=actor, session=older, aliases=[kept.pk], areas=[], relations=[]
+    )
+    kept.refresh_from_db()
+    assert kept.expires_on == timezone.localdate() + timedelta(days=365), "never shortened"
     settings.SAFERCITY_GVI_RETENTION_DAYS = 90
     assert services.assertions_purge(actor=actor) == 0, "expired 35 days ago: still kept"
     later = timezone.localdate() + timedelta(days=60)

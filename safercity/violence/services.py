@@ -254,7 +254,8 @@ def assertions_confirm(
     today, count = timezone.localdate(), 0
     for model, ids in ((GroupAlias, aliases), (GroupArea, areas), (GroupRelation, relations)):
         found = model.objects.filter(pk__in=ids, expires_on__gte=today)
-        count += found.update(confirmed_at=session, expires_on=renewed)
+        found.filter(expires_on__lt=renewed).update(expires_on=renewed)  # never shortened
+        count += found.update(confirmed_at=session)
     audit_write(
         actor=actor,
         action="violence.assertions.confirm",
