@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 import vl_convert
@@ -38,6 +39,16 @@ def svg(spec: dict[str, Any]) -> SafeString:
         time_format_locale=D3_LOCALES.get(language, "en-US"),
     )
     return mark_safe(drawn)  # noqa: S308 - drawn by vl-convert from our own numbers
+
+
+def in_each_language(compute: Callable[[], T]) -> dict[str, T]:
+    """`compute` once in each of the site's languages, for a snapshot that pages read with
+    `in_language`."""
+    found = {}
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            found[language] = compute()
+    return found
 
 
 def in_language(by_language: dict[str, T], missing: T) -> T:

@@ -7,14 +7,13 @@ from collections import Counter
 from datetime import date, timedelta
 from typing import Any
 
-from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Max, Min
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from safercity.accountability.selectors import goal_data, homicide_goal
-from safercity.core.charts import svg
+from safercity.core.charts import in_each_language, svg
 from safercity.core.months import month_after
 from safercity.core.publication import suppress_table
 from safercity.core.rollups import rollup
@@ -177,16 +176,11 @@ def _dashboard_rollup() -> dict[str, Any]:
     """The dashboard for the latest month coded (the page most people see); the chart and the
     notes in each of the site's languages."""
     as_of = latest_day()
-    charts, notes = {}, {}
-    for language, _name in settings.LANGUAGES:
-        with translation.override(language):
-            charts[language] = str(homicide_chart() or "")
-            notes[language] = compstat_notes(as_of) if as_of else []
     return {
         "as_of": as_of.isoformat() if as_of else None,
-        "charts": charts,
+        "charts": in_each_language(lambda: str(homicide_chart() or "")),
         "tables": compstat_tables(as_of) if as_of else [],
-        "notes_by_language": notes,
+        "notes_by_language": in_each_language(lambda: compstat_notes(as_of) if as_of else []),
         "goal": goal_data(),
     }
 

@@ -10,14 +10,13 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from safercity.core.charts import in_language, svg
+from safercity.core.charts import in_each_language, in_language, svg
 from safercity.core.publication import Cell, suppress_table
 from safercity.core.rollups import rollup, rollup_read
 from safercity.properties import measures
@@ -102,15 +101,8 @@ def _monthly_rollup() -> dict[str, Any]:
         "year": year,
         "baseline": baseline,
         "target": target,
-        "charts": {
-            language: _chart_in(language, months, target) for language, _name in settings.LANGUAGES
-        },
+        "charts": in_each_language(lambda: _chart(months, target)),
     }
-
-
-def _chart_in(language: str, months: list[Month], target: float | None) -> str:
-    with translation.override(language):
-        return _chart(months, target)
 
 
 def _published() -> tuple[list[dict[str, Any]], dict[str, Any], datetime]:

@@ -54,14 +54,6 @@ class GroupAuditRefused(InputRefused):
     """A statement about groups this system will not record; the message says why."""
 
 
-def assertion_days() -> int:
-    return int(settings.SAFERCITY_GVI_ASSERTION_DAYS)
-
-
-def retention_days() -> int:
-    return int(settings.SAFERCITY_GVI_RETENTION_DAYS)
-
-
 @dataclass(frozen=True)
 class Basis:
     """Where a statement about a group came from: every one of them says so."""
@@ -92,7 +84,7 @@ def _stamp(actor: Actor, basis: Basis, session: AuditSession | None) -> dict[str
         "entered_at": timezone.now(),
         "session": session,
         "confirmed_at": session,
-        "expires_on": start + timedelta(days=assertion_days()),
+        "expires_on": start + timedelta(days=settings.SAFERCITY_GVI_ASSERTION_DAYS),
     }
 
 
@@ -250,7 +242,7 @@ def assertions_confirm(
 ) -> int:  # fmt: skip
     """The session says these still hold: each expires a full period after the session. An
     assertion already expired cannot be confirmed (it is made again, with a fresh basis)."""
-    renewed = session.held_on + timedelta(days=assertion_days())
+    renewed = session.held_on + timedelta(days=settings.SAFERCITY_GVI_ASSERTION_DAYS)
     today, count = timezone.localdate(), 0
     for model, ids in ((GroupAlias, aliases), (GroupArea, areas), (GroupRelation, relations)):
         found = model.objects.filter(pk__in=ids, expires_on__gte=today)
@@ -270,7 +262,7 @@ def assertions_confirm(
 def assertions_purge(*, actor: Actor, today: date | None = None) -> int:
     """Delete what expired more than the retention period ago (the task worker runs this
     daily; an administrator may run it at once)."""
-    cutoff = (today or timezone.localdate()) - timedelta(days=retention_days())
+    cutoff = (today or timezone.localdate()) - timedelta(days=settings.SAFERCITY_GVI_RETENTION_DAYS)
     purged: dict[str, int] = {}
     for model in ASSERTIONS:
         deleted, _ = model.objects.filter(expires_on__lt=cutoff).delete()
@@ -310,9 +302,15 @@ def reviews_queue(*, actor: Actor) -> int:
         .filter(net__gt=0)
     )
     known = set(IncidentReview.objects.values_list("identity", flat=True))
+    # Only the records of incidents not queued yet are read (an incident with a complaint
+    # number is known by it; one without, by its first record's identity).
+    unknown = [
+        i for i in incidents
+        if not i["complaint"] or f"{i['source']}:{i['complaint']}"[:64] not in known
+    ]  # fmt: skip
+    records = {r.pk: r for r in CrimeRecord.objects.filter(pk__in=[i["first"] for i in unknown])}
     now, new = timezone.now(), []
-    records = {r.pk: r for r in CrimeRecord.objects.filter(pk__in=[i["first"] for i in incidents])}
-    for incident in incidents:
+    for incident in unknown:
         record = records[incident["first"]]
         key = f"{incident['source']}:{incident['complaint'] or record.identity}"[:64]
         if key in known:
