@@ -31,6 +31,7 @@ POLICY: dict[str, tuple[set[Role], str | None, bool]] = {
     "core.services.addresses_assign_areas": ({ADM}, None, False),
     "core.services.boundaries_import": ({ADM}, None, False),
     "core.services.districts_from_neighborhoods": ({ADM}, None, False),
+    "crime.peers.import_peer_file": ({ADM, ANL, PRG}, None, False),
     "crime.services.legacy_import": ({ADM, ANL}, None, False),
     "crime.services.nibrs_import": ({ADM, ANL}, None, False),
     "demo.services.demo_load": ({ADM}, None, False),

@@ -118,3 +118,26 @@ class CrimeRecordChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.complaint or self.identity} ({self.source_key})"
+
+
+class PeerHomicides(models.Model):
+    """One city's homicides in one year, from a published table (the FBI's Uniform Crime
+    Reports for peer cities): what the home city's change is set against."""
+
+    city = models.CharField(max_length=100)
+    state = models.CharField(max_length=100, blank=True)
+    year = models.PositiveSmallIntegerField()
+    homicides = models.PositiveIntegerField()
+    source = models.CharField(max_length=300, help_text="who published the table, and where")
+    imported_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["city", "state", "year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["city", "state", "year"], name="one_count_per_city_year"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.city} {self.year}: {self.homicides}"

@@ -170,3 +170,20 @@ class ActionForm(forms.Form):
         field = self.fields["incident"]
         assert isinstance(field, forms.ModelChoiceField)  # noqa: S101 - declared just above
         field.queryset = IncidentReview.objects.filter(pk__in=[i.pk for i in agenda])
+
+
+class PeerFileForm(forms.Form):
+    file = forms.FileField(
+        label="Peer cities' homicides (CSV)",
+        help_text="city, state and a column per year (like 2015_murders), or city, state, year, "
+        "homicides",
+    )
+    source = forms.CharField(
+        max_length=300, help_text="Who published the figures, and where (e.g. FBI UCR)"
+    )
+
+    def clean_file(self) -> object:
+        upload = self.cleaned_data.get("file")
+        if upload and upload.size > 5 * 1024 * 1024:
+            raise forms.ValidationError("The file is over 5 MB: a table of cities is far smaller.")
+        return upload

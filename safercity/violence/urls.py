@@ -15,6 +15,7 @@ urlpatterns = [
     path("reviews/<int:pk>/", views.review_page, name="review"),
     path("interventions/", views.interventions_page, name="interventions"),
     path("evaluation/", views.evaluation_page, name="evaluation"),
+    path("evaluation/peers/", views.evaluation_peers, name="evaluation_peers"),
     path("interventions/<int:pk>/", views.intervention_page, name="intervention"),
     path("shooting-reviews/", views.shooting_reviews_page, name="shooting_reviews"),
     path("shooting-reviews/<int:pk>/", views.shooting_review_page, name="shooting_review"),

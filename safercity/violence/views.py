@@ -20,6 +20,8 @@ from safercity.core.http import HtmxHttpRequest, refused
 from safercity.core.inputs import InputRefused, plain_id
 from safercity.core.paging import paged
 from safercity.core.roles import has_role, role_required
+from safercity.core.tabular import FileRefused
+from safercity.crime.peers import PeerImport, compare_with_peers, import_peer_file, peer_years
 from safercity.violence import selectors, services
 from safercity.violence.forms import (
     ActionForm,
@@ -28,6 +30,7 @@ from safercity.violence.forms import (
     BasisForm,
     GroupForm,
     InterventionForm,
+    PeerFileForm,
     RelationForm,
     ReviewForm,
     SessionForm,
@@ -414,12 +417,34 @@ def _intervention_post(request: HtmxHttpRequest, item: Intervention) -> None:
     )  # fmt: skip
 
 
+def _peer_years(request: HtmxHttpRequest, start: date, years: list[int]) -> tuple[int, int]:
+    """The years asked for, or the year before the program and the latest since it, or else
+    the last two years the table has."""
+    try:
+        asked = int(request.GET.get("peer_from", "")), int(request.GET.get("peer_to", ""))
+        return asked
+    except ValueError:
+        pass
+    since = [y for y in years if y >= start.year]
+    if start.year - 1 in years and since:
+        return start.year - 1, since[-1]
+    return (years[-2], years[-1]) if len(years) >= 2 else (start.year - 1, start.year)
+
+
 @role_required(*services.REVIEW_ROLES)
 def evaluation_page(request: HtmxHttpRequest) -> HttpResponse:
-    """Did it work? Treated groups against matched groups, and citywide homicides since the
-    program began (the interrupted time series the crime app uses for the goal)."""
+    return _evaluation(request)
+
+
+def _evaluation(
+    request: HtmxHttpRequest, peer_form: PeerFileForm | None = None,
+    peer_import: PeerImport | None = None, status: int = 200,
+) -> HttpResponse:  # fmt: skip
+    """Did it work? Treated groups against matched groups, citywide homicides since the
+    program began (the interrupted time series the crime app uses for the goal), and the
+    city's change in homicides against peer cities' change over the same years."""
     from safercity.crime.engine.its import interrupted_time_series
-    from safercity.crime.selectors import homicides_by_month
+    from safercity.crime.selectors import homicides_by_month, homicides_by_year
     from safercity.violence.engine.evaluation import matched_comparison
 
     asked = request.GET.get("start", "")
@@ -431,6 +456,7 @@ def evaluation_page(request: HtmxHttpRequest) -> HttpResponse:
         except ValueError:
             problem = "start must be a date like 2026-01-31"
     groups, comparison, citywide, why_not = [], None, None, {}
+    peers, years, peer_span = None, peer_years(), (0, 0)
     if start and not problem:
         groups = selectors.evaluation_groups(start)
         try:
@@ -445,11 +471,42 @@ def evaluation_page(request: HtmxHttpRequest) -> HttpResponse:
             )
         except ValueError as error:
             why_not["citywide"] = str(error)
+        peer_span = _peer_years(request, start, years)
+        peers = compare_with_peers(*peer_span, own_counts=_whole_years(homicides_by_year()))
     names = dict(Group.objects.values_list("pk", "name"))
     context = {
         "start": start, "problem": problem, "comparison": comparison, "citywide": citywide,
         "why_not": why_not, "names": names,
         "pairs": [(names[t], names[m]) for t, m in comparison.pairs] if comparison else [],
         "left_out": [names[g] for g in comparison.left_out] if comparison else [],
+        "peers": peers, "peer_years": years, "peer_from": peer_span[0], "peer_to": peer_span[1],
+        "before_program": start is not None and peer_span[1] < start.year,
+        "peer_form": peer_form or PeerFileForm(), "peer_import": peer_import,
     }  # fmt: skip
-    return render(request, "violence/evaluation.html", context, status=400 if problem else 200)
+    return render(request, "violence/evaluation.html", context, status=400 if problem else status)
+
+
+def _whole_years(by_year: dict[int, int]) -> dict[int, int]:
+    """The city's own counts for years that are over (a year under way is not a year)."""
+    this_year = timezone.localdate().year
+    return {year: count for year, count in by_year.items() if year < this_year}
+
+
+@require_POST
+@role_required(*services.REVIEW_ROLES)
+def evaluation_peers(request: HtmxHttpRequest) -> HttpResponse:
+    """Peer cities' yearly homicides uploaded: stored, or every bad row said and none kept."""
+    form = PeerFileForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _evaluation(request, peer_form=form, status=400)
+    try:
+        result = import_peer_file(
+            actor=request.user, data=form.cleaned_data["file"].read(),
+            source=form.cleaned_data["source"],
+        )  # fmt: skip
+    except FileRefused as error:
+        form.add_error("file", str(error))
+        return _evaluation(request, peer_form=form, status=400)
+    if result.rejected:
+        return _evaluation(request, peer_form=form, peer_import=result, status=400)
+    return _evaluation(request, peer_import=result)
