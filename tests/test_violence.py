@@ -652,3 +652,35 @@ def test_the_public_page_gives_the_group_connected_share_when_its_counts_are_pub
     assert cells[:4] == ["12", "12", "12", "50%"]
     earlier = page.split('data-testid="quarters"')[1].split("</tr>")[-3]
     assert "<td>—</td>" in earlier, "a quarter with no homicide or shooting has no share"
+
+
+def test_an_area_can_be_made_of_whole_neighborhoods_without_drawing(
+    client, pablo_program_staff, two_groups
+):
+    """For whoever cannot draw on a map (keyboard, screen reader): the area is the chosen
+    neighborhoods together, from the city's real boundary file."""
+    from django.core.management import call_command
+    from shapely.geometry import Point, shape
+
+    from safercity.core.models import Neighborhood
+    from tests.conftest import shared_data
+
+    path = shared_data("boundaries", "city_nbrhds_wards", "BND_Nhd88_cw.shp")
+    call_command("geo_import", "neighborhoods", str(path))
+    north, _ = two_groups
+    chosen = Neighborhood.objects.filter(name__in=["The Hill", "Franz Park"])
+    assert chosen.count() == 2
+    client.force_login(pablo_program_staff)
+    group_url = f"/staff/violence/groups/{north.pk}/"
+    assert "Or whole neighborhoods" in client.get(group_url).content.decode()
+    sent = {"label": "The Hill and Franz Park", "neighborhoods": [n.pk for n in chosen], **_basis()}
+    answer = client.post(f"{group_url}add/area/", sent)
+    assert answer.status_code == 302
+    area = shape(GroupArea.objects.get().geometry)
+    assert area.contains(Point(-90.2747, 38.6166)), "St. Ambrose Church, on The Hill"
+    assert not area.contains(Point(-90.2130, 38.5990)), "the brewery, in Soulard"
+    both = client.post(f"{group_url}add/area/", {**sent, "geometry": json.dumps(SQUARE)})
+    assert "not both" in both.content.decode() and GroupArea.objects.count() == 1
+    neither = client.post(f"{group_url}add/area/", {"label": "Somewhere", **_basis()})
+    assert "or choose its neighborhoods" in neither.content.decode()
+    assert GroupArea.objects.count() == 1

@@ -9,6 +9,8 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
+from safercity.core.models import Neighborhood
+from safercity.violence.areas import neighborhoods_area
 from safercity.violence.models import (
     Confidence,
     Group,
@@ -80,13 +82,37 @@ class AreaForm(BasisForm):
         label="Outline (GeoJSON Polygon)",
         help_text='draw it on the map above, or paste {"type": "Polygon", "coordinates": ...}',
         max_length=200_000,
+        required=False,
+    )
+    neighborhoods = forms.ModelMultipleChoiceField(
+        queryset=Neighborhood.objects.all(),
+        required=False,
+        label="Or whole neighborhoods",
+        help_text="the area is all of them together (hold Ctrl or Shift to choose several)",
+        widget=forms.SelectMultiple(attrs={"size": 8}),
     )
 
     def clean_geometry(self) -> Any:
+        text = self.cleaned_data["geometry"].strip()
+        if not text:
+            return None
         try:
-            return json.loads(self.cleaned_data["geometry"])
+            return json.loads(text)
         except json.JSONDecodeError as error:
             raise forms.ValidationError(f"This is not GeoJSON: {error.msg}.") from None
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        drawn, chosen = data.get("geometry"), data.get("neighborhoods")
+        if "geometry" in self.errors:
+            return data
+        if drawn and chosen:
+            raise forms.ValidationError("Draw an outline or choose neighborhoods, not both.")
+        if not drawn and not chosen:
+            raise forms.ValidationError("Draw the area on the map, or choose its neighborhoods.")
+        if chosen:
+            data["geometry"] = neighborhoods_area(list(chosen))
+        return data
 
 
 class ReviewForm(forms.Form):
