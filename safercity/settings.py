@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "safercity.emergency",
     "safercity.properties",
     "safercity.violence",
+    "safercity.intelligence",
     "safercity.demo",
 ]
 
@@ -290,3 +291,13 @@ SAFERCITY_GVI_RETENTION_DAYS = env_int("SAFERCITY_GVI_RETENTION_DAYS", 90)
 # A custom notification's recipient (the only person the program records) is deleted this many
 # days after the notification unless program staff extend it with a reason.
 SAFERCITY_GVI_RECIPIENT_DAYS = env_int("SAFERCITY_GVI_RECIPIENT_DAYS", 180)
+
+# Intelligence (28 CFR Part 23): an accepted record is kept at most five years unless a
+# reviewer validates it again (which gives it a new period of at most five years); it comes up
+# for review this many days before it ends; a record found unreliable is purged by the end of
+# the next business day of this calendar (the `holidays` package's country-subdivision code).
+SAFERCITY_INTEL_RETENTION_DAYS = min(env_int("SAFERCITY_INTEL_RETENTION_DAYS", 1826), 1826)
+SAFERCITY_INTEL_REVIEW_NOTICE_DAYS = env_int("SAFERCITY_INTEL_REVIEW_NOTICE_DAYS", 60)
+SAFERCITY_HOLIDAYS = env_str("SAFERCITY_HOLIDAYS", "US-MO")
+# This installation's agency, as partners know it (the submitting agency of its records).
+SAFERCITY_AGENCY_NAME = env_str("SAFERCITY_AGENCY_NAME", "St. Louis Metropolitan Police Department")

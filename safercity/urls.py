@@ -20,6 +20,7 @@ urlpatterns = [
     path("911/", include(emergency_urls.public)),
     path("staff/properties/", include("safercity.properties.urls")),
     path("staff/violence/", include("safercity.violence.urls")),
+    path("staff/intelligence/", include("safercity.intelligence.urls")),
     path("311/", include(service311_urls.public)),
     path("crime/", include("safercity.crime.urls")),
     path("staff/crime/", include(crime_urls.staff_urls)),

@@ -143,6 +143,9 @@ PERSONAS = {
     Role.CLINICIAN: "cleo",
     Role.OUTREACH_PARTNER: "olivia",
     Role.POLICE_PARTNER: "pete",
+    Role.INTEL_ANALYST: "ivan",
+    Role.INTEL_SUPERVISOR: "sara",
+    Role.PARTNER_LIAISON: "lena",
 }
 
 
@@ -200,6 +203,21 @@ def ana_analyst(db: None) -> User:
 @pytest.fixture
 def pablo_program_staff(db: None) -> User:
     return make_user("pablo", Role.PROGRAM_STAFF)
+
+
+@pytest.fixture
+def ivan_intel_analyst(db: None) -> User:
+    return make_user("ivan", Role.INTEL_ANALYST)
+
+
+@pytest.fixture
+def sara_intel_supervisor(db: None) -> User:
+    return make_user("sara", Role.INTEL_SUPERVISOR)
+
+
+@pytest.fixture
+def lena_liaison(db: None) -> User:
+    return make_user("lena", Role.PARTNER_LIAISON)
 
 
 # Pages in a real headless Chromium (Debian's /usr/bin/chromium, driven by Playwright).

@@ -25,6 +25,7 @@ ADM, CT, DIS, SUP = Role.ADMINISTRATOR, Role.CALL_TAKER, Role.DISPATCHER, Role.S
 A311, INS, ANL = Role.AGENT_311, Role.INSPECTOR, Role.ANALYST
 CLN, PRG = Role.CLINICIAN, Role.PROGRAM_STAFF
 OUT, POL = Role.OUTREACH_PARTNER, Role.POLICE_PARTNER
+IAN, ISU, LIA = Role.INTEL_ANALYST, Role.INTEL_SUPERVISOR, Role.PARTNER_LIAISON
 
 POLICY: dict[str, tuple[set[Role], str | None, bool]] = {
     "accountability.services.parameter_set": ({ADM}, None, False),
@@ -60,6 +61,20 @@ POLICY: dict[str, tuple[set[Role], str | None, bool]] = {
     "emergency.services.event_ingest": ({ADM, SUP}, "911:events", False),
     "emergency.services.positions_on_duty": ({ADM, SUP}, None, False),
     "emergency.services.triage.call_triage": ({ADM, CT, SUP}, None, False),
+    "intelligence.selectors.dissemination_log": ({ISU, LIA}, None, False),
+    "intelligence.selectors.holding_bin": ({ISU}, None, False),
+    "intelligence.selectors.inquiry_log": ({ISU}, None, False),
+    "intelligence.selectors.record_read": ({IAN, ISU}, None, False),
+    "intelligence.selectors.records_search": ({IAN, ISU}, None, False),
+    "intelligence.services.notice_delivered": ({ISU, LIA}, None, False),
+    "intelligence.services.partner_save": ({ISU, LIA}, None, False),
+    "intelligence.services.purge_due": ({ISU}, None, False),
+    "intelligence.services.record_disseminate": ({IAN, ISU}, None, False),
+    "intelligence.services.record_flag_unreliable": ({IAN, ISU}, None, False),
+    "intelligence.services.record_purge": ({ISU}, None, False),
+    "intelligence.services.record_review": ({ISU}, None, False),
+    "intelligence.services.record_submit": ({IAN, ISU}, None, False),
+    "intelligence.services.record_validate": ({ISU}, None, False),
     "properties.demo.load_properties": ({ADM}, None, False),
     "properties.importers.events_import": ({ADM, ANL}, None, False),
     "properties.importers.lra_import": ({ADM, ANL}, None, False),

@@ -28,6 +28,12 @@ class Role(models.TextChoices):
     OUTREACH_PARTNER = "outreach_partner", "Outreach or community partner"
     POLICE_PARTNER = "police_partner", "Police partner in focused deterrence"
     CLINICIAN = "clinician", "Crisis clinician or counselor"
+    # Intelligence under 28 CFR Part 23: analysts submit, search and disseminate; supervisors
+    # review submissions, validate or purge records and watch deadlines; partner liaisons keep
+    # the partners' agreements and the requests exchanged with them.
+    INTEL_ANALYST = "intel_analyst", "Intelligence analyst"
+    INTEL_SUPERVISOR = "intel_supervisor", "Intelligence supervisor"
+    PARTNER_LIAISON = "partner_liaison", "Intelligence partner liaison"
     ADMINISTRATOR = "administrator", "Administrator"
 
 

@@ -1,0 +1,24 @@
+from django.apps import AppConfig
+
+
+class IntelligenceConfig(AppConfig):
+    name = "safercity.intelligence"
+    label = "intelligence"
+    verbose_name = "Intelligence exchange under 28 CFR Part 23"
+
+    def ready(self) -> None:
+        from safercity.core.navigation import register_tool
+
+        group = "Intelligence"
+        register_tool(group, "Intelligence", "intelligence:home", "records, search, deadlines")
+        register_tool(group, "Submit a record", "intelligence:submit", "into the holding bin")
+        register_tool(group, "Search", "intelligence:search", "every search logged")
+        register_tool(group, "Partners", "intelligence:partners", "agencies and agreements")
+
+        from datetime import timedelta
+
+        from safercity.core.tasks import periodic
+        from safercity.intelligence.tasks import purge_records
+
+        # Hourly, so a record found unreliable never outlives its business day by much.
+        periodic("intelligence:purge", timedelta(hours=1), purge_records)

@@ -1,0 +1,125 @@
+"""Reads of the criminal intelligence system. Every read of a record, every search (logged as
+an inquiry: who searched what and why) and every look at the logs is audited."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from functools import reduce
+from operator import and_
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from safercity.core.actors import Actor, actor_label
+from safercity.core.audit import audit_read
+from safercity.core.inputs import clean_text
+from safercity.core.permissions import requires
+from safercity.core.roles import has_role
+from safercity.intelligence.models import (
+    Dissemination,
+    Inquiry,
+    IntelRecord,
+    RecipientNotice,
+)
+from safercity.intelligence.services import (
+    ANALYSTS,
+    LIAISONS,
+    SUPERVISORS,
+    IntelligenceRefused,
+)
+
+MAX_RESULTS = 50
+READERS = ANALYSTS  # who may open a record: analysts and supervisors, never by kind of login
+_WORD = re.compile(r"[\w'-]+")
+
+
+def searchable() -> QuerySet[IntelRecord]:
+    return IntelRecord.objects.filter(status=IntelRecord.Status.ACCEPTED, unreliable_since=None)
+
+
+@requires(*ANALYSTS)
+def records_search(*, actor: Actor, terms: str, purpose: str) -> list[IntelRecord]:
+    """Accepted records holding every word searched for (in the subject, the criminal activity
+    or the content), newest first; the search is logged with its purpose, whatever it finds."""
+    terms = clean_text(terms, "the search", 300)
+    purpose = clean_text(purpose, "the purpose", 300)
+    words = _WORD.findall(terms)[:8]
+    if not words:
+        raise IntelligenceRefused("say what to search for")
+    if len(purpose.split()) < 2:
+        raise IntelligenceRefused("say why you are searching (a case number or an inquiry)")
+    fields = ("subject", "criminal_activity", "content")
+    match = reduce(
+        and_,
+        (reduce(lambda a, b: a | b, (Q(**{f"{f}__icontains": w}) for f in fields)) for w in words),
+    )
+    found = list(searchable().filter(match).order_by("-submitted_at", "-id")[:MAX_RESULTS])
+    with transaction.atomic():
+        inquiry = Inquiry.objects.create(
+            searched_by=actor_label(actor), searched_at=timezone.now(), terms=terms,
+            purpose=purpose, found=len(found), records=[r.pk for r in found],
+        )  # fmt: skip
+        audit_read(
+            actor=actor, action="intelligence.records.search", obj=inquiry,
+            detail={"found": len(found)},
+        )  # fmt: skip
+    return found
+
+
+@requires(*READERS)
+def record_read(*, actor: Actor, pk: int) -> IntelRecord:
+    """One record. A submission still in the holding bin is seen only by its author and the
+    supervisors who review it: it is not intelligence yet."""
+    record = get_object_or_404(IntelRecord, pk=pk)
+    held = record.status == IntelRecord.Status.HELD
+    author = record.submitted_by_id == getattr(actor, "pk", None)
+    if held and not author and not has_role(actor, *SUPERVISORS):
+        raise PermissionDenied("A submission in the holding bin is seen by its reviewers only.")
+    audit_read(actor=actor, action="intelligence.record.view", obj=record)
+    return record
+
+
+@requires(*SUPERVISORS)
+def holding_bin(*, actor: Actor) -> list[IntelRecord]:
+    held = list(IntelRecord.objects.filter(status=IntelRecord.Status.HELD).order_by("submitted_at"))
+    audit_read(actor=actor, action="intelligence.holding.list", detail={"held": len(held)})
+    return held
+
+
+def due_for_review() -> QuerySet[IntelRecord]:
+    """Accepted records whose period ends within the notice window (or has ended): each
+    needs a review that validates it for a new period, or a purge."""
+    until = timezone.localdate() + timedelta(days=settings.SAFERCITY_INTEL_REVIEW_NOTICE_DAYS)
+    return searchable().filter(retain_until__lte=until).order_by("retain_until", "id")
+
+
+def to_purge() -> QuerySet[IntelRecord]:
+    """Found unreliable and not purged yet, with the deadline."""
+    return IntelRecord.objects.filter(
+        status=IntelRecord.Status.ACCEPTED, unreliable_since__isnull=False
+    ).order_by("purge_by")
+
+
+@requires(*SUPERVISORS)
+def inquiry_log(*, actor: Actor, limit: int = 200) -> list[Inquiry]:
+    found = list(Inquiry.objects.all()[:limit])
+    audit_read(actor=actor, action="intelligence.inquiries.list", detail={"shown": len(found)})
+    return found
+
+
+@requires(*SUPERVISORS, *LIAISONS)
+def dissemination_log(*, actor: Actor, limit: int = 200) -> list[Dissemination]:
+    found = list(Dissemination.objects.select_related("partner")[:limit])
+    audit_read(actor=actor, action="intelligence.disseminations.list", detail={"shown": len(found)})
+    return found
+
+
+def notices_pending() -> QuerySet[RecipientNotice]:
+    return RecipientNotice.objects.filter(delivered_at=None).select_related(
+        "dissemination__partner"
+    )
