@@ -65,7 +65,7 @@ class RecordIn:
     submitting_agency: str = ""
 
 
-def person(actor: Actor) -> User:
+def _person(actor: Actor) -> User:
     """The signed-in person behind an intelligence action: records name who submitted and who
     reviewed them, so a task or an API key never does either."""
     if not isinstance(actor, User):
@@ -103,7 +103,7 @@ def record_submit(*, actor: Actor, entered: RecordIn) -> IntelRecord:
             relevance=relevance, content=content, source_reliability=entered.source_reliability,
             content_validity=entered.content_validity,
             submitting_agency=agency or settings.SAFERCITY_AGENCY_NAME,
-            submitted_by=person(actor), submitted_at=timezone.now(),
+            submitted_by=_person(actor), submitted_at=timezone.now(),
         )  # fmt: skip
         audit_write(actor=actor, action="intelligence.record.submit", obj=record)
     return record
@@ -126,7 +126,7 @@ def record_review(
         record = IntelRecord.objects.select_for_update().get(pk=record.pk)
         if record.status != IntelRecord.Status.HELD:
             raise IntelligenceRefused("this record has been reviewed already")
-        reviewer = person(actor)
+        reviewer = _person(actor)
         if record.submitted_by_id == reviewer.pk:
             raise IntelligenceRefused("a submission is reviewed by someone other than its author")
         missing = [key for key in CHECKLIST if key not in answers]
