@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from safercity.core.actors import Actor
 from safercity.core.audit import audit_write
+from safercity.core.importing import Upsert
 from safercity.core.permissions import requires
 from safercity.core.roles import Role
 from safercity.core.tabular import FileRefused, Rejected, read_table
@@ -104,24 +105,20 @@ def import_peer_file(*, actor: Actor, data: bytes | str, source: str) -> PeerImp
     if read.rejected:
         return PeerImport(0, 0, read.rejected, sorted(read.years))
     now = timezone.now()
-    stored = unchanged = 0
     with transaction.atomic():
-        existing = {
-            (p.city, p.state, p.year): p
-            for p in PeerHomicides.objects.filter(year__in=read.years).select_for_update()
-        }
+        existing = PeerHomicides.objects.filter(year__in=read.years).select_for_update()
+        upsert = Upsert(PeerHomicides, {(p.city, p.state, p.year): p for p in existing})
         for (city, state, year), count in read.figures.items():
-            found = existing.get((city, state, year))
-            if found and found.homicides == count and found.source == source:
-                unchanged += 1
-                continue
-            PeerHomicides.objects.update_or_create(
-                city=city,
-                state=state,
-                year=year,
-                defaults={"homicides": count, "source": source, "imported_at": now},
-            )
-            stored += 1
+            upsert.add(
+                (city, state, year), {"homicides": count, "source": source},
+                city=city, state=state, year=year, imported_at=now,
+            )  # fmt: skip
+        for changed in upsert.changed:  # a count replaced is stored again now
+            changed.imported_at = now
+        if upsert.changed:
+            upsert.fields.add("imported_at")
+        created, updated = upsert.save()
+        stored, unchanged = created + updated, upsert.unchanged
         audit_write(
             actor=actor,
             action="crime.peers.import",
@@ -166,8 +163,9 @@ def compare_with_peers(
     home_rows = [pair for (city, _), pair in both.items() if _key(city) == home_key]
     peers = {f"{c}, {s}" if s else c: p for (c, s), p in both.items() if _key(c) != home_key}
     source = "; ".join(sorted(sources))
+    from_table = len(home_rows) == 1  # two cities of that name: neither is taken for it
     home: tuple[int, int] | None = None
-    if len(home_rows) == 1:
+    if from_table:
         home = home_rows[0]
     elif own_counts and year_from in own_counts and year_to in own_counts:
         home = (own_counts[year_from], own_counts[year_to])
@@ -180,5 +178,5 @@ def compare_with_peers(
     try:
         comparison = peer_comparison(home, peers, year_from, year_to)
     except ValueError as error:
-        return PeerResult(None, str(error), len(home_rows) == 1, source)
-    return PeerResult(comparison, "", len(home_rows) == 1, source)
+        return PeerResult(None, str(error), from_table, source)
+    return PeerResult(comparison, "", from_table, source)

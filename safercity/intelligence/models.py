@@ -61,6 +61,16 @@ class ContentValidity(models.TextChoices):
     UNKNOWN = "4", "4: cannot be judged"
 
 
+class RecordQuerySet(models.QuerySet["IntelRecord"]):
+    def in_use(self) -> RecordQuerySet:
+        """Accepted and not found unreliable: the only records searched, given out or kept."""
+        return self.filter(status=IntelRecord.Status.ACCEPTED, unreliable_since=None)
+
+    def found_unreliable(self) -> RecordQuerySet:
+        """Found unreliable and not purged yet."""
+        return self.filter(status=IntelRecord.Status.ACCEPTED, unreliable_since__isnull=False)
+
+
 class IntelRecord(models.Model):
     class Status(models.TextChoices):
         HELD = "held", "in the holding bin, not reviewed"
@@ -96,6 +106,8 @@ class IntelRecord(models.Model):
     purge_by = models.DateTimeField(null=True, blank=True)
     purged_at = models.DateTimeField(null=True, blank=True)
     purge_reason = models.TextField(blank=True)
+
+    objects = RecordQuerySet.as_manager()
 
     class Meta:
         ordering = ["-submitted_at", "-id"]

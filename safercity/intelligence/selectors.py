@@ -38,10 +38,6 @@ READERS = ANALYSTS  # who may open a record: analysts and supervisors, never by 
 _WORD = re.compile(r"[\w'-]+")
 
 
-def searchable() -> QuerySet[IntelRecord]:
-    return IntelRecord.objects.filter(status=IntelRecord.Status.ACCEPTED, unreliable_since=None)
-
-
 @requires(*ANALYSTS)
 def records_search(*, actor: Actor, terms: str, purpose: str) -> list[IntelRecord]:
     """Accepted records holding every word searched for (in the subject, the criminal activity
@@ -58,7 +54,9 @@ def records_search(*, actor: Actor, terms: str, purpose: str) -> list[IntelRecor
         and_,
         (reduce(lambda a, b: a | b, (Q(**{f"{f}__icontains": w}) for f in fields)) for w in words),
     )
-    found = list(searchable().filter(match).order_by("-submitted_at", "-id")[:MAX_RESULTS])
+    found = list(
+        IntelRecord.objects.in_use().filter(match).order_by("-submitted_at", "-id")[:MAX_RESULTS]
+    )
     with transaction.atomic():
         inquiry = Inquiry.objects.create(
             searched_by=actor_label(actor), searched_at=timezone.now(), terms=terms,
@@ -95,14 +93,14 @@ def due_for_review() -> QuerySet[IntelRecord]:
     """Accepted records whose period ends within the notice window (or has ended): each
     needs a review that validates it for a new period, or a purge."""
     until = timezone.localdate() + timedelta(days=settings.SAFERCITY_INTEL_REVIEW_NOTICE_DAYS)
-    return searchable().filter(retain_until__lte=until).order_by("retain_until", "id")
+    return (
+        IntelRecord.objects.in_use().filter(retain_until__lte=until).order_by("retain_until", "id")
+    )
 
 
 def to_purge() -> QuerySet[IntelRecord]:
     """Found unreliable and not purged yet, with the deadline."""
-    return IntelRecord.objects.filter(
-        status=IntelRecord.Status.ACCEPTED, unreliable_since__isnull=False
-    ).order_by("purge_by")
+    return IntelRecord.objects.found_unreliable().order_by("purge_by")
 
 
 @requires(*SUPERVISORS)

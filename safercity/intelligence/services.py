@@ -109,7 +109,7 @@ def record_submit(*, actor: Actor, entered: RecordIn) -> IntelRecord:
     return record
 
 
-def retention_end(start: date, days: int | None = None) -> date:
+def _retention_end(start: date, days: int | None = None) -> date:
     """At most five years from `start`, and no more than the city's setting."""
     wanted = settings.SAFERCITY_INTEL_RETENTION_DAYS if days is None else days
     return start + timedelta(days=min(wanted, MAX_RETENTION_DAYS))
@@ -132,22 +132,22 @@ def record_review(
         missing = [key for key in CHECKLIST if key not in answers]
         if missing:
             raise IntelligenceRefused("answer every question of the checklist")
-        failed = [CHECKLIST[key] for key, holds in answers.items() if not holds]
+        failed = [key for key in CHECKLIST if not answers[key]]
         now = timezone.now()
         record.reviewed_by, record.reviewed_at = reviewer, now
         record.checklist = {key: bool(answers[key]) for key in CHECKLIST}
         if failed:
             record.status = IntelRecord.Status.REJECTED
-            reasons = "; ".join(failed)
+            reasons = "; ".join(CHECKLIST[key] for key in failed)
             record.rejection_reason = f"Not met: {reasons}." + (f" {note}" if note else "")
             _blank(record)
         else:
             record.status = IntelRecord.Status.ACCEPTED
-            record.retain_until = retention_end(timezone.localdate())
+            record.retain_until = _retention_end(timezone.localdate())
         record.save()
         audit_write(
             actor=actor, action="intelligence.record.review", obj=record,
-            detail={"status": record.status, "failed": [k for k, v in answers.items() if not v]},
+            detail={"status": record.status, "failed": failed},
         )  # fmt: skip
     return record
 
@@ -248,7 +248,7 @@ def record_validate(
         raise IntelligenceRefused("a new period is 1 day to five years")
     with transaction.atomic():
         record = _searchable(record)
-        record.retain_until = retention_end(timezone.localdate(), days)
+        record.retain_until = _retention_end(timezone.localdate(), days)
         record.save(update_fields=["retain_until"])
         RetentionDecision.objects.create(
             record=record, decision=RetentionDecision.Decision.VALIDATED, reason=reason,
@@ -307,17 +307,13 @@ def purge_due(*, actor: Actor) -> dict[str, int]:
     """The daily duty no one can forget: records found unreliable whose business day is over,
     and records whose period ended without a validation, are purged. Run by the task worker."""
     now, today = timezone.now(), timezone.localdate()
-    unreliable = IntelRecord.objects.filter(
-        status=IntelRecord.Status.ACCEPTED, purge_by__lte=now
-    ).values_list("pk", flat=True)
-    expired = IntelRecord.objects.filter(
-        status=IntelRecord.Status.ACCEPTED, retain_until__lt=today, unreliable_since=None
-    ).values_list("pk", flat=True)
+    unreliable = IntelRecord.objects.found_unreliable().filter(purge_by__lte=now)
+    expired = IntelRecord.objects.in_use().filter(retain_until__lt=today)
     counts = {"unreliable": 0, "expired": 0}
-    for pk in list(unreliable):
+    for pk in list(unreliable.values_list("pk", flat=True)):
         _purge(actor, IntelRecord(pk=pk), "found unreliable; purged within one business day")
         counts["unreliable"] += 1
-    for pk in list(expired):
+    for pk in list(expired.values_list("pk", flat=True)):
         _purge(actor, IntelRecord(pk=pk), "retention period ended without a validation")
         counts["expired"] += 1
     return counts
