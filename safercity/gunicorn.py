@@ -12,4 +12,6 @@ timeout = int(os.environ.get("SAFERCITY_TIMEOUT_S", "60"))
 max_requests = 5000  # recycle workers now and then: no slow leak can build up
 max_requests_jitter = 500
 accesslog = os.environ.get("SAFERCITY_ACCESS_LOG", "-")
+# No address, user agent or header of anyone on the public tip line (see core.accesslog).
+logger_class = "safercity.core.accesslog.AnonymousPathsLogger"
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")

@@ -299,5 +299,16 @@ SAFERCITY_GVI_RECIPIENT_DAYS = env_int("SAFERCITY_GVI_RECIPIENT_DAYS", 180)
 SAFERCITY_INTEL_RETENTION_DAYS = min(env_int("SAFERCITY_INTEL_RETENTION_DAYS", 1826), 1826)
 SAFERCITY_INTEL_REVIEW_NOTICE_DAYS = env_int("SAFERCITY_INTEL_REVIEW_NOTICE_DAYS", 60)
 SAFERCITY_HOLIDAYS = env_str("SAFERCITY_HOLIDAYS", "US-MO")
+# Requests for information are answered or declined within these hours of being made, by
+# priority; the requester (and a bulletin's recipients) give feedback within the days after.
+SAFERCITY_INTEL_DEADLINE_HOURS = {
+    "urgent": env_int("SAFERCITY_INTEL_URGENT_HOURS", 24),
+    "priority": env_int("SAFERCITY_INTEL_PRIORITY_HOURS", 72),
+    "routine": env_int("SAFERCITY_INTEL_ROUTINE_HOURS", 240),
+}
+SAFERCITY_INTEL_FEEDBACK_DAYS = env_int("SAFERCITY_INTEL_FEEDBACK_DAYS", 10)
+# A public tip is triaged within these hours, and the tipster hears back within these days.
+SAFERCITY_TIP_TRIAGE_HOURS = env_int("SAFERCITY_TIP_TRIAGE_HOURS", 24)
+SAFERCITY_TIP_FEEDBACK_DAYS = env_int("SAFERCITY_TIP_FEEDBACK_DAYS", 7)
 # This installation's agency, as partners know it (the submitting agency of its records).
 SAFERCITY_AGENCY_NAME = env_str("SAFERCITY_AGENCY_NAME", "St. Louis Metropolitan Police Department")

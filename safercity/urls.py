@@ -6,6 +6,7 @@ from safercity.core.uploads import serve_upload
 from safercity.crime import urls as crime_urls
 from safercity.emergency import urls as emergency_urls
 from safercity.emergency.api import api as emergency_api
+from safercity.intelligence import urls as intelligence_urls
 from safercity.properties import urls as properties_urls
 from safercity.service311 import urls as service311_urls
 from safercity.service311.api import api as open311_api
@@ -26,6 +27,7 @@ urlpatterns = [
     path("staff/crime/", include(crime_urls.staff_urls)),
     path("landlords/", include(properties_urls.public)),
     path("focused-deterrence/", include(violence_urls.public)),
+    path("tips/", include(intelligence_urls.public)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("staff/", include("safercity.core.urls")),
     path("demo/", include("safercity.demo.urls")),

@@ -64,7 +64,8 @@ def production(tmp_path_factory, django_db_setup):
     port = free_port()
     server = subprocess.Popen(
         [str(BIN / "gunicorn"), "-c", "python:safercity.gunicorn", "safercity.wsgi"],
-        env={**env, "SAFERCITY_BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": "2"},
+        env={**env, "SAFERCITY_BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": "2",
+             "SAFERCITY_ACCESS_LOG": str(var / "access.log")},  # fmt: skip
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
     )
@@ -93,6 +94,20 @@ def test_the_open311_api_answers_through_the_production_server(production):
     assert json.loads(body) == []
     status, _, body = _get(f"{base}/open311/v2/requests/nope.json")
     assert status == 404 and json.loads(body)[0]["code"] == 404
+
+
+def test_the_access_log_keeps_no_address_or_device_of_anyone_on_the_tip_line(production):
+    base, _, var, _ = production
+    for path in ("/tips/", "/tips/follow/", "/311/"):
+        request = urllib.request.Request(base + path, headers={"User-Agent": "TipsterPhone/1.0"})
+        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 (http only)
+            assert response.status == 200
+    lines = (var / "access.log").read_text().splitlines()
+    tips = [line for line in lines if "GET /tips/" in line]
+    [other] = [line for line in lines if "GET /311/ " in line]
+    assert len(tips) == 2
+    assert all("127.0.0.1" not in line and "TipsterPhone" not in line for line in tips)
+    assert "127.0.0.1" in other and "TipsterPhone" in other  # the rest of the site as before
 
 
 def test_a_missing_page_is_the_sites_own_404_not_a_debug_page(production):

@@ -1,6 +1,13 @@
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
+from django.db.models import Model
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django_htmx.middleware import HtmxDetails
+
+from safercity.core.inputs import InputRefused
 
 
 class HtmxHttpRequest(HttpRequest):
@@ -13,6 +20,24 @@ def refused(request: HttpRequest, error: str, back: str, status: int = 400) -> H
     """A staff form sent without htmx (no script) and refused: the site's layout, the reason,
     and a link back to the page it came from (htmx forms show the error in place instead)."""
     return render(request, "core/refused.html", {"error": error, "back": back}, status=status)
+
+
+def form_done(
+    request: HttpRequest, form: forms.Form, do: Callable[[dict[str, Any]], Model | None],
+    route: str, pk: int | None = None,
+) -> HttpResponse | None:  # fmt: skip
+    """A form sent: its data given to a service, then the page `route` names (for the record
+    the service returned, or `pk`); or None, with the service's refusal on the form, for the
+    view to show the form again."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        made = do(form.cleaned_data)
+    except InputRefused as refused:
+        form.add_error(None, str(refused))
+        return None
+    target = pk if pk is not None else getattr(made, "pk", None)
+    return redirect(route, pk=target) if target is not None else redirect(route)
 
 
 def client_address(request: HttpRequest) -> str:

@@ -13,6 +13,8 @@ class IntelligenceConfig(AppConfig):
         register_tool(group, "Intelligence", "intelligence:home", "records, search, deadlines")
         register_tool(group, "Submit a record", "intelligence:submit", "into the holding bin")
         register_tool(group, "Search", "intelligence:search", "every search logged")
+        register_tool(group, "Requests", "intelligence:requests", "asked and answered on time")
+        register_tool(group, "Public tips", "intelligence:tips", "triage and write back")
         register_tool(group, "Partners", "intelligence:partners", "agencies and agreements")
 
         from datetime import timedelta

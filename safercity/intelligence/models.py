@@ -204,3 +204,248 @@ class RecipientNotice(models.Model):
 
     def __str__(self) -> str:
         return f"Notice for dissemination {self.dissemination_id}"
+
+
+class Priority(models.TextChoices):
+    """How soon a request must be answered; the hours are the city's setting."""
+
+    URGENT = "urgent", "urgent"
+    PRIORITY = "priority", "priority"
+    ROUTINE = "routine", "routine"
+
+
+class InfoRequest(models.Model):
+    """A request for information: made inside the department, by this department to a partner,
+    or by a partner to this department; assigned, answered or declined by its deadline, and
+    then the requester says whether the answer was useful and what it led to."""
+
+    class Direction(models.TextChoices):
+        INTERNAL = "internal", "inside the department"
+        OUTGOING = "outgoing", "to a partner agency"
+        INCOMING = "incoming", "from a partner agency"
+
+    class Status(models.TextChoices):
+        OPEN = "open", "open, not assigned"
+        ASSIGNED = "assigned", "assigned"
+        ANSWERED = "answered", "answered"
+        DECLINED = "declined", "declined"
+
+    direction = models.CharField(max_length=10, choices=Direction.choices)
+    partner = models.ForeignKey(
+        Partner, null=True, blank=True, on_delete=models.PROTECT, related_name="requests"
+    )
+    requested_by = models.CharField(max_length=200, help_text="the desk or official asking")
+    requester = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+", help_text="the person here who asked, and who gives the feedback",
+    )  # fmt: skip
+    priority = models.CharField(max_length=10, choices=Priority.choices)
+    question = models.TextField()
+    purpose = models.TextField(help_text="the law-enforcement purpose: the need to know")
+    made_at = models.DateTimeField()
+    due_at = models.DateTimeField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )  # fmt: skip
+    assigned_at = models.DateTimeField(null=True, blank=True)
+    answer = models.TextField(blank=True, help_text="the answer, or why it was declined")
+    answered_at = models.DateTimeField(null=True, blank=True)
+    answered_by = models.CharField(max_length=200, blank=True)
+    feedback_due_at = models.DateTimeField(null=True, blank=True)
+    useful = models.BooleanField(null=True, blank=True)
+    led_to = models.TextField(blank=True, help_text="what the answer led to")
+    feedback_at = models.DateTimeField(null=True, blank=True)
+    feedback_by = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["due_at", "id"]
+        indexes = [models.Index(fields=["status", "due_at"])]
+
+    def __str__(self) -> str:
+        return f"Request {self.pk}"
+
+    def on_time(self) -> bool | None:
+        """Answered or declined by the deadline; None while still open."""
+        return None if self.answered_at is None else self.answered_at <= self.due_at
+
+
+class Bulletin(models.Model):
+    """A bulletin sent to desks and partner agencies, each of which owes feedback by a date."""
+
+    class Kind(models.TextChoices):
+        OFFICER_SAFETY = "officer_safety", "officer safety"
+        TREND = "trend", "crime trend or pattern"
+        WANTED = "wanted", "wanted or missing"
+        OTHER = "other", "other"
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    title = models.CharField(max_length=200)
+    body = models.TextField()
+    issued_by = models.CharField(max_length=200)
+    issued_at = models.DateTimeField()
+    feedback_due_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-issued_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class BulletinRecipient(models.Model):
+    """One desk or agency a bulletin went to, and the feedback it gave."""
+
+    bulletin = models.ForeignKey(Bulletin, on_delete=models.CASCADE, related_name="recipients")
+    partner = models.ForeignKey(
+        Partner, null=True, blank=True, on_delete=models.PROTECT, related_name="bulletins"
+    )
+    desk = models.CharField(max_length=200, help_text="the desk or unit it went to")
+    useful = models.BooleanField(null=True, blank=True)
+    led_to = models.TextField(blank=True)
+    feedback_at = models.DateTimeField(null=True, blank=True)
+    recorded_by = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["desk", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.bulletin_id} to {self.desk}"
+
+
+class Tip(models.Model):
+    """An anonymous tip from the public. Nothing about the sender is kept: no address, no
+    device, no name unless they write one. The sender holds a key (only its hash is stored)
+    to read the status, answer the coordinator's questions and see the outcome."""
+
+    class Status(models.TextChoices):
+        RECEIVED = "received", "received"
+        UNDER_REVIEW = "under_review", "under review"
+        PASSED_ON = "passed_on", "passed on"
+        CLOSED = "closed", "closed"
+
+    class Route(models.TextChoices):
+        SUBMISSION = "submission", "an intelligence submission"
+        REQUEST = "request", "a request for information"
+        REFERRAL = "referral", "a referral to a case or unit"
+        NO_ACTION = "no_action", "no action"
+
+    class Outcome(models.TextChoices):
+        ARREST = "arrest", "an arrest"
+        CLEARED = "cleared", "a case cleared"
+        INVESTIGATING = "investigating", "under investigation"
+        UNFOUNDED = "unfounded", "unfounded"
+        DUPLICATE = "duplicate", "a duplicate of an earlier tip"
+        NO_ACTION = "no_action", "no action possible"
+
+    key_hash = models.CharField(max_length=64, unique=True)
+    about = models.CharField(max_length=20)
+    text = models.TextField()
+    where = models.CharField(max_length=300, blank=True)
+    when = models.CharField(max_length=200, blank=True)
+    received_at = models.DateTimeField()
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.RECEIVED)
+    triage_due_at = models.DateTimeField()
+    feedback_due_at = models.DateTimeField()
+    first_feedback_at = models.DateTimeField(null=True, blank=True)
+    triaged_at = models.DateTimeField(null=True, blank=True)
+    triaged_by = models.CharField(max_length=200, blank=True)
+    route = models.CharField(max_length=20, choices=Route.choices, blank=True)
+    record = models.ForeignKey(
+        IntelRecord, null=True, blank=True, on_delete=models.SET_NULL, related_name="tips"
+    )
+    request = models.ForeignKey(
+        InfoRequest, null=True, blank=True, on_delete=models.SET_NULL, related_name="tips"
+    )
+    referred_to = models.CharField(max_length=200, blank=True)
+    outcome = models.CharField(max_length=20, choices=Outcome.choices, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    status_checks = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+        indexes = [models.Index(fields=["status", "triage_due_at"])]
+
+    def __str__(self) -> str:
+        return f"Tip {self.pk}"
+
+
+class TipMessage(models.Model):
+    """The two-way conversation on a tip: the coordinator asks, the tipster answers."""
+
+    class From(models.TextChoices):
+        TIPSTER = "tipster", "the tipster"
+        COORDINATOR = "coordinator", "the coordinator"
+
+    tip = models.ForeignKey(Tip, on_delete=models.CASCADE, related_name="messages")
+    sender = models.CharField(max_length=12, choices=From.choices)
+    body = models.TextField()
+    sent_at = models.DateTimeField()
+    sent_by = models.CharField(max_length=200, blank=True, help_text="the coordinator's name")
+
+    class Meta:
+        ordering = ["sent_at", "id"]
+
+    def __str__(self) -> str:
+        return f"Message on tip {self.tip_id}"
+
+
+class Operation(models.Model):
+    """A planned operation registered for deconfliction: where (a point and a radius) and when;
+    overlapping operations, from this department or any partner, are flagged to both owners."""
+
+    class Kind(models.TextChoices):
+        WARRANT = "warrant", "warrant service"
+        SURVEILLANCE = "surveillance", "surveillance"
+        UNDERCOVER = "undercover", "undercover or buy"
+        RAID = "raid", "search or raid"
+        OTHER = "other", "other"
+
+    partner = models.ForeignKey(
+        Partner, null=True, blank=True, on_delete=models.PROTECT, related_name="operations",
+        help_text="empty for this department's own operations",
+    )  # fmt: skip
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    reference = models.CharField(max_length=100, help_text="the owner's case or plan number")
+    place = models.CharField(max_length=300)
+    latitude = models.FloatField()
+    longitude = models.FloatField()
+    radius_m = models.PositiveIntegerField(default=150)
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    contact = models.CharField(max_length=200, help_text="who to call, day and night")
+    registered_by = models.CharField(max_length=200)
+    registered_at = models.DateTimeField()
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["starts_at", "id"]
+        indexes = [models.Index(fields=["starts_at", "ends_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.reference}"
+
+    @property
+    def owner(self) -> str:
+        return self.partner.name if self.partner else settings.SAFERCITY_AGENCY_NAME
+
+
+class Conflict(models.Model):
+    """Two operations overlapping in place and time; each owner acknowledges it."""
+
+    first = models.ForeignKey(Operation, on_delete=models.CASCADE, related_name="+")
+    second = models.ForeignKey(Operation, on_delete=models.CASCADE, related_name="+")
+    found_at = models.DateTimeField()
+    distance_m = models.PositiveIntegerField()
+    first_told_at = models.DateTimeField(null=True, blank=True)
+    second_told_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-found_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["first", "second"], name="conflict_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Conflict {self.first_id} / {self.second_id}"

@@ -4,6 +4,7 @@ an inquiry: who searched what and why) and every look at the logs is audited."""
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import timedelta
 from functools import reduce
 from operator import and_
@@ -21,11 +22,15 @@ from safercity.core.inputs import clean_text
 from safercity.core.permissions import requires
 from safercity.core.roles import has_role
 from safercity.intelligence.models import (
+    BulletinRecipient,
     Dissemination,
+    InfoRequest,
     Inquiry,
     IntelRecord,
     RecipientNotice,
+    Tip,
 )
+from safercity.intelligence.rfi import UNIT
 from safercity.intelligence.services import (
     ANALYSTS,
     LIAISONS,
@@ -121,3 +126,86 @@ def notices_pending() -> QuerySet[RecipientNotice]:
     return RecipientNotice.objects.filter(delivered_at=None).select_related(
         "dissemination__partner"
     )
+
+
+def requests_open() -> QuerySet[InfoRequest]:
+    """Requests still to answer, the soonest due first."""
+    return InfoRequest.objects.filter(
+        status__in=(InfoRequest.Status.OPEN, InfoRequest.Status.ASSIGNED)
+    ).select_related("partner", "assigned_to")
+
+
+def requests_recent(days: int = 90) -> QuerySet[InfoRequest]:
+    since = timezone.now() - timedelta(days=days)
+    return (
+        InfoRequest.objects.exclude(
+            status__in=(InfoRequest.Status.OPEN, InfoRequest.Status.ASSIGNED)
+        )
+        .filter(answered_at__gte=since)
+        .select_related("partner")
+        .order_by("-answered_at")
+    )
+
+
+@requires(*UNIT)
+def request_read(*, actor: Actor, pk: int) -> InfoRequest:
+    request = get_object_or_404(InfoRequest.objects.select_related("partner"), pk=pk)
+    audit_read(actor=actor, action="intelligence.request.view", obj=request)
+    return request
+
+
+@dataclass(frozen=True)
+class Overdue:
+    """What is late, for the supervisor: each list soonest-late first."""
+
+    requests: list[InfoRequest]
+    feedback: list[InfoRequest]
+    bulletins: list[BulletinRecipient]
+    tips_triage: list[Tip]
+    tips_feedback: list[Tip]
+
+    @property
+    def count(self) -> int:
+        return sum(
+            len(part)
+            for part in (self.requests, self.feedback, self.bulletins, self.tips_triage,
+                         self.tips_feedback)
+        )  # fmt: skip
+
+
+def overdue() -> Overdue:
+    now = timezone.now()
+    return Overdue(
+        requests=list(requests_open().filter(due_at__lt=now).order_by("due_at")),
+        feedback=list(
+            InfoRequest.objects.filter(
+                status=InfoRequest.Status.ANSWERED, feedback_at=None, feedback_due_at__lt=now
+            ).select_related("partner").order_by("feedback_due_at")
+        ),
+        bulletins=list(
+            BulletinRecipient.objects.filter(
+                feedback_at=None, bulletin__feedback_due_at__lt=now
+            ).select_related("bulletin", "partner").order_by("bulletin__feedback_due_at")
+        ),
+        tips_triage=list(
+            Tip.objects.filter(triaged_at=None, triage_due_at__lt=now).order_by("triage_due_at")
+        ),
+        tips_feedback=list(
+            Tip.objects.filter(first_feedback_at=None, feedback_due_at__lt=now)
+            .exclude(status=Tip.Status.CLOSED)
+            .order_by("feedback_due_at")
+        ),
+    )  # fmt: skip
+
+
+def tips_open() -> QuerySet[Tip]:
+    """Tips not closed, the soonest triage deadline first (the text is not listed: it is read
+    on the tip's own page, where the read is audited)."""
+    return Tip.objects.exclude(status=Tip.Status.CLOSED).order_by("triage_due_at", "id")
+
+
+@requires(*ANALYSTS)
+def tip_read(*, actor: Actor, pk: int) -> Tip:
+    tip = get_object_or_404(Tip, pk=pk)
+    audit_read(actor=actor, action="intelligence.tip.view", obj=tip)
+    return tip

@@ -65,15 +65,15 @@ class RecordIn:
     submitting_agency: str = ""
 
 
-def _person(actor: Actor) -> User:
-    """The signed-in person behind an intelligence action: records name who submitted and who
-    reviewed them, so a task or an API key never does either."""
-    if not isinstance(actor, User):
-        raise IntelligenceRefused("only a signed-in person submits or reviews intelligence")
-    return actor
+def signed_in(who: Actor) -> User:
+    """The signed-in person behind an intelligence action: records and requests name who
+    submitted, reviewed, asked and answered, so a task or an API key never does any of it."""
+    if not isinstance(who, User):
+        raise IntelligenceRefused("only a signed-in person does this")
+    return who
 
 
-def _words(text: str, name: str, least: int) -> None:
+def words_at_least(text: str, name: str, least: int) -> None:
     if len(text.split()) < least:
         raise IntelligenceRefused(f"{name} needs at least {least} words saying it")
 
@@ -89,9 +89,9 @@ def record_submit(*, actor: Actor, entered: RecordIn) -> IntelRecord:
     for text, name in ((subject, "the subject"), (activity, "the criminal activity")):
         if not text:
             raise IntelligenceRefused(f"{name} is required")
-    _words(predicate, "the criminal predicate (why there is reasonable suspicion)", 5)
-    _words(relevance, "the relevance to the criminal activity", 3)
-    _words(content, "the content", 3)
+    words_at_least(predicate, "the criminal predicate (why there is reasonable suspicion)", 5)
+    words_at_least(relevance, "the relevance to the criminal activity", 3)
+    words_at_least(content, "the content", 3)
     if entered.source_reliability not in SourceReliability.values:
         raise IntelligenceRefused("label the source's reliability (A, B, C or X)")
     if entered.content_validity not in ContentValidity.values:
@@ -103,7 +103,7 @@ def record_submit(*, actor: Actor, entered: RecordIn) -> IntelRecord:
             relevance=relevance, content=content, source_reliability=entered.source_reliability,
             content_validity=entered.content_validity,
             submitting_agency=agency or settings.SAFERCITY_AGENCY_NAME,
-            submitted_by=_person(actor), submitted_at=timezone.now(),
+            submitted_by=signed_in(actor), submitted_at=timezone.now(),
         )  # fmt: skip
         audit_write(actor=actor, action="intelligence.record.submit", obj=record)
     return record
@@ -126,7 +126,7 @@ def record_review(
         record = IntelRecord.objects.select_for_update().get(pk=record.pk)
         if record.status != IntelRecord.Status.HELD:
             raise IntelligenceRefused("this record has been reviewed already")
-        reviewer = _person(actor)
+        reviewer = signed_in(actor)
         if record.submitted_by_id == reviewer.pk:
             raise IntelligenceRefused("a submission is reviewed by someone other than its author")
         missing = [key for key in CHECKLIST if key not in answers]
@@ -174,6 +174,7 @@ class DisseminationIn:
     partner: Partner | None = None
     imminent_danger: bool = False
     assessment: str = ""
+    internal: bool = False  # to a desk of this department
 
 
 @requires(*ANALYSTS)
@@ -189,17 +190,19 @@ def record_disseminate(
     assessment = clean_text(given.assessment, "the assessment", 4000, multiline=True)
     if not recipient:
         raise IntelligenceRefused("name the desk or official it goes to")
-    _words(need, "the need to know (what law-enforcement activity needs it)", 3)
-    _words(right, "the right to know (the recipient's authority)", 2)
+    words_at_least(need, "the need to know (what law-enforcement activity needs it)", 3)
+    words_at_least(right, "the right to know (the recipient's authority)", 2)
     today = timezone.localdate()
     if given.imminent_danger:
-        _words(assessment, "the imminent-danger assessment (what is said, not the record)", 5)
-    elif given.partner is None:
+        words_at_least(
+            assessment, "the imminent-danger assessment (what is said, not the record)", 5
+        )
+    elif given.partner is None and not given.internal:
         raise IntelligenceRefused(
             "a record goes only to a partner with an agreement on file (or, to avert "
             "imminent danger, as an assessment)"
         )
-    elif not given.partner.agreement_holds(today):
+    elif given.partner is not None and not given.partner.agreement_holds(today):
         raise IntelligenceRefused(
             f"{given.partner.name} has no agreement in force binding it to 28 CFR Part 23: "
             "the record cannot go to it"
@@ -224,7 +227,7 @@ def record_flag_unreliable(*, actor: Actor, record: IntelRecord, reason: str) ->
     """Found misleading, obsolete or unreliable: out of every search and dissemination at
     once, and purged by the end of the next business day (by a supervisor, or by the task)."""
     reason = clean_text(reason, "the reason", 2000, multiline=True)
-    _words(reason, "why the record is unreliable", 3)
+    words_at_least(reason, "why the record is unreliable", 3)
     with transaction.atomic():
         record = _searchable(record)
         now = timezone.now()
@@ -243,7 +246,7 @@ def record_validate(
     today. Updating the subject's details is not a validation; a reason must say why the
     record is still relevant and reliable."""
     reason = clean_text(reason, "the reason", 2000, multiline=True)
-    _words(reason, "why the record still meets the criteria", 5)
+    words_at_least(reason, "why the record still meets the criteria", 5)
     if days is not None and not 1 <= days <= MAX_RETENTION_DAYS:
         raise IntelligenceRefused("a new period is 1 day to five years")
     with transaction.atomic():
@@ -267,7 +270,7 @@ def record_purge(*, actor: Actor, record: IntelRecord, reason: str) -> IntelReco
     """Purge now: what the record said is deleted, the decision is kept, and, when it was
     found unreliable, every agency it was given to gets a notice to purge it too."""
     reason = clean_text(reason, "the reason", 2000, multiline=True)
-    _words(reason, "why the record is purged", 3)
+    words_at_least(reason, "why the record is purged", 3)
     return _purge(actor, record, reason)
 
 

@@ -1,5 +1,7 @@
 from django.urls import path
 
+from safercity.intelligence import exchange_views as desk
+from safercity.intelligence import public as public_views
 from safercity.intelligence import views
 
 app_name = "intelligence"
@@ -16,4 +18,26 @@ urlpatterns = [
     path("partners/<int:pk>/", views.partner_page, name="partner"),
     path("notices/", views.notices_page, name="notices"),
     path("notices/<int:pk>/delivered/", views.notice_delivered, name="notice_delivered"),
+    path("requests/", desk.requests_page, name="requests"),
+    path("requests/<int:pk>/", desk.request_page, name="request"),
+    path("requests/<int:pk>/<str:action>/", desk.request_action, name="request_action"),
+    path("bulletins/", desk.bulletins_page, name="bulletins"),
+    path("bulletins/<int:pk>/", desk.bulletin_page, name="bulletin"),
+    path(
+        "bulletins/<int:pk>/feedback/<int:recipient>/",
+        desk.bulletin_feedback,
+        name="bulletin_feedback",
+    ),
+    path("overdue/", desk.overdue_page, name="overdue"),
+    path("tips/", desk.tips_page, name="tips"),
+    path("tips/<int:pk>/", desk.tip_page, name="tip"),
+    path("tips/<int:pk>/<str:action>/", desk.tip_action, name="tip_action"),
 ]
+
+public = (
+    [
+        path("", public_views.tip_form, name="send"),
+        path("follow/", public_views.tip_status, name="status"),
+    ],
+    "tips",
+)

@@ -42,6 +42,9 @@ def home_page(request: HtmxHttpRequest) -> HttpResponse:
         "due": selectors.due_for_review().count(),
         "to_purge": selectors.to_purge().count(),
         "notices": selectors.notices_pending().count(),
+        "requests_open": selectors.requests_open().count(),
+        "tips_open": selectors.tips_open().count(),
+        "overdue": selectors.overdue().count if supervisor else 0,
     }
     return render(request, "intelligence/home.html", context)
 

@@ -3,20 +3,18 @@ relations, and the audit sessions that confirm them."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 from typing import Any
 
 from django import forms
 from django.core.exceptions import PermissionDenied
-from django.db.models import Model
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from safercity.core.http import HtmxHttpRequest, refused
+from safercity.core.http import HtmxHttpRequest, form_done, refused
 from safercity.core.inputs import InputRefused, plain_id
 from safercity.core.paging import paged
 from safercity.core.roles import has_role, role_required
@@ -50,25 +48,10 @@ def _refused(form: forms.Form, refused: InputRefused) -> None:
     form.add_error(None, str(refused))
 
 
-def _created(
-    request: HtmxHttpRequest, form: forms.Form, create: Callable[[dict[str, Any]], Model],
-    route: str,
-) -> HttpResponse | None:  # fmt: skip
-    """A creating form sent: the new record's page, or None with the refusal on the form."""
-    if request.method != "POST" or not form.is_valid():
-        return None
-    try:
-        made = create(form.cleaned_data)
-    except InputRefused as refused:
-        _refused(form, refused)
-        return None
-    return redirect(route, pk=made.pk)
-
-
 @role_required(*selectors.VIEW_ROLES)
 def groups_page(request: HtmxHttpRequest) -> HttpResponse:
     form = GroupForm(request.POST or None)
-    made = _created(
+    made = form_done(
         request, form, lambda data: services.group_create(actor=request.user, **data),
         "violence:group",
     )  # fmt: skip
@@ -167,7 +150,7 @@ def group_status(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 @role_required(*selectors.VIEW_ROLES)
 def sessions_page(request: HtmxHttpRequest) -> HttpResponse:
     form = SessionForm(request.POST or None)
-    made = _created(
+    made = form_done(
         request, form, lambda data: services.audit_session_create(actor=request.user, **data),
         "violence:session",
     )  # fmt: skip
@@ -278,7 +261,7 @@ def interventions_page(request: HtmxHttpRequest) -> HttpResponse:
 @role_required(*selectors.VIEW_ROLES)
 def shooting_reviews_page(request: HtmxHttpRequest) -> HttpResponse:
     form = ShootingReviewForm(request.POST or None)
-    made = _created(
+    made = form_done(
         request, form, lambda data: services.shooting_review_create(actor=request.user, **data),
         "violence:shooting_review",
     )  # fmt: skip
