@@ -28,6 +28,7 @@ urlpatterns = [
     path("landlords/", include(properties_urls.public)),
     path("focused-deterrence/", include(violence_urls.public)),
     path("tips/", include(intelligence_urls.public)),
+    path("intelligence-exchange/", include(intelligence_urls.accountability)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("staff/", include("safercity.core.urls")),
     path("demo/", include("safercity.demo.urls")),

@@ -7,6 +7,12 @@ class IntelligenceConfig(AppConfig):
     verbose_name = "Intelligence exchange under 28 CFR Part 23"
 
     def ready(self) -> None:
+        from safercity.accountability.registry import register, register_page
+        from safercity.intelligence import measures  # registers the monthly rollup
+
+        register(3, measures.figures)
+        register_page(3, "intelligence_public:monthly")
+
         from safercity.core.navigation import register_tool
 
         group = "Intelligence"
@@ -24,3 +30,7 @@ class IntelligenceConfig(AppConfig):
 
         # Hourly, so a record found unreliable never outlives its business day by much.
         periodic("intelligence:purge", timedelta(hours=1), purge_records)
+
+        from safercity.core.rollups import refresh_rollup
+
+        periodic("rollup:intelligence", timedelta(hours=1), refresh_rollup, "intelligence:monthly")

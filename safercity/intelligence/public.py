@@ -14,11 +14,19 @@ from django.views.decorators.http import require_http_methods
 
 from safercity.core.actors import PublicActor
 from safercity.core.inputs import InputRefused
+from safercity.core.rollups import rollup_read
 from safercity.intelligence import tips
 from safercity.intelligence.exchange_forms import TipForm, TipKeyForm, TipReplyForm
 from safercity.intelligence.models import Tip
 
 WEB = PublicActor("tips")
+
+
+def monthly(request: HttpRequest) -> HttpResponse:
+    """Commitment 3's public page: counts by month, small ones hidden; no content, ever."""
+    snapshot = rollup_read("intelligence:monthly")  # measures._monthly computes it
+    context = {"data": snapshot.data, "computed_at": snapshot.computed_at}
+    return render(request, "intelligence/public/monthly.html", context)
 
 
 @never_cache

@@ -41,3 +41,8 @@ public = (
     ],
     "tips",
 )
+
+accountability = (
+    [path("", public_views.monthly, name="monthly")],
+    "intelligence_public",
+)
