@@ -444,3 +444,82 @@ def test_a_record_purged_because_nobody_reviewed_it_counts_against_the_measure(
     services.purge_due(actor=command_actor("test"))
     month = measures.month_counts(timezone.localdate().replace(day=1))
     assert (month.validated, month.expired, month.unreliable) == (1, 1, 0)
+
+
+def _when(hours: float) -> str:
+    return timezone.localtime(timezone.now() + timedelta(hours=hours)).strftime("%Y-%m-%dT%H:%M")
+
+
+def _operation(**given) -> dict:
+    return {"kind": "warrant", "reference": "W-26-0412", "place": "4100 Natural Bridge Ave",
+            "latitude": "38.6750", "longitude": "-90.2290", "radius_m": "150",
+            "starts_at": _when(20), "ends_at": _when(23), "contact": "District 4 desk 314-555-0104"
+            } | given  # fmt: skip
+
+
+def test_two_operations_meeting_in_place_and_time_are_flagged_to_both_owners(
+    client,
+    ivan_intel_analyst,
+    lena_liaison,
+    bound_partner,  # noqa: F811
+):
+    from safercity.core.models import Address
+    from safercity.intelligence.models import Conflict, Operation
+
+    page = f"{HOME}operations/"
+    client.force_login(ivan_intel_analyst)
+    assert client.post(page, _operation()).status_code == 200
+    # The county's surveillance of the same block that evening, phoned in to the liaison:
+    # 120 m away, circles of 150 m each.
+    client.force_login(lena_liaison)
+    county = _operation(kind="surveillance", reference="C-SURV-88", partner=bound_partner.pk,
+                        latitude="38.6761", longitude="-90.2291", starts_at=_when(22),
+                        ends_at=_when(30), contact="County watch desk 314-555-0199")  # fmt: skip
+    answer = client.post(page, county).content.decode()
+    assert 'data-testid="conflicts-found"' in answer and "W-26-0412" in answer
+    assert "District 4 desk 314-555-0104" in answer  # whom to call
+    conflict = Conflict.objects.get()
+    assert 100 < conflict.distance_m < 140
+    assert conflict.second_told_at is not None and conflict.first_told_at is None
+    # The department's own owner is told on its board until someone records it.
+    client.force_login(ivan_intel_analyst)
+    assert "1 conflict not told" in client.get(HOME).content.decode()
+    client.post(f"{page}{conflict.pk}/told-first/")
+    assert Conflict.objects.get().first_told_at is not None
+    assert "0 conflicts not told" in client.get(HOME).content.decode()
+
+    # Far away, or another day, or cancelled: no conflict.
+    client.post(page, _operation(reference="W-FAR", latitude="38.60", longitude="-90.30"))
+    client.post(page, _operation(reference="W-LATER", starts_at=_when(40), ends_at=_when(42)))
+    assert Conflict.objects.count() == 1
+    later = Operation.objects.get(reference="W-LATER")
+    client.post(f"{page}{later.pk}/cancel/")
+    client.post(page, _operation(reference="W-AGAIN", starts_at=_when(41), ends_at=_when(43)))
+    assert Conflict.objects.count() == 1
+
+    # Bad input: said plainly, nothing registered.
+    before = Operation.objects.count()
+    for bad in (
+        _operation(ends_at=_when(19)),  # ends before it starts
+        _operation(starts_at=_when(-30), ends_at=_when(-28)),  # over already
+        _operation(ends_at=_when(20 + 24 * 15)),  # longer than 14 days
+        _operation(latitude="91"),
+        _operation(latitude="", longitude="-90.2"),
+        _operation(radius_m="1"),
+        _operation(latitude="", longitude="", place="somewhere near the river"),
+    ):
+        refused = client.post(page, bad)
+        assert refused.status_code == 400, bad
+    assert Operation.objects.count() == before
+    # A typed address on the city's list is placed without a point.
+    Address.objects.create(house_number=4100, street="NATURAL BRIDGE AVE", lat=38.675,
+                           lon=-90.229)  # fmt: skip
+    typed = client.post(page, _operation(latitude="", longitude="", reference="W-TYPED",
+                                         place="4100 natural bridge avenue"))  # fmt: skip
+    assert typed.status_code == 200
+    placed = Operation.objects.get(reference="W-TYPED")
+    assert (placed.latitude, placed.longitude) == (38.675, -90.229)
+    assert Conflict.objects.filter(second=placed).count() == 2  # the first two, same block
+    # Outside the unit, nobody sees the board.
+    client.force_login(make_user("andy_analyst", Role.ANALYST))
+    assert client.get(page).status_code == 403

@@ -62,6 +62,10 @@ POLICY: dict[str, tuple[set[Role], str | None, bool]] = {
     "emergency.services.positions_on_duty": ({ADM, SUP}, None, False),
     "emergency.services.triage.call_triage": ({ADM, CT, SUP}, None, False),
     # Requests and bulletins: the unit and its liaisons; tips: analysts, and the public sends.
+    "intelligence.deconfliction.conflict_told": ({IAN, ISU, LIA}, None, False),
+    "intelligence.deconfliction.operation_cancel": ({IAN, ISU, LIA}, None, False),
+    "intelligence.deconfliction.operation_register": ({IAN, ISU, LIA}, None, False),
+    "intelligence.deconfliction.operations_board": ({IAN, ISU, LIA}, None, False),
     "intelligence.rfi.bulletin_feedback": ({IAN, ISU, LIA}, None, False),
     "intelligence.rfi.bulletin_issue": ({IAN, ISU}, None, False),
     "intelligence.rfi.request_answer": ({IAN, ISU, LIA}, None, False),

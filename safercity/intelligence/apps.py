@@ -21,6 +21,7 @@ class IntelligenceConfig(AppConfig):
         register_tool(group, "Search", "intelligence:search", "every search logged")
         register_tool(group, "Requests", "intelligence:requests", "asked and answered on time")
         register_tool(group, "Public tips", "intelligence:tips", "triage and write back")
+        register_tool(group, "Deconfliction", "intelligence:operations", "planned operations")
         register_tool(group, "Partners", "intelligence:partners", "agencies and agreements")
 
         from datetime import timedelta

@@ -11,11 +11,13 @@ from django.utils.translation import gettext_lazy as _
 
 from safercity.core.inputs import plain_id
 from safercity.core.roles import Role
+from safercity.intelligence.deconfliction import OperationIn
 from safercity.intelligence.models import (
     Bulletin,
     ContentValidity,
     InfoRequest,
     IntelRecord,
+    Operation,
     Partner,
     Priority,
     SourceReliability,
@@ -206,6 +208,34 @@ class TriageForm(forms.Form):
             route=data["route"], record=record, request=request,
             referred_to=data["referred_to"], message=data["message"],
         )  # fmt: skip
+
+
+class OperationForm(forms.Form):
+    kind = forms.ChoiceField(choices=Operation.Kind.choices)
+    reference = forms.CharField(max_length=100, help_text="the owner's case or plan number")
+    partner = forms.ModelChoiceField(
+        queryset=Partner.objects.all(), required=False, label="Owner",
+        empty_label="this department", help_text="for a partner's operation it phoned in",
+    )  # fmt: skip
+    place = forms.CharField(
+        max_length=300, help_text="an address or a corner (12th and Market), or a name with the "
+        "point below",
+    )  # fmt: skip
+    latitude = forms.FloatField(required=False, help_text="only outside the city's addresses")
+    longitude = forms.FloatField(required=False)
+    radius_m = forms.IntegerField(
+        min_value=25, max_value=5000, initial=150, label="Radius (metres)"
+    )
+    starts_at = forms.DateTimeField(
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}), label="Starts"
+    )
+    ends_at = forms.DateTimeField(
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}), label="Ends"
+    )
+    contact = forms.CharField(max_length=200, help_text="who to call, day and night")
+
+    def entered(self) -> OperationIn:
+        return OperationIn(**self.cleaned_data)
 
 
 class MessageForm(forms.Form):

@@ -8,13 +8,14 @@ from typing import Any
 from django import forms
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from safercity.core.http import HtmxHttpRequest, form_done
+from safercity.core.inputs import InputRefused
 from safercity.core.roles import has_role, role_required
-from safercity.intelligence import rfi, selectors, services, tips
+from safercity.intelligence import deconfliction, rfi, selectors, services, tips
 from safercity.intelligence.exchange_forms import (
     AnswerForm,
     AssignForm,
@@ -22,10 +23,18 @@ from safercity.intelligence.exchange_forms import (
     CloseForm,
     FeedbackForm,
     MessageForm,
+    OperationForm,
     RequestForm,
     TriageForm,
 )
-from safercity.intelligence.models import Bulletin, BulletinRecipient, InfoRequest, Tip
+from safercity.intelligence.models import (
+    Bulletin,
+    BulletinRecipient,
+    Conflict,
+    InfoRequest,
+    Operation,
+    Tip,
+)
 
 
 def _status(form: forms.Form) -> int:
@@ -216,3 +225,37 @@ def tip_action(request: HtmxHttpRequest, pk: int, action: str) -> HttpResponse:
         return done
     context = _tip_context(request, pk, {action: form}) | {"refused": form}
     return render(request, "intelligence/tip.html", context, status=400)
+
+
+@role_required(*rfi.UNIT)
+def operations_page(request: HtmxHttpRequest) -> HttpResponse:
+    form = OperationForm(request.POST or None)
+    found: list[Conflict] = []
+    registered = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            registered, found = deconfliction.operation_register(
+                actor=request.user, entered=form.entered()
+            )
+        except InputRefused as refused:
+            form.add_error(None, str(refused))
+        else:
+            form = OperationForm()
+    board = deconfliction.operations_board(actor=request.user)
+    context = {"board": board, "form": form, "registered": registered, "found": found}
+    return render(request, "intelligence/operations.html", context, status=_status(form))
+
+
+@require_POST
+@role_required(*rfi.UNIT)
+def operation_action(request: HtmxHttpRequest, pk: int, action: str) -> HttpResponse:
+    if action == "cancel":
+        operation = get_object_or_404(Operation, pk=pk)
+        deconfliction.operation_cancel(actor=request.user, operation=operation)
+    elif action in ("told-first", "told-second"):
+        conflict = get_object_or_404(Conflict, pk=pk)
+        side = action.removeprefix("told-")
+        deconfliction.conflict_told(actor=request.user, conflict=conflict, side=side)
+    else:
+        raise Http404("no such action")
+    return redirect("intelligence:operations")

@@ -23,6 +23,7 @@ from safercity.core.permissions import requires
 from safercity.core.roles import has_role
 from safercity.intelligence.models import (
     BulletinRecipient,
+    Conflict,
     Dissemination,
     InfoRequest,
     Inquiry,
@@ -209,3 +210,12 @@ def tip_read(*, actor: Actor, pk: int) -> Tip:
     tip = get_object_or_404(Tip, pk=pk)
     audit_read(actor=actor, action="intelligence.tip.view", obj=tip)
     return tip
+
+
+def conflicts_untold() -> QuerySet[Conflict]:
+    """Conflicts of operations not over yet that one owner has not been told of."""
+    now = timezone.now()
+    return Conflict.objects.filter(
+        Q(first_told_at=None) | Q(second_told_at=None),
+        first__ends_at__gt=now, second__ends_at__gt=now,
+    )  # fmt: skip

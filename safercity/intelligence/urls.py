@@ -29,6 +29,8 @@ urlpatterns = [
         name="bulletin_feedback",
     ),
     path("overdue/", desk.overdue_page, name="overdue"),
+    path("operations/", desk.operations_page, name="operations"),
+    path("operations/<int:pk>/<str:action>/", desk.operation_action, name="operation_action"),
     path("tips/", desk.tips_page, name="tips"),
     path("tips/<int:pk>/", desk.tip_page, name="tip"),
     path("tips/<int:pk>/<str:action>/", desk.tip_action, name="tip_action"),

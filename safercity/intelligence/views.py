@@ -45,6 +45,7 @@ def home_page(request: HtmxHttpRequest) -> HttpResponse:
         "requests_open": selectors.requests_open().count(),
         "tips_open": selectors.tips_open().count(),
         "overdue": selectors.overdue().count if supervisor else 0,
+        "conflicts": selectors.conflicts_untold().count(),
     }
     return render(request, "intelligence/home.html", context)
 
