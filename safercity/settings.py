@@ -310,5 +310,9 @@ SAFERCITY_INTEL_FEEDBACK_DAYS = env_int("SAFERCITY_INTEL_FEEDBACK_DAYS", 10)
 # A public tip is triaged within these hours, and the tipster hears back within these days.
 SAFERCITY_TIP_TRIAGE_HOURS = env_int("SAFERCITY_TIP_TRIAGE_HOURS", 24)
 SAFERCITY_TIP_FEEDBACK_DAYS = env_int("SAFERCITY_TIP_FEEDBACK_DAYS", 7)
+# The exchange with partners' installations: this installation signs its messages with an
+# Ed25519 key (PEM here, or a key file made in the data folder on first use) under this key id.
+SAFERCITY_EXCHANGE_PRIVATE_KEY = env_str("SAFERCITY_EXCHANGE_PRIVATE_KEY", "")
+SAFERCITY_EXCHANGE_KEY_ID = env_str("SAFERCITY_EXCHANGE_KEY_ID", "slmpd")
 # This installation's agency, as partners know it (the submitting agency of its records).
 SAFERCITY_AGENCY_NAME = env_str("SAFERCITY_AGENCY_NAME", "St. Louis Metropolitan Police Department")

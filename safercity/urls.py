@@ -7,6 +7,7 @@ from safercity.crime import urls as crime_urls
 from safercity.emergency import urls as emergency_urls
 from safercity.emergency.api import api as emergency_api
 from safercity.intelligence import urls as intelligence_urls
+from safercity.intelligence.exchange_api import api as exchange_api
 from safercity.properties import urls as properties_urls
 from safercity.service311 import urls as service311_urls
 from safercity.service311.api import api as open311_api
@@ -33,6 +34,7 @@ urlpatterns = [
     path("staff/", include("safercity.core.urls")),
     path("demo/", include("safercity.demo.urls")),
     path("api/911/", emergency_api.urls),
+    path("api/exchange/v1/", exchange_api.urls),
     path("open311/v2/", open311_api.urls),
     re_path(r"^open311/v2/(?P<rest>.*)$", open311_not_found),
     path("admin/", admin.site.urls),

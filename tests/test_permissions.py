@@ -66,6 +66,12 @@ POLICY: dict[str, tuple[set[Role], str | None, bool]] = {
     "intelligence.deconfliction.operation_cancel": ({IAN, ISU, LIA}, None, False),
     "intelligence.deconfliction.operation_register": ({IAN, ISU, LIA}, None, False),
     "intelligence.deconfliction.operations_board": ({IAN, ISU, LIA}, None, False),
+    # A partner's installation, by its signed messages, only hands in what it sends.
+    "intelligence.exchange.retry": ({ISU, LIA}, None, False),
+    "intelligence.exchange.received_answer": (set(), "intelligence:exchange", False),
+    "intelligence.exchange.received_feedback": (set(), "intelligence:exchange", False),
+    "intelligence.exchange.received_notice": (set(), "intelligence:exchange", False),
+    "intelligence.exchange.received_request": (set(), "intelligence:exchange", False),
     "intelligence.rfi.bulletin_feedback": ({IAN, ISU, LIA}, None, False),
     "intelligence.rfi.bulletin_issue": ({IAN, ISU}, None, False),
     "intelligence.rfi.request_answer": ({IAN, ISU, LIA}, None, False),
@@ -167,7 +173,7 @@ NOT_SERVICES = {
     "core.navigation.tools_for",
     "violence.services.kinds_recorded_by",
 }
-ALL_SCOPES = {"requests:create", "911:events"}
+ALL_SCOPES = {"requests:create", "911:events", "intelligence:exchange"}
 
 
 def _product_modules() -> list[object]:

@@ -27,10 +27,13 @@ class IntelligenceConfig(AppConfig):
         from datetime import timedelta
 
         from safercity.core.tasks import periodic
+        from safercity.intelligence.exchange import deliver_messages
         from safercity.intelligence.tasks import purge_records
 
         # Hourly, so a record found unreliable never outlives its business day by much.
         periodic("intelligence:purge", timedelta(hours=1), purge_records)
+        # Retries of the exchange's outbox (a new message is sent at once as well).
+        periodic("intelligence:exchange", timedelta(minutes=1), deliver_messages)
 
         from safercity.core.rollups import refresh_rollup
 

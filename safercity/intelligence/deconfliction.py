@@ -17,9 +17,9 @@ from safercity.core.geo import distance_m
 from safercity.core.geocode import lookup
 from safercity.core.inputs import clean_text, finite
 from safercity.core.permissions import requires
+from safercity.intelligence.base import IntelligenceRefused
 from safercity.intelligence.models import Conflict, Operation, Partner
 from safercity.intelligence.rfi import UNIT
-from safercity.intelligence.services import IntelligenceRefused
 
 LONGEST = timedelta(days=14)  # a longer operation is registered in parts, each reviewed
 RADIUS_M = (25, 5000)

@@ -15,7 +15,8 @@ from django.views.decorators.http import require_POST
 from safercity.core.http import HtmxHttpRequest, form_done
 from safercity.core.inputs import InputRefused
 from safercity.core.roles import has_role, role_required
-from safercity.intelligence import deconfliction, rfi, selectors, services, tips
+from safercity.intelligence import deconfliction, exchange, rfi, selectors, services, tips
+from safercity.intelligence.base import deadline_hours
 from safercity.intelligence.exchange_forms import (
     AnswerForm,
     AssignForm,
@@ -31,8 +32,10 @@ from safercity.intelligence.models import (
     Bulletin,
     BulletinRecipient,
     Conflict,
+    InboundMessage,
     InfoRequest,
     Operation,
+    OutboundMessage,
     Tip,
 )
 
@@ -56,7 +59,7 @@ def requests_page(request: HtmxHttpRequest) -> HttpResponse:
         "recent": selectors.requests_recent()[:100],
         "form": form,
         "now": timezone.now(),
-        "hours": rfi.deadline_hours(),
+        "hours": deadline_hours(),
     }
     return render(request, "intelligence/requests.html", context, status=_status(form))
 
@@ -259,3 +262,23 @@ def operation_action(request: HtmxHttpRequest, pk: int, action: str) -> HttpResp
     else:
         raise Http404("no such action")
     return redirect("intelligence:operations")
+
+
+@role_required(*services.LIAISONS)
+def exchange_page(request: HtmxHttpRequest) -> HttpResponse:
+    """This installation's key for partners, and both halves of the exchange's log."""
+    context = {
+        "key_id": exchange.own_key_id(),
+        "public_key": exchange.own_public_key_pem(),
+        "outbox": OutboundMessage.objects.select_related("partner")[:200],
+        "inbox": InboundMessage.objects.select_related("partner")[:200],
+    }
+    return render(request, "intelligence/exchange.html", context)
+
+
+@require_POST
+@role_required(*services.LIAISONS)
+def exchange_retry(request: HtmxHttpRequest, pk: str) -> HttpResponse:
+    message = get_object_or_404(OutboundMessage, pk=pk)
+    exchange.retry(actor=request.user, message=message)
+    return redirect("intelligence:exchange")

@@ -116,6 +116,15 @@ class PartnerForm(forms.Form):
         required=False, label="The agreement binds the agency to 28 CFR Part 23's rules"
     )
     contact = forms.CharField(max_length=200, required=False, help_text="a desk, not a person")
+    exchange_url = forms.CharField(
+        max_length=200, required=False, label="Its installation's address",
+        help_text="for the exchange API: where its SaferCity answers (https://...)",
+    )  # fmt: skip
+    exchange_key_id = forms.CharField(max_length=100, required=False, label="Its key id")
+    exchange_public_key = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}), max_length=2000, required=False,
+        label="Its public key", help_text="the PEM block from its exchange page",
+    )  # fmt: skip
 
     def entered(self) -> PartnerIn:
         return PartnerIn(**self.cleaned_data)

@@ -28,9 +28,25 @@ class Partner(models.Model):
         default=False, help_text="the agreement binds the partner to 28 CFR Part 23's rules"
     )
     contact = models.CharField(max_length=200, blank=True, help_text="a desk, not a person")
+    # The partner's own SaferCity installation, when it has one: requests, answers, feedback,
+    # purge notices and operations go to it over the exchange API, signed with this
+    # installation's key; what it sends is checked against its public key.
+    exchange_url = models.URLField(blank=True, help_text="its installation, e.g. https://...")
+    exchange_key_id = models.CharField(
+        max_length=100, blank=True, help_text="the key id it signs with"
+    )
+    exchange_public_key = models.TextField(
+        blank=True, help_text="its Ed25519 public key (PEM), from its exchange page"
+    )
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["exchange_key_id"], condition=~models.Q(exchange_key_id=""),
+                name="partner_key_id_once",
+            ),
+        ]  # fmt: skip
 
     def __str__(self) -> str:
         return self.name
@@ -258,6 +274,8 @@ class InfoRequest(models.Model):
     led_to = models.TextField(blank=True, help_text="what the answer led to")
     feedback_at = models.DateTimeField(null=True, blank=True)
     feedback_by = models.CharField(max_length=200, blank=True)
+    # The same request's number at the partner's installation, once the exchange delivered it.
+    remote_reference = models.CharField(max_length=40, blank=True)
 
     class Meta:
         ordering = ["due_at", "id"]
@@ -449,3 +467,91 @@ class Conflict(models.Model):
 
     def __str__(self) -> str:
         return f"Conflict {self.first_id} / {self.second_id}"
+
+
+class OutboundMessage(models.Model):
+    """A message for a partner's installation, written in the same transaction as what it
+    tells, and delivered by the task worker until the partner's receipt comes back: the
+    exchange's outbox. Its id is the idempotency key: sent twice, it is received once."""
+
+    class Kind(models.TextChoices):
+        REQUEST = "request", "a request for information"
+        ANSWER = "answer", "an answer to its request"
+        FEEDBACK = "feedback", "feedback on its answer"
+        NOTICE = "notice", "a purge notice"
+        OPERATION = "operation", "a planned operation"
+
+    id = models.UUIDField(primary_key=True)
+    partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="outbox")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    payload = models.JSONField()
+    made_at = models.DateTimeField()
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField()
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    receipt = models.JSONField(null=True, blank=True, help_text="what the partner answered")
+    last_error = models.TextField(blank=True)
+    given_up_at = models.DateTimeField(null=True, blank=True)
+    # What the message is about here, so the receipt can be applied to it.
+    request = models.ForeignKey(
+        InfoRequest, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    notice = models.ForeignKey(
+        RecipientNotice, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-made_at"]
+        indexes = [models.Index(fields=["delivered_at", "given_up_at", "next_attempt_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} to {self.partner}"
+
+
+class InboundMessage(models.Model):
+    """A message a partner's installation sent, kept with what it did here: the exchange's
+    inbox. The same message id from the same partner is answered with the same receipt."""
+
+    partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="inbox")
+    message_id = models.UUIDField()
+    kind = models.CharField(max_length=12, choices=OutboundMessage.Kind.choices)
+    received_at = models.DateTimeField()
+    digest = models.CharField(max_length=64, help_text="SHA-256 of the body as received")
+    receipt = models.JSONField()
+
+    class Meta:
+        ordering = ["-received_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["partner", "message_id"], name="inbound_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} from {self.partner}"
+
+
+class ReceivedRecord(models.Model):
+    """A criminal intelligence record a partner gave this department (in answer to a
+    request): kept with its labels, and purged when the partner's notice says so."""
+
+    partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="records_given")
+    remote_number = models.CharField(max_length=40)
+    request = models.ForeignKey(
+        InfoRequest, null=True, blank=True, on_delete=models.PROTECT, related_name="received"
+    )
+    subject = models.CharField(max_length=300)
+    criminal_activity = models.CharField(max_length=300)
+    content = models.TextField()
+    source_reliability = models.CharField(max_length=1, choices=SourceReliability.choices)
+    content_validity = models.CharField(max_length=1, choices=ContentValidity.choices)
+    received_at = models.DateTimeField()
+    purged_at = models.DateTimeField(null=True, blank=True)
+    purge_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-received_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["partner", "remote_number"], name="received_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Record {self.remote_number} from {self.partner}"

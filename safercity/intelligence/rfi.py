@@ -12,9 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
 
-from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
@@ -24,11 +22,14 @@ from safercity.core.audit import audit_write
 from safercity.core.inputs import clean_text
 from safercity.core.permissions import requires
 from safercity.core.roles import Role, has_role
+from safercity.intelligence.base import IntelligenceRefused, due_after, feedback_due
+from safercity.intelligence.exchange import can_exchange, outbox_add
 from safercity.intelligence.models import (
     Bulletin,
     BulletinRecipient,
     InfoRequest,
     IntelRecord,
+    OutboundMessage,
     Partner,
     Priority,
 )
@@ -37,7 +38,6 @@ from safercity.intelligence.services import (
     LIAISONS,
     SUPERVISORS,
     DisseminationIn,
-    IntelligenceRefused,
     record_disseminate,
     signed_in,
     words_at_least,
@@ -45,17 +45,6 @@ from safercity.intelligence.services import (
 
 UNIT = (*ANALYSTS, Role.PARTNER_LIAISON)
 Direction = InfoRequest.Direction
-
-
-def due_after(priority: str, start: datetime) -> datetime:
-    hours = settings.SAFERCITY_INTEL_DEADLINE_HOURS.get(priority)
-    if hours is None:
-        raise IntelligenceRefused("choose the priority: urgent, priority or routine")
-    return start + timedelta(hours=hours)
-
-
-def _feedback_due(start: datetime) -> datetime:
-    return start + timedelta(days=settings.SAFERCITY_INTEL_FEEDBACK_DAYS)
 
 
 @dataclass(frozen=True)
@@ -100,6 +89,13 @@ def request_make(*, actor: Actor, entered: RequestIn) -> InfoRequest:
             question=question, purpose=purpose, made_at=now,
             due_at=due_after(entered.priority, now),
         )  # fmt: skip
+        if not incoming and partner is not None and can_exchange(partner):
+            outbox_add(
+                partner, OutboundMessage.Kind.REQUEST,
+                {"reference": str(made.pk), "priority": made.priority, "question": question,
+                 "purpose": purpose, "requested_by": made.requested_by},
+                request=made,
+            )  # fmt: skip
         audit_write(
             actor=actor, action="intelligence.request.make", obj=made,
             detail={"direction": made.direction, "priority": made.priority,
@@ -181,14 +177,37 @@ def request_answer(*, actor: Actor, request: InfoRequest, given: AnswerIn) -> In
             InfoRequest.Status.DECLINED if given.decline else InfoRequest.Status.ANSWERED
         )
         request.answer, request.answered_at, request.answered_by = answer, now, actor_label(actor)
-        request.feedback_due_at = None if given.decline else _feedback_due(now)
+        request.feedback_due_at = None if given.decline else feedback_due(now)
         request.save()
+        if request.direction == Direction.INCOMING and request.remote_reference:
+            _tell_partner(request, OutboundMessage.Kind.ANSWER, {
+                "reference": str(request.pk), "answer": answer, "declined": given.decline,
+                "records": [_as_given(r) for r in given.records],
+            })  # fmt: skip
         audit_write(
             actor=actor, action="intelligence.request.answer", obj=request,
             detail={"status": request.status, "records": [r.pk for r in given.records],
                     "on_time": request.on_time()},
         )  # fmt: skip
     return request
+
+
+def _tell_partner(request: InfoRequest, kind: str, payload: dict[str, object]) -> None:
+    """Over the exchange, when the partner's installation takes part in it."""
+    if request.partner is not None and can_exchange(request.partner):
+        outbox_add(
+            request.partner, kind, {"request": request.remote_reference} | payload,
+            request=request,
+        )  # fmt: skip
+
+
+def _as_given(record: IntelRecord) -> dict[str, str]:
+    return {
+        "number": str(record.pk), "subject": record.subject,
+        "criminal_activity": record.criminal_activity, "content": record.content,
+        "source_reliability": record.source_reliability,
+        "content_validity": record.content_validity,
+    }  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -222,6 +241,9 @@ def request_feedback(*, actor: Actor, request: InfoRequest, given: FeedbackIn) -
         request.useful, request.led_to = given.useful, led_to
         request.feedback_at, request.feedback_by = timezone.now(), actor_label(actor)
         request.save(update_fields=["useful", "led_to", "feedback_at", "feedback_by"])
+        if request.direction == Direction.OUTGOING and request.remote_reference:
+            _tell_partner(request, OutboundMessage.Kind.FEEDBACK,
+                          {"useful": given.useful, "led_to": led_to})  # fmt: skip
         audit_write(
             actor=actor, action="intelligence.request.feedback", obj=request,
             detail={"useful": given.useful},
@@ -258,7 +280,7 @@ def bulletin_issue(*, actor: Actor, entered: BulletinIn) -> Bulletin:
     with transaction.atomic():
         bulletin = Bulletin.objects.create(
             kind=entered.kind, title=title, body=body, issued_by=actor_label(actor),
-            issued_at=now, feedback_due_at=_feedback_due(now),
+            issued_at=now, feedback_due_at=feedback_due(now),
         )  # fmt: skip
         BulletinRecipient.objects.bulk_create(
             [BulletinRecipient(bulletin=bulletin, desk=d) for d in desks]
@@ -289,8 +311,3 @@ def bulletin_feedback(
             detail={"bulletin": recipient.bulletin_id, "useful": given.useful},
         )  # fmt: skip
     return recipient
-
-
-def deadline_hours() -> dict[str, int]:
-    """The city's answer deadlines, by priority, in hours."""
-    return dict(settings.SAFERCITY_INTEL_DEADLINE_HOURS)

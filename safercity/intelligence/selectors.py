@@ -21,6 +21,7 @@ from safercity.core.audit import audit_read
 from safercity.core.inputs import clean_text
 from safercity.core.permissions import requires
 from safercity.core.roles import has_role
+from safercity.intelligence.base import IntelligenceRefused
 from safercity.intelligence.models import (
     BulletinRecipient,
     Conflict,
@@ -36,7 +37,6 @@ from safercity.intelligence.services import (
     ANALYSTS,
     LIAISONS,
     SUPERVISORS,
-    IntelligenceRefused,
 )
 
 MAX_RESULTS = 50

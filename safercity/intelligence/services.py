@@ -17,14 +17,17 @@ from django.utils import timezone
 
 from safercity.core.actors import Actor, actor_label
 from safercity.core.audit import audit_write
-from safercity.core.inputs import InputRefused, clean_text
+from safercity.core.inputs import clean_text
 from safercity.core.permissions import requires
 from safercity.core.roles import Role
 from safercity.core.workdays import end_of_next_business_day
+from safercity.intelligence.base import IntelligenceRefused
+from safercity.intelligence.exchange import can_exchange, outbox_add, public_key_from_pem
 from safercity.intelligence.models import (
     ContentValidity,
     Dissemination,
     IntelRecord,
+    OutboundMessage,
     Partner,
     RecipientNotice,
     RetentionDecision,
@@ -47,10 +50,6 @@ CHECKLIST = {
     "lawful": "It was not obtained in violation of any law, ordinance or rule",
     "labelled": "The source's reliability and the content's validity are labelled as judged",
 }
-
-
-class IntelligenceRefused(InputRefused):
-    """Something 28 CFR Part 23 or this system's rules do not allow; the message says why."""
 
 
 @dataclass(frozen=True)
@@ -291,13 +290,18 @@ def _purge(actor: Actor, record: IntelRecord, reason: str) -> IntelRecord:
         )  # fmt: skip
         notices = 0
         if record.unreliable_since:
-            for given in record.given.all():
-                RecipientNotice.objects.create(
+            for given in record.given.select_related("partner"):
+                notice = RecipientNotice.objects.create(
                     dissemination=given, made_at=now,
                     reason=f"Record {record.pk} was found unreliable and purged: purge it too. "
                     f"{record.unreliable_reason}",
                 )  # fmt: skip
                 notices += 1
+                if given.partner is not None and can_exchange(given.partner):
+                    outbox_add(
+                        given.partner, OutboundMessage.Kind.NOTICE,
+                        {"record": str(record.pk), "reason": notice.reason}, notice=notice,
+                    )  # fmt: skip
         audit_write(
             actor=actor, action="intelligence.record.purge", obj=record,
             detail={"notices": notices, "unreliable": bool(record.unreliable_since)},
@@ -342,6 +346,30 @@ class PartnerIn:
     agreement_until: date | None = None
     binds_to_part_23: bool = False
     contact: str = ""
+    exchange_url: str = ""
+    exchange_key_id: str = ""
+    exchange_public_key: str = ""
+
+
+def _exchange_settings(entered: PartnerIn, partner: Partner | None) -> dict[str, str]:
+    """The partner's installation: an http(s) address, the key id it signs with (no other
+    partner's) and its Ed25519 public key; all three, or none."""
+    url = clean_text(entered.exchange_url, "the installation's address", 200).rstrip("/")
+    key_id = clean_text(entered.exchange_key_id, "the key id", 100)
+    pem = entered.exchange_public_key.strip()
+    if not (url or key_id or pem):
+        return {"exchange_url": "", "exchange_key_id": "", "exchange_public_key": ""}
+    if not (url and key_id and pem):
+        raise IntelligenceRefused(
+            "for the exchange give the installation's address, its key id and its public key"
+        )
+    if not url.startswith(("https://", "http://")) or " " in url:
+        raise IntelligenceRefused("the installation's address starts with https://")
+    public_key_from_pem(pem)
+    taken = Partner.objects.filter(exchange_key_id=key_id)
+    if (taken.exclude(pk=partner.pk) if partner else taken).exists():
+        raise IntelligenceRefused(f"another partner signs with the key id {key_id!r}")
+    return {"exchange_url": url, "exchange_key_id": key_id, "exchange_public_key": pem}
 
 
 @requires(*LIAISONS)
@@ -355,6 +383,7 @@ def partner_save(*, actor: Actor, entered: PartnerIn, partner: Partner | None = 
         raise IntelligenceRefused("an agreement cannot end before it was signed")
     if signed and signed > timezone.localdate():
         raise IntelligenceRefused("an agreement cannot have been signed in the future")
+    exchange = _exchange_settings(entered, partner)
     others = Partner.objects.filter(name__iexact=name)
     if (others.exclude(pk=partner.pk) if partner else others).exists():
         raise IntelligenceRefused(f"{name} is a partner already")
@@ -365,6 +394,7 @@ def partner_save(*, actor: Actor, entered: PartnerIn, partner: Partner | None = 
         "agreement_signed_on": signed, "agreement_until": until,
         "binds_to_part_23": entered.binds_to_part_23,
         "contact": clean_text(entered.contact, "the contact", 200),
+        **exchange,
     }  # fmt: skip
     with transaction.atomic():
         if partner is None:

@@ -24,11 +24,11 @@ from safercity.core.actors import Actor, actor_label
 from safercity.core.audit import audit_write
 from safercity.core.inputs import clean_text
 from safercity.core.permissions import requires
+from safercity.intelligence.base import IntelligenceRefused
 from safercity.intelligence.models import Tip, TipMessage
 from safercity.intelligence.rfi import RequestIn, request_make
 from safercity.intelligence.services import (
     ANALYSTS,
-    IntelligenceRefused,
     RecordIn,
     record_submit,
     words_at_least,

@@ -30,6 +30,8 @@ urlpatterns = [
     ),
     path("overdue/", desk.overdue_page, name="overdue"),
     path("operations/", desk.operations_page, name="operations"),
+    path("exchange/", desk.exchange_page, name="exchange"),
+    path("exchange/<uuid:pk>/retry/", desk.exchange_retry, name="exchange_retry"),
     path("operations/<int:pk>/<str:action>/", desk.operation_action, name="operation_action"),
     path("tips/", desk.tips_page, name="tips"),
     path("tips/<int:pk>/", desk.tip_page, name="tip"),

@@ -197,7 +197,8 @@ def partner_page(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     initial = {
         name: getattr(partner, name)
         for name in ("name", "jurisdiction", "agreement_reference", "agreement_signed_on",
-                     "agreement_until", "binds_to_part_23", "contact")
+                     "agreement_until", "binds_to_part_23", "contact", "exchange_url",
+                     "exchange_key_id", "exchange_public_key")
     }  # fmt: skip
     form = PartnerForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -212,6 +213,10 @@ def partner_page(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         "form": form,
         "liaison": has_role(request.user, *services.LIAISONS),
         "received": partner.received.count(),
+        "sent": partner.outbox.exclude(delivered_at=None).count(),
+        "waiting": partner.outbox.filter(delivered_at=None, given_up_at=None).count(),
+        "given_up": partner.outbox.exclude(given_up_at=None).count(),
+        "inbox": partner.inbox.count(),
         "agreement_holds": partner.agreement_holds(timezone.localdate()),
     }
     return render(request, "intelligence/partner.html", context, status=400 if form.errors else 200)
