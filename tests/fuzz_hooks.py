@@ -48,3 +48,35 @@ def map_body(context: Any, body: Any) -> Any:
         "jurisdiction_id": "",
         "media_url": "",
     }
+
+
+@schemathesis.hook
+def before_call(context: Any, case: Any, kwargs: dict[str, Any]) -> None:
+    """For the intelligence exchange (SAFERCITY_FUZZ_SIGN holds a key id and a PEM private
+    key): most calls are signed as a partner's installation would sign them, so the fuzzer
+    reaches the handlers; the rest go unsigned, to probe the refusal."""
+    sign = json.loads(os.environ.get("SAFERCITY_FUZZ_SIGN", "{}"))
+    if not sign or random.Random(repr(kwargs.get("url"))).random() < 0.1:
+        return
+    import requests
+    from cryptography.hazmat.primitives import serialization
+    from http_message_signatures import HTTPMessageSigner, algorithms
+    from http_message_signatures.resolvers import MappingKeyResolver
+
+    sent = case.as_transport_kwargs()  # what the transport will send, serialized the same way
+    body = sent.get("data")
+    if body is None and sent.get("json") is not None:
+        body = json.dumps(sent["json"]).encode()
+    body = body.encode() if isinstance(body, str) else (body or b"")
+    key = serialization.load_pem_private_key(sign["pem"].encode(), password=None)
+    resolver = MappingKeyResolver(public_keys={}, private_keys={sign["key_id"]: key})
+    prepared = requests.Request(
+        sent["method"], sent["url"], params=sent.get("params"), data=body,
+        headers=sent.get("headers") or {},
+    ).prepare()  # fmt: skip
+    HTTPMessageSigner(signature_algorithm=algorithms.ED25519, key_resolver=resolver).sign(
+        prepared, key_id=sign["key_id"], body=body,
+        covered_component_ids=("@method", "@authority", "@target-uri"),
+    )  # fmt: skip
+    names = ("Signature", "Signature-Input", "Content-Digest")
+    case.headers = {**(case.headers or {}), **{n: prepared.headers[n] for n in names}}

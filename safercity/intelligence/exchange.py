@@ -181,11 +181,14 @@ def received_request(*, actor: Actor, partner: Partner, data: dict[str, Any]) ->
     priority = str(data["priority"])
     if priority not in Priority.values:
         raise IntelligenceRefused("priority is urgent, priority or routine")
+    question, purpose = _clip(data["question"], 4000), _clip(data["purpose"], 2000)
+    if not question or not purpose:
+        raise IntelligenceRefused("a request states its question and its purpose")
     now = timezone.now()
     made = InfoRequest.objects.create(
         direction=InfoRequest.Direction.INCOMING, partner=partner, priority=priority,
         requested_by=_clip(data["requested_by"], 200) or partner.name,
-        question=_clip(data["question"], 4000), purpose=_clip(data["purpose"], 2000),
+        question=question, purpose=purpose,
         made_at=now, due_at=due_after(priority, now), remote_reference=str(data["reference"]),
     )  # fmt: skip
     audit_write(actor=actor, action="intelligence.exchange.request", obj=made)
@@ -205,6 +208,8 @@ def received_answer(*, actor: Actor, partner: Partner, data: dict[str, Any]) -> 
     """The partner's answer to a request this department sent: the clock stops, and the
     records it gives are kept as received from it."""
     request = _own_request(partner, str(data["request"]), InfoRequest.Direction.OUTGOING)
+    if not _clip(data["answer"], 8000):
+        raise IntelligenceRefused("an answer says something")
     if request.answered_at is not None:
         raise IntelligenceRefused(f"request {request.pk} is answered already")
     now = timezone.now()

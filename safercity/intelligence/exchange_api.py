@@ -26,7 +26,7 @@ from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, ValidationError
 from ninja.security.base import AuthBase
 
-from safercity.core.inputs import InputRefused
+from safercity.core.inputs import InputRefused, bounded_moment
 from safercity.intelligence import exchange
 from safercity.intelligence.models import InboundMessage, Partner
 
@@ -204,14 +204,14 @@ class LogEntry(Schema):
     received_at: datetime
 
 
-@api.get("/log", response={200: list[LogEntry], 401: Detail})
+@api.get("/log", response={200: list[LogEntry], 400: Detail, 401: Detail})
 def log(request: HttpRequest, since: datetime | None = None) -> list[dict[str, Any]]:
     """What this installation received from the caller (latest 1,000), to set beside the
     caller's outbox: both logs must agree."""
     partner: Partner = request.auth  # type: ignore[attr-defined]
     rows = InboundMessage.objects.filter(partner=partner)
     if since is not None:
-        rows = rows.filter(received_at__gte=since)
+        rows = rows.filter(received_at__gte=bounded_moment(since, "since"))
     return [
         {"id": r.message_id, "kind": r.kind, "receipt": r.pk, "received_at": r.received_at}
         for r in rows.order_by("-received_at")[:1000]

@@ -122,6 +122,9 @@ class IntelRecord(models.Model):
     purge_by = models.DateTimeField(null=True, blank=True)
     purged_at = models.DateTimeField(null=True, blank=True)
     purge_reason = models.TextField(blank=True)
+    # What a search reads: subject, activity and content in lower case, in one column that
+    # PostgreSQL indexes by trigrams (migration 0004); blanked with the rest.
+    haystack = models.TextField(blank=True, editable=False)
 
     objects = RecordQuerySet.as_manager()
 
@@ -134,6 +137,9 @@ class IntelRecord(models.Model):
 
     def __str__(self) -> str:
         return f"Intelligence record {self.pk}"
+
+    def fill_haystack(self) -> None:
+        self.haystack = " ".join((self.subject, self.criminal_activity, self.content)).lower()
 
     @property
     def searchable(self) -> bool:

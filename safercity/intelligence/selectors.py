@@ -55,11 +55,9 @@ def records_search(*, actor: Actor, terms: str, purpose: str) -> list[IntelRecor
         raise IntelligenceRefused("say what to search for")
     if len(purpose.split()) < 2:
         raise IntelligenceRefused("say why you are searching (a case number or an inquiry)")
-    fields = ("subject", "criminal_activity", "content")
-    match = reduce(
-        and_,
-        (reduce(lambda a, b: a | b, (Q(**{f"{f}__icontains": w}) for f in fields)) for w in words),
-    )
+    # Every word, anywhere in the subject, the activity or the content (the haystack holds
+    # the three in lower case; PostgreSQL answers from its trigram index).
+    match = reduce(and_, (Q(haystack__contains=w.lower()) for w in words))
     found = list(
         IntelRecord.objects.in_use().filter(match).order_by("-submitted_at", "-id")[:MAX_RESULTS]
     )

@@ -97,13 +97,15 @@ def record_submit(*, actor: Actor, entered: RecordIn) -> IntelRecord:
         raise IntelligenceRefused("label the content's validity (1, 2, 3 or 4)")
     agency = clean_text(entered.submitting_agency, "the submitting agency", 200)
     with transaction.atomic():
-        record = IntelRecord.objects.create(
+        record = IntelRecord(
             subject=subject, criminal_activity=activity, predicate=predicate,
             relevance=relevance, content=content, source_reliability=entered.source_reliability,
             content_validity=entered.content_validity,
             submitting_agency=agency or settings.SAFERCITY_AGENCY_NAME,
             submitted_by=signed_in(actor), submitted_at=timezone.now(),
         )  # fmt: skip
+        record.fill_haystack()
+        record.save()
         audit_write(actor=actor, action="intelligence.record.submit", obj=record)
     return record
 
@@ -154,7 +156,7 @@ def record_review(
 def _blank(record: IntelRecord) -> None:
     """What a rejected or purged record said is gone; its stub (number, dates, status,
     reasons) stays so the logs that mention it still make sense."""
-    record.subject = record.criminal_activity = ""
+    record.subject = record.criminal_activity = record.haystack = ""
     record.predicate = record.relevance = record.content = ""
 
 
