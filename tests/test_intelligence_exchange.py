@@ -523,3 +523,27 @@ def test_two_operations_meeting_in_place_and_time_are_flagged_to_both_owners(
     # Outside the unit, nobody sees the board.
     client.force_login(make_user("andy_analyst", Role.ANALYST))
     assert client.get(page).status_code == 403
+
+
+def test_the_demo_unit_has_six_months_of_work_to_measure(client):
+    from safercity.core.actors import command_actor
+    from safercity.core.rollups import rollup_refresh
+    from safercity.intelligence import measures
+    from safercity.intelligence.demo import load_intelligence
+    from safercity.intelligence.models import Conflict, Partner
+
+    made = load_intelligence(
+        actor=command_actor("tests"), seed=2026, streets=["Natural Bridge Ave", "Grand Blvd"]
+    )
+    assert made == 78 and Partner.objects.count() == 3
+    assert IntelRecord.objects.filter(status="rejected").exists()
+    assert Dissemination.objects.count() == 6 and Conflict.objects.count() == 1
+    months = [measures.month_counts(first) for first in measures._months(timezone.localdate())]
+    assert sum(m.requests for m in months) > 30 and sum(m.tips for m in months) > 20
+    # Most on time, not all: the figure is worth reading.
+    on_time = sum(m.answered_on_time for m in months) / sum(m.answered for m in months)
+    assert 0.75 < on_time < 1
+    rollup_refresh("intelligence:monthly")
+    page = client.get("/intelligence-exchange/").content.decode()
+    assert "St. Louis County Police Department (demo)" in page
+    assert "Natural Bridge" not in page  # no record, request or tip content is public

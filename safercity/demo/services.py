@@ -33,6 +33,7 @@ from safercity.demo.engine import (
     crime_files,
     load_calibration,
 )
+from safercity.intelligence.demo import load_intelligence
 from safercity.properties.demo import load_properties
 
 WARD_PLAN = "demo-14"
@@ -537,6 +538,10 @@ def demo_load(
         crimes = _load_crime(actor, calibration, seed, scale)
         progress("focused deterrence: a group audit, incident reviews, interventions")
         _load_violence(actor, calibration, seed)
+        if with_staff:  # the unit's work is done by its (demo) staff, who sign what they do
+            progress("the intelligence unit: partners, records, requests, tips, operations")
+            streets = Address.objects.values_list("street", flat=True).distinct()
+            load_intelligence(actor=actor, seed=seed, streets=list(streets.order_by("street")[:40]))
     progress("staff accounts")
     credentials = (
         demo_staff_create(actor=actor, path=settings.VAR_DIR / "demo-credentials.txt")
