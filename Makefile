@@ -64,6 +64,7 @@ bench: install
 	$(BIN)/python bench/csb.py
 	$(BIN)/python bench/replay.py
 	$(BIN)/python bench/load.py
+	$(BIN)/python bench/intelligence.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -212,6 +212,34 @@ def test_a_request_its_answer_feedback_and_a_purge_notice_cross_between_two_inst
         print(json.dumps([r.useful, r.led_to]))
     """) == [True, "A search warrant for the garage"]
 
+    # A record the county gives the city outside any request travels too, with its labels.
+    county.python("""
+        import json
+        from django.contrib.auth.models import User
+        from safercity.intelligence import services
+        from safercity.intelligence.models import IntelRecord, Partner
+        ana, sam = User.objects.get(username="ana"), User.objects.get(username="sam")
+        second = services.record_submit(actor=ana, entered=services.RecordIn(
+            subject="Blue sedan without plates", criminal_activity="Gun trafficking",
+            predicate="Stopped twice leaving the garage with boxes of ammunition",
+            relevance="A second vehicle of the same crew", content="Seen on Tuesdays at dusk.",
+            source_reliability="A", content_validity="1"))
+        services.record_review(actor=sam, record=second,
+                               answers={k: True for k in services.CHECKLIST})
+        services.record_disseminate(actor=ana, record=second, given=services.DisseminationIn(
+                recipient="City gun unit", partner=Partner.objects.get(),
+                need_to_know="Their case 26-014 follows the same van",
+                right_to_know="Sworn unit under the regional MOU"))
+        print(json.dumps(1))
+    """)
+    county.work()
+    assert city.python("""
+        import json
+        from safercity.intelligence.models import ReceivedRecord
+        got = ReceivedRecord.objects.get(subject="Blue sedan without plates")
+        print(json.dumps([ReceivedRecord.objects.count(), got.request_id, got.content_validity]))
+    """) == [2, None, "1"]
+
     # The county finds the record unreliable and purges it: the notice reaches the city,
     # which purges its copy, and the county's notice shows as delivered by the exchange.
     county.python("""
@@ -220,7 +248,8 @@ def test_a_request_its_answer_feedback_and_a_purge_notice_cross_between_two_inst
         from safercity.intelligence import services
         from safercity.intelligence.models import IntelRecord
         sam = User.objects.get(username="sam")
-        record = services.record_flag_unreliable(actor=sam, record=IntelRecord.objects.get(),
+        first = IntelRecord.objects.order_by("pk").first()
+        record = services.record_flag_unreliable(actor=sam, record=first,
             reason="The plate belonged to another van")
         services.record_purge(actor=sam, record=record, reason="Found unreliable this morning")
         print(json.dumps(1))
@@ -229,9 +258,10 @@ def test_a_request_its_answer_feedback_and_a_purge_notice_cross_between_two_inst
     assert city.python("""
         import json
         from safercity.intelligence.models import ReceivedRecord
-        got = ReceivedRecord.objects.get()
-        print(json.dumps([got.content, got.purged_at is not None]))
-    """) == ["", True]
+        got = ReceivedRecord.objects.order_by("pk").first()
+        kept = ReceivedRecord.objects.order_by("pk").last()
+        print(json.dumps([got.content, got.purged_at is not None, kept.purged_at is None]))
+    """) == ["", True, True]
     notice = county.python("""
         import json
         from safercity.intelligence.models import RecipientNotice
@@ -362,3 +392,64 @@ def test_a_partner_that_is_down_gets_the_message_when_it_is_back(two, tmp_path):
     """)
         == 1
     )
+
+
+OPERATION = """
+import json
+from datetime import timedelta
+from django.contrib.auth.models import User
+from django.utils import timezone
+from safercity.intelligence import deconfliction
+now = timezone.now()
+operation, conflicts = deconfliction.operation_register(
+    actor=User.objects.get(username="ana"), entered=deconfliction.OperationIn(
+        kind={kind!r}, reference={reference!r}, place="Natural Bridge Ave garage",
+        latitude={lat}, longitude=-90.2290, radius_m=150,
+        starts_at=now + timedelta(hours={start}), ends_at=now + timedelta(hours={start} + 4),
+        contact={contact!r}))
+print(json.dumps([operation.pk, len(conflicts)]))
+"""
+
+
+def test_two_departments_planning_on_the_same_block_are_both_told(two):
+    city, county = two
+    county.python(
+        OPERATION.format(
+            kind="surveillance",
+            reference="C-SURV-88",
+            lat=38.6761,
+            start=22,
+            contact="County watch desk 314-555-0199",
+        )
+    )
+    county.work()  # the county's operation reaches the city's board: nothing there yet
+    city_op = city.python(
+        OPERATION.format(
+            kind="warrant",
+            reference="W-26-0412",
+            lat=38.6750,
+            start=20,
+            contact="District 4 desk 314-555-0104",
+        )
+    )
+    # The city's own check found the county's operation (sent to it a moment ago).
+    assert city_op[1] == 1
+    city.work()  # the city's operation reaches the county, whose check answers at once
+    on_county = county.python("""
+        import json
+        from safercity.intelligence.models import Conflict
+        c = Conflict.objects.select_related("first", "second").get()
+        print(json.dumps([c.first.reference, c.second.reference, c.second.contact,
+                          c.first_told_at is None, c.second_told_at is not None]))
+    """)
+    # The county's owner has it on its board to acknowledge; the city's side was told by
+    # the receipt, and the city's board lists the county's contact.
+    assert on_county == ["C-SURV-88", "W-26-0412", "District 4 desk 314-555-0104", True, True]
+    on_city = city.python("""
+        import json
+        from safercity.intelligence.models import Conflict
+        rows = Conflict.objects.select_related("first", "second").order_by("pk")
+        print(json.dumps([[c.first.reference, c.first.contact, c.second.reference,
+                           c.first_told_at is not None] for c in rows]))
+    """)
+    assert on_city == [["C-SURV-88", "County watch desk 314-555-0199", "W-26-0412", True]]

@@ -13,12 +13,12 @@ from django.utils import timezone
 
 from safercity.core.actors import Actor, actor_label
 from safercity.core.audit import audit_read, audit_write
-from safercity.core.geo import distance_m
 from safercity.core.geocode import lookup
 from safercity.core.inputs import clean_text, finite
 from safercity.core.permissions import requires
-from safercity.intelligence.base import IntelligenceRefused
-from safercity.intelligence.models import Conflict, Operation, Partner
+from safercity.intelligence.base import IntelligenceRefused, conflicts_with
+from safercity.intelligence.exchange import operation_payload, outbox_add
+from safercity.intelligence.models import Conflict, Operation, OutboundMessage, Partner
 from safercity.intelligence.rfi import UNIT
 
 LONGEST = timedelta(days=14)  # a longer operation is registered in parts, each reviewed
@@ -89,28 +89,22 @@ def operation_register(*, actor: Actor, entered: OperationIn) -> tuple[Operation
             latitude=lat, longitude=lon, radius_m=entered.radius_m, starts_at=start,
             ends_at=end, contact=contact, registered_by=actor_label(actor), registered_at=now,
         )  # fmt: skip
-        conflicts = []
-        overlapping = Operation.objects.filter(
-            cancelled_at=None, starts_at__lt=end, ends_at__gt=start
-        ).exclude(pk=operation.pk)
-        for other in overlapping:
-            apart = distance_m(lat, lon, other.latitude, other.longitude)
-            if apart <= operation.radius_m + other.radius_m:
-                conflicts.append(
-                    # Whoever registers hears of it now, on the page that registered it.
-                    Conflict.objects.create(
-                        first=other,
-                        second=operation,
-                        found_at=now,
-                        distance_m=round(apart),
-                        second_told_at=now,
-                    )
-                )
+        conflicts = conflicts_with(operation, now)
+        if operation.partner is None:  # this department's own: every partner's system hears
+            _tell_partners(operation)
         audit_write(
             actor=actor, action="intelligence.operation.register", obj=operation,
             detail={"conflicts": [c.pk for c in conflicts]},
         )  # fmt: skip
     return operation, conflicts
+
+
+def _tell_partners(operation: Operation) -> None:
+    """Send the operation (or its cancellation) to every partner's installation, whose
+    deconfliction checks it against its own and answers with the conflicts it found."""
+    for partner in Partner.objects.exclude(exchange_url="").exclude(exchange_key_id=""):
+        outbox_add(partner, OutboundMessage.Kind.OPERATION, operation_payload(operation),
+                   operation=operation)  # fmt: skip
 
 
 @requires(*UNIT)
@@ -120,6 +114,8 @@ def operation_cancel(*, actor: Actor, operation: Operation) -> Operation:
         if operation.cancelled_at is None:
             operation.cancelled_at = timezone.now()
             operation.save(update_fields=["cancelled_at"])
+            if operation.partner is None:
+                _tell_partners(operation)
             audit_write(actor=actor, action="intelligence.operation.cancel", obj=operation)
     return operation
 

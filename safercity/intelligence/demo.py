@@ -14,6 +14,7 @@ from django.contrib.auth.models import Group, User
 from django.utils import timezone
 
 from safercity.core.actors import Actor
+from safercity.core.permissions import requires
 from safercity.core.roles import Role
 from safercity.intelligence import deconfliction, rfi, services, tips
 from safercity.intelligence.models import InfoRequest, IntelRecord, Tip, TipMessage
@@ -40,6 +41,7 @@ def _staff(role: Role) -> User:
     return user
 
 
+@requires(Role.ADMINISTRATOR)
 def load_intelligence(*, actor: Actor, seed: int, streets: list[str]) -> int:
     """Returns how many requests and tips were made. `actor` is the demo's command (for the
     partners); the rest is done by the demo's intelligence staff."""

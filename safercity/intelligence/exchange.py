@@ -24,7 +24,7 @@ import logging
 import os
 import uuid
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -48,10 +48,13 @@ from safercity.core.audit import audit_write
 from safercity.core.inputs import clean_text
 from safercity.core.permissions import requires
 from safercity.core.roles import Role
-from safercity.intelligence.base import IntelligenceRefused, due_after, feedback_due
+from safercity.intelligence.base import IntelligenceRefused, conflicts_with, due_after, feedback_due
 from safercity.intelligence.models import (
+    Conflict,
     ContentValidity,
     InfoRequest,
+    IntelRecord,
+    Operation,
     OutboundMessage,
     Partner,
     Priority,
@@ -70,6 +73,8 @@ PATHS: dict[str, str] = {
     OutboundMessage.Kind.ANSWER: "answers",
     OutboundMessage.Kind.FEEDBACK: "feedback",
     OutboundMessage.Kind.NOTICE: "notices",
+    OutboundMessage.Kind.RECORD: "records",
+    OutboundMessage.Kind.OPERATION: "operations",
 }
 
 
@@ -221,30 +226,128 @@ def received_answer(*, actor: Actor, partner: Partner, data: dict[str, Any]) -> 
     if not declined:
         request.feedback_due_at = feedback_due(now)
     request.save()
-    kept = []
-    for given in data.get("records") or []:
-        labels_ok = (
-            given["source_reliability"] in SourceReliability.values
-            and given["content_validity"] in ContentValidity.values
-        )
-        if not labels_ok:
-            raise IntelligenceRefused("each record carries its reliability and validity labels")
-        record, _ = ReceivedRecord.objects.get_or_create(
-            partner=partner, remote_number=str(given["number"]),
-            defaults={
-                "request": request, "subject": _clip(given["subject"], 300),
-                "criminal_activity": _clip(given["criminal_activity"], 300),
-                "content": _clip(given["content"], 20000),
-                "source_reliability": given["source_reliability"],
-                "content_validity": given["content_validity"], "received_at": now,
-            },
-        )  # fmt: skip
-        kept.append(record.pk)
+    kept = [_keep(partner, given, request).pk for given in data.get("records") or []]
     audit_write(
         actor=actor, action="intelligence.exchange.answer", obj=request,
         detail={"records": kept, "declined": declined},
     )  # fmt: skip
     return {"request": str(request.pk), "records": len(kept)}
+
+
+def record_payload(record: IntelRecord) -> dict[str, str]:
+    """A record as it travels: its number here, what it says and its labels, never who
+    submitted it or its reviewer's notes."""
+    return {
+        "number": str(record.pk), "subject": record.subject,
+        "criminal_activity": record.criminal_activity, "content": record.content,
+        "source_reliability": record.source_reliability,
+        "content_validity": record.content_validity,
+    }  # fmt: skip
+
+
+def _keep(partner: Partner, given: dict[str, Any], request: InfoRequest | None) -> ReceivedRecord:
+    labels_ok = (
+        given.get("source_reliability") in SourceReliability.values
+        and given.get("content_validity") in ContentValidity.values
+    )
+    if not labels_ok:
+        raise IntelligenceRefused("each record carries its reliability and validity labels")
+    record, _ = ReceivedRecord.objects.get_or_create(
+        partner=partner, remote_number=str(given["number"]),
+        defaults={
+            "request": request, "subject": _clip(given["subject"], 300),
+            "criminal_activity": _clip(given["criminal_activity"], 300),
+            "content": _clip(given["content"], 20000),
+            "source_reliability": given["source_reliability"],
+            "content_validity": given["content_validity"], "received_at": timezone.now(),
+        },
+    )  # fmt: skip
+    return record
+
+
+@requires(scope=SCOPE)
+def received_record(*, actor: Actor, partner: Partner, data: dict[str, Any]) -> dict[str, Any]:
+    """A record the partner gave this department outside any request (it logged the
+    dissemination, with the need and right to know it states here)."""
+    record = _keep(partner, data["record"], None)
+    audit_write(
+        actor=actor, action="intelligence.exchange.record", obj=record,
+        detail={"need_to_know": _clip(data["need_to_know"], 2000),
+                "recipient": _clip(data["recipient"], 200)},
+    )  # fmt: skip
+    return {"record": str(record.pk)}
+
+
+def operation_payload(operation: Operation) -> dict[str, Any]:
+    return {
+        "reference": str(operation.pk), "kind": operation.kind,
+        "case": operation.reference, "place": operation.place,
+        "latitude": operation.latitude, "longitude": operation.longitude,
+        "radius_m": operation.radius_m, "starts_at": operation.starts_at.isoformat(),
+        "ends_at": operation.ends_at.isoformat(), "contact": operation.contact,
+        "owner": operation.owner, "cancelled": operation.cancelled_at is not None,
+    }  # fmt: skip
+
+
+def _mirror(partner: Partner, data: dict[str, Any]) -> Operation:
+    """The partner's operation as this installation keeps it (made or brought up to date)."""
+    values = {
+        "kind": data["kind"] if data["kind"] in Operation.Kind.values else Operation.Kind.OTHER,
+        "reference": _clip(data["case"], 100) or "?", "place": _clip(data["place"], 300),
+        "latitude": float(data["latitude"]), "longitude": float(data["longitude"]),
+        "radius_m": int(data["radius_m"]),
+        "starts_at": datetime.fromisoformat(str(data["starts_at"])),
+        "ends_at": datetime.fromisoformat(str(data["ends_at"])),
+        "contact": _clip(data["contact"], 200), "registered_by": f"{partner.name} (exchange)",
+        "cancelled_at": timezone.now() if data.get("cancelled") else None,
+    }  # fmt: skip
+    operation, _ = Operation.objects.update_or_create(
+        partner=partner, remote_reference=str(data["reference"]),
+        defaults=values, create_defaults=values | {"registered_at": timezone.now()},
+    )  # fmt: skip
+    return operation
+
+
+def _mirror_conflicts(partner: Partner, own_id: int, found: list[dict[str, Any]]) -> None:
+    """The partner's system found these of its operations in conflict with ours: each is
+    kept here, and the conflict shows on this board until our owner is told (the partner's
+    owner sees it on its own board)."""
+    own = Operation.objects.filter(pk=own_id).first()
+    if own is None:
+        return
+    for data in found:
+        theirs = _mirror(partner, data)
+        conflict, _ = Conflict.objects.get_or_create(
+            first=theirs, second=own,
+            defaults={"found_at": timezone.now(), "distance_m": int(data.get("distance_m", 0))},
+        )  # fmt: skip
+        if conflict.first_told_at is None:  # its system has it on its owner's board now
+            conflict.first_told_at = timezone.now()
+            conflict.save(update_fields=["first_told_at"])
+
+
+@requires(scope=SCOPE)
+def received_operation(*, actor: Actor, partner: Partner, data: dict[str, Any]) -> dict[str, Any]:
+    """A partner's planned operation (or its cancellation): checked at once against every
+    operation registered here; the conflicts go back in the receipt, so the partner's owner
+    learns of them now, and ours sees them on the board."""
+    operation = _mirror(partner, data)
+    if operation.ends_at <= operation.starts_at:
+        raise IntelligenceRefused("the operation must end after it starts")
+    now = timezone.now()
+    conflicts = [] if operation.cancelled_at else conflicts_with(operation, now)
+    audit_write(
+        actor=actor, action="intelligence.exchange.operation", obj=operation,
+        detail={"conflicts": [c.pk for c in conflicts]},
+    )  # fmt: skip
+    return {
+        "operation": str(operation.pk),
+        "conflicts": [
+            {**operation_payload(c.first), "distance_m": c.distance_m}
+            for c in conflicts
+            if c.first.partner_id != partner.pk  # its own operations it knows about
+        ],
+    }
 
 
 @requires(scope=SCOPE)
@@ -286,12 +389,13 @@ def can_exchange(partner: Partner | None) -> bool:
 def outbox_add(
     partner: Partner, kind: str, payload: dict[str, Any], *,
     request: InfoRequest | None = None, notice: RecipientNotice | None = None,
+    operation: Operation | None = None,
 ) -> OutboundMessage:  # fmt: skip
     """Queue a message (call inside the transaction of what it tells)."""
     now = timezone.now()
     message = OutboundMessage.objects.create(
         id=uuid.uuid4(), partner=partner, kind=kind, payload=payload, made_at=now,
-        next_attempt_at=now, request=request, notice=notice,
+        next_attempt_at=now, request=request, notice=notice, operation=operation,
     )  # fmt: skip
     transaction.on_commit(lambda: deliver_messages.enqueue())
     return message
@@ -325,6 +429,8 @@ def _apply(message: OutboundMessage, receipt: dict[str, Any]) -> None:
         InfoRequest.objects.filter(pk=message.request_id).update(
             remote_reference=str(result.get("request", ""))[:40]
         )
+    if message.kind == OutboundMessage.Kind.OPERATION and message.operation_id:
+        _mirror_conflicts(message.partner, message.operation_id, result.get("conflicts") or [])
     if message.kind == OutboundMessage.Kind.NOTICE and message.notice_id:
         RecipientNotice.objects.filter(pk=message.notice_id, delivered_at=None).update(
             delivered_at=timezone.now(),

@@ -4,6 +4,9 @@
 - POST /api/exchange/v1/answers    its answer to a request this department sent
 - POST /api/exchange/v1/feedback   its feedback on an answer this department gave
 - POST /api/exchange/v1/notices    its notice that a record it gave was purged
+- POST /api/exchange/v1/records    a record it gave this department (outside a request)
+- POST /api/exchange/v1/operations a planned operation (or its cancellation), checked at once
+  against every operation registered here; the receipt lists the conflicts
 - GET  /api/exchange/v1/log        the message ids received from the calling partner
 
 Every call is signed (RFC 9421, Ed25519, with a Content-Digest); an unsigned, badly signed,
@@ -134,6 +137,28 @@ class NoticeMessage(Message):
     reason: str = Field(min_length=1, max_length=4000)
 
 
+class RecordMessage(Message):
+    record: GivenRecord
+    recipient: str = Field(min_length=1, max_length=200)
+    need_to_know: str = Field(min_length=1, max_length=2000)
+    right_to_know: str = Field(min_length=1, max_length=2000)
+
+
+class OperationMessage(Message):
+    reference: str = Field(max_length=40, description="the operation's number at the sender")
+    kind: Literal["warrant", "surveillance", "undercover", "raid", "other"]
+    case: str = Field(min_length=1, max_length=100)
+    place: str = Field(min_length=1, max_length=300)
+    latitude: float = Field(ge=-90, le=90)
+    longitude: float = Field(ge=-180, le=180)
+    radius_m: int = Field(ge=25, le=5000)
+    starts_at: datetime
+    ends_at: datetime
+    contact: str = Field(min_length=1, max_length=200)
+    owner: str = Field("", max_length=200)
+    cancelled: bool = False
+
+
 class Receipt(Schema):
     id: uuid.UUID
     receipt: int = Field(description="the message's number in the receiver's inbox")
@@ -195,6 +220,19 @@ def feedback_in(request: HttpRequest, message: FeedbackMessage) -> dict[str, Any
 @api.post("/notices", response={200: Receipt, **ERRORS})
 def notices_in(request: HttpRequest, message: NoticeMessage) -> dict[str, Any]:
     return _receive(request, "notice", message, exchange.received_notice)
+
+
+@api.post("/records", response={200: Receipt, **ERRORS})
+def records_in(request: HttpRequest, message: RecordMessage) -> dict[str, Any]:
+    return _receive(request, "record", message, exchange.received_record)
+
+
+@api.post("/operations", response={200: Receipt, **ERRORS})
+def operations_in(request: HttpRequest, message: OperationMessage) -> dict[str, Any]:
+    """A planned operation for deconfliction; the receipt lists the conflicts found."""
+    for moment in (message.starts_at, message.ends_at):
+        bounded_moment(moment, "a time")
+    return _receive(request, "operation", message, exchange.received_operation)
 
 
 class LogEntry(Schema):

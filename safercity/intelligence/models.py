@@ -133,7 +133,13 @@ class IntelRecord(models.Model):
         indexes = [
             models.Index(fields=["status", "retain_until"]),
             models.Index(fields=["purge_by"]),
-        ]
+            # The records in use, newest first: a search for common words reads them in this
+            # order and stops at the fiftieth match instead of sorting thousands.
+            models.Index(
+                fields=["-submitted_at", "-id"], name="intel_record_newest_in_use",
+                condition=models.Q(status="accepted", unreliable_since=None),
+            ),
+        ]  # fmt: skip
 
     def __str__(self) -> str:
         return f"Intelligence record {self.pk}"
@@ -442,6 +448,8 @@ class Operation(models.Model):
     registered_by = models.CharField(max_length=200)
     registered_at = models.DateTimeField()
     cancelled_at = models.DateTimeField(null=True, blank=True)
+    # A partner's operation its installation sent: its number there.
+    remote_reference = models.CharField(max_length=40, blank=True)
 
     class Meta:
         ordering = ["starts_at", "id"]
@@ -485,6 +493,7 @@ class OutboundMessage(models.Model):
         ANSWER = "answer", "an answer to its request"
         FEEDBACK = "feedback", "feedback on its answer"
         NOTICE = "notice", "a purge notice"
+        RECORD = "record", "a record given to it"
         OPERATION = "operation", "a planned operation"
 
     id = models.UUIDField(primary_key=True)
@@ -504,6 +513,9 @@ class OutboundMessage(models.Model):
     )
     notice = models.ForeignKey(
         RecipientNotice, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    operation = models.ForeignKey(
+        "Operation", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
 
     class Meta:

@@ -23,7 +23,7 @@ from safercity.core.inputs import clean_text
 from safercity.core.permissions import requires
 from safercity.core.roles import Role, has_role
 from safercity.intelligence.base import IntelligenceRefused, due_after, feedback_due
-from safercity.intelligence.exchange import can_exchange, outbox_add
+from safercity.intelligence.exchange import can_exchange, outbox_add, record_payload
 from safercity.intelligence.models import (
     Bulletin,
     BulletinRecipient,
@@ -170,6 +170,7 @@ def request_answer(*, actor: Actor, request: InfoRequest, given: AnswerIn) -> In
                     recipient=request.requested_by, partner=request.partner,
                     need_to_know=request.purpose,
                     internal=request.direction == Direction.INTERNAL,
+                    send=False,  # the answer carries the records
                     right_to_know=f"Answer to request {request.pk} from {request.requested_by}",
                 ),
             )  # fmt: skip
@@ -182,7 +183,7 @@ def request_answer(*, actor: Actor, request: InfoRequest, given: AnswerIn) -> In
         if request.direction == Direction.INCOMING and request.remote_reference:
             _tell_partner(request, OutboundMessage.Kind.ANSWER, {
                 "reference": str(request.pk), "answer": answer, "declined": given.decline,
-                "records": [_as_given(r) for r in given.records],
+                "records": [record_payload(r) for r in given.records],
             })  # fmt: skip
         audit_write(
             actor=actor, action="intelligence.request.answer", obj=request,
@@ -199,15 +200,6 @@ def _tell_partner(request: InfoRequest, kind: str, payload: dict[str, object]) -
             request.partner, kind, {"request": request.remote_reference} | payload,
             request=request,
         )  # fmt: skip
-
-
-def _as_given(record: IntelRecord) -> dict[str, str]:
-    return {
-        "number": str(record.pk), "subject": record.subject,
-        "criminal_activity": record.criminal_activity, "content": record.content,
-        "source_reliability": record.source_reliability,
-        "content_validity": record.content_validity,
-    }  # fmt: skip
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,12 @@ from safercity.core.permissions import requires
 from safercity.core.roles import Role
 from safercity.core.workdays import end_of_next_business_day
 from safercity.intelligence.base import IntelligenceRefused
-from safercity.intelligence.exchange import can_exchange, outbox_add, public_key_from_pem
+from safercity.intelligence.exchange import (
+    can_exchange,
+    outbox_add,
+    public_key_from_pem,
+    record_payload,
+)
 from safercity.intelligence.models import (
     ContentValidity,
     Dissemination,
@@ -176,6 +181,8 @@ class DisseminationIn:
     imminent_danger: bool = False
     assessment: str = ""
     internal: bool = False  # to a desk of this department
+    send: bool = True  # over the exchange, to a partner's installation (not when an answer
+    # to its request carries the record)
 
 
 @requires(*ANALYSTS)
@@ -215,6 +222,11 @@ def record_disseminate(
             right_to_know=right, imminent_danger=given.imminent_danger, assessment=assessment,
             given_by=actor_label(actor), given_at=timezone.now(),
         )  # fmt: skip
+        partner = given.partner
+        if partner and given.send and not given.imminent_danger and can_exchange(partner):
+            payload = {"record": record_payload(record), "recipient": recipient,
+                       "need_to_know": need, "right_to_know": right}  # fmt: skip
+            outbox_add(partner, OutboundMessage.Kind.RECORD, payload)
         audit_write(
             actor=actor, action="intelligence.record.disseminate", obj=record,
             detail={"dissemination": given_out.pk, "partner": getattr(given.partner, "pk", None),
