@@ -547,3 +547,40 @@ def test_the_demo_unit_has_six_months_of_work_to_measure(client):
     page = client.get("/intelligence-exchange/").content.decode()
     assert "St. Louis County Police Department (demo)" in page
     assert "Natural Bridge" not in page  # no record, request or tip content is public
+
+
+def test_records_partners_give_are_read_on_their_page_and_purged_at_their_notice(
+    client,
+    ivan_intel_analyst,
+    lena_liaison,
+    bound_partner,  # noqa: F811
+):
+    from safercity.intelligence import exchange
+
+    sender = exchange.partner_actor(bound_partner)
+    given = {"number": "C-77", "subject": "Blue sedan without plates",
+             "criminal_activity": "Gun trafficking", "content": "Seen on Tuesdays at dusk.",
+             "source_reliability": "A", "content_validity": "1"}  # fmt: skip
+    exchange.received_record(
+        actor=sender, partner=bound_partner,
+        data={"record": given, "recipient": "City gun unit", "need_to_know": "Case 26-014",
+              "right_to_know": "Sworn unit"},
+    )  # fmt: skip
+    client.force_login(ivan_intel_analyst)
+    page = client.get(f"{HOME}received/").content.decode()
+    assert "Blue sedan without plates" in page and "A: reliable" in page
+    assert AuditEntry.objects.filter(action="intelligence.received.list").exists()
+    exchange.received_notice(
+        actor=sender, partner=bound_partner, data={"record": "C-77", "reason": "Wrong car"}
+    )
+    page = client.get(f"{HOME}received/").content.decode()
+    assert "Blue sedan" not in page and "purged" in page and "Wrong car" in page
+    # A label outside the 4x4 system is refused, and nothing is kept.
+    with pytest.raises(services.IntelligenceRefused):
+        exchange.received_record(
+            actor=sender, partner=bound_partner,
+            data={"record": given | {"number": "C-78", "source_reliability": "Z"},
+                  "recipient": "x", "need_to_know": "y", "right_to_know": "z"},
+        )  # fmt: skip
+    client.force_login(lena_liaison)
+    assert client.get(f"{HOME}received/").status_code == 403

@@ -80,6 +80,8 @@ POLICY: dict[str, tuple[set[Role], str | None, bool]] = {
     "intelligence.rfi.request_assign": ({ISU}, None, False),
     "intelligence.rfi.request_feedback": ({IAN, ISU, LIA}, None, False),
     "intelligence.rfi.request_make": ({IAN, ISU, LIA}, None, False),
+    "intelligence.selectors.bulletin_read": ({IAN, ISU, LIA}, None, False),
+    "intelligence.selectors.received_records": ({IAN, ISU}, None, False),
     "intelligence.selectors.request_read": ({IAN, ISU, LIA}, None, False),
     "intelligence.selectors.tip_read": ({IAN, ISU}, None, False),
     "intelligence.tips.tip_ask": ({IAN, ISU}, None, False),

@@ -82,6 +82,7 @@ def _request_context(
         "supervisor": has_role(request.user, *services.SUPERVISORS),
         "now": timezone.now(),
         "given": item.tips.all(),
+        "received": item.received.all() if has_role(request.user, *services.ANALYSTS) else [],
     }
 
 
@@ -138,7 +139,7 @@ def bulletins_page(request: HtmxHttpRequest) -> HttpResponse:
 
 @role_required(*rfi.UNIT)
 def bulletin_page(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    bulletin = get_object_or_404(Bulletin, pk=pk)
+    bulletin = selectors.bulletin_read(actor=request.user, pk=pk)
     return render(
         request, "intelligence/bulletin.html",
         {"bulletin": bulletin, "recipients": bulletin.recipients.select_related("partner"),
@@ -282,3 +283,9 @@ def exchange_retry(request: HtmxHttpRequest, pk: str) -> HttpResponse:
     message = get_object_or_404(OutboundMessage, pk=pk)
     exchange.retry(actor=request.user, message=message)
     return redirect("intelligence:exchange")
+
+
+@role_required(*services.ANALYSTS)
+def received_page(request: HtmxHttpRequest) -> HttpResponse:
+    records = selectors.received_records(actor=request.user)
+    return render(request, "intelligence/received.html", {"records": records})

@@ -23,12 +23,14 @@ from safercity.core.permissions import requires
 from safercity.core.roles import has_role
 from safercity.intelligence.base import IntelligenceRefused
 from safercity.intelligence.models import (
+    Bulletin,
     BulletinRecipient,
     Conflict,
     Dissemination,
     InfoRequest,
     Inquiry,
     IntelRecord,
+    ReceivedRecord,
     RecipientNotice,
     Tip,
 )
@@ -217,3 +219,18 @@ def conflicts_untold() -> QuerySet[Conflict]:
         Q(first_told_at=None) | Q(second_told_at=None),
         first__ends_at__gt=now, second__ends_at__gt=now,
     )  # fmt: skip
+
+
+@requires(*ANALYSTS)
+def received_records(*, actor: Actor, limit: int = 200) -> list[ReceivedRecord]:
+    """Records partners gave this department, newest first (purged ones as stubs)."""
+    found = list(ReceivedRecord.objects.select_related("partner", "request")[:limit])
+    audit_read(actor=actor, action="intelligence.received.list", detail={"shown": len(found)})
+    return found
+
+
+@requires(*UNIT)
+def bulletin_read(*, actor: Actor, pk: int) -> Bulletin:
+    bulletin = get_object_or_404(Bulletin, pk=pk)
+    audit_read(actor=actor, action="intelligence.bulletin.view", obj=bulletin)
+    return bulletin

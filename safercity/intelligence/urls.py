@@ -31,6 +31,7 @@ urlpatterns = [
     path("overdue/", desk.overdue_page, name="overdue"),
     path("operations/", desk.operations_page, name="operations"),
     path("exchange/", desk.exchange_page, name="exchange"),
+    path("received/", desk.received_page, name="received"),
     path("exchange/<uuid:pk>/retry/", desk.exchange_retry, name="exchange_retry"),
     path("operations/<int:pk>/<str:action>/", desk.operation_action, name="operation_action"),
     path("tips/", desk.tips_page, name="tips"),
