@@ -48,7 +48,7 @@ priorities = { values = ["urgent", "priority", "routine"] }
         config,
         tmp_path,
         "--max-examples",
-        "60",
+        "40",
         env={
             "SCHEMATHESIS_HOOKS": "tests.fuzz_hooks",
             "PYTHONPATH": str(Path(__file__).resolve().parent.parent),

@@ -41,6 +41,7 @@ class Installation:
         if database:
             self.env["DATABASE_URL"] = database
         self.server: subprocess.Popen[bytes] | None = None
+        self.driver: subprocess.Popen[str] | None = None
 
     def run(self, *args: str) -> str:
         done = subprocess.run(
@@ -51,14 +52,29 @@ class Installation:
         return done.stdout
 
     def python(self, code: str) -> object:
-        """Run product code in this installation (as its shell would) and return the JSON
-        the code printed last."""
-        out = self.run("shell", "-c", textwrap.dedent(code))
-        return json.loads(out.strip().splitlines()[-1])
+        """Run product code in this installation (as `safercity shell -c` would, in one
+        process kept for the module so each step costs no start-up) and return the JSON the
+        code printed last."""
+        if self.driver is None:
+            self.driver = subprocess.Popen(
+                [sys.executable, "-u", "-c", DRIVER], env=self.env, text=True,
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+            )  # fmt: skip
+        assert self.driver.stdin and self.driver.stdout
+        self.driver.stdin.write(json.dumps(textwrap.dedent(code)) + "\n")
+        self.driver.stdin.flush()
+        reply = json.loads(self.driver.stdout.readline())
+        assert reply["ok"], reply["error"]
+        return json.loads(reply["out"].strip().splitlines()[-1])
 
     def work(self) -> None:
-        """The task worker runs what is queued (deliveries among it) and stops."""
-        self.run("worker", "--batch", "--no-schedule")
+        """The task worker runs what is queued (deliveries among it) and stops: the real
+        command, run in the kept process."""
+        self.python("""
+            from django.core.management import call_command
+            call_command("worker", "--batch", "--no-schedule")
+            print(1)
+        """)
 
     def start(self) -> None:
         self.server = subprocess.Popen(
@@ -79,6 +95,32 @@ class Installation:
             self.server.terminate()
             self.server.wait(timeout=30)
 
+    def close(self) -> None:
+        self.stop()
+        if self.driver:
+            self.driver.terminate()
+            self.driver.wait(timeout=30)
+
+
+# Reads one JSON string of Python per line, runs it with Django set up, and answers with
+# what it printed (or the traceback), one JSON object per line.
+DRIVER = """
+import contextlib, io, json, sys, traceback
+import django
+django.setup()
+from django.db import close_old_connections
+for line in sys.stdin:
+    printed = io.StringIO()
+    try:
+        with contextlib.redirect_stdout(printed):
+            exec(json.loads(line), {})
+        reply = {"ok": True, "out": printed.getvalue()}
+    except Exception:
+        reply = {"ok": False, "out": printed.getvalue(), "error": traceback.format_exc()}
+    close_old_connections()
+    sys.stdout.write(json.dumps(reply) + "\\n")
+    sys.stdout.flush()
+"""
 
 SETUP = """
 import json
@@ -117,7 +159,7 @@ def two(tmp_path_factory, django_db_setup):
         side.start()
     yield city, county
     for side in (city, county):
-        side.stop()
+        side.close()
 
 
 ASK = """

@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from safercity.core.http import HtmxHttpRequest
+from safercity.core.http import HtmxHttpRequest, form_done
 from safercity.core.inputs import InputRefused
 from safercity.core.roles import has_role, role_required
 from safercity.intelligence import selectors, services
@@ -53,13 +53,13 @@ def home_page(request: HtmxHttpRequest) -> HttpResponse:
 @role_required(*services.ANALYSTS)
 def submit_page(request: HtmxHttpRequest) -> HttpResponse:
     form = RecordForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            record = services.record_submit(actor=request.user, entered=form.entered())
-        except InputRefused as refused:
-            form.add_error(None, str(refused))
-        else:
-            return redirect("intelligence:record", pk=record.pk)
+    done = form_done(
+        request, form,
+        lambda data: services.record_submit(actor=request.user, entered=form.entered()),
+        "intelligence:record",
+    )  # fmt: skip
+    if done:
+        return done
     status = 400 if form.errors else 200
     return render(request, "intelligence/submit.html", {"form": form}, status=status)
 
@@ -118,29 +118,27 @@ def record_action(request: HtmxHttpRequest, pk: int, action: str) -> HttpRespons
         raise Http404("no such action on a record")
     record = get_object_or_404(IntelRecord, pk=pk)
     form = ACTIONS[action](request.POST)
-    if form.is_valid():
-        data, actor = form.cleaned_data, request.user
-        try:
-            if action == "review":
-                assert isinstance(form, ReviewForm)  # noqa: S101 - ACTIONS says so
-                services.record_review(
-                    actor=actor, record=record, answers=form.answers(), note=data["note"]
-                )
-            elif action == "disseminate":
-                assert isinstance(form, DisseminationForm)  # noqa: S101 - ACTIONS says so
-                services.record_disseminate(actor=actor, record=record, given=form.given())
-            elif action == "unreliable":
-                services.record_flag_unreliable(actor=actor, record=record, reason=data["reason"])
-            elif action == "validate":
-                services.record_validate(
-                    actor=actor, record=record, reason=data["reason"], days=data["days"]
-                )
-            else:
-                services.record_purge(actor=actor, record=record, reason=data["reason"])
-        except InputRefused as refused:
-            form.add_error(None, str(refused))
+    actor = request.user
+
+    def act(data: dict[str, Any]) -> None:
+        if isinstance(form, ReviewForm):
+            services.record_review(
+                actor=actor, record=record, answers=form.answers(), note=data["note"]
+            )
+        elif isinstance(form, DisseminationForm):
+            services.record_disseminate(actor=actor, record=record, given=form.given())
+        elif action == "unreliable":
+            services.record_flag_unreliable(actor=actor, record=record, reason=data["reason"])
+        elif action == "validate":
+            services.record_validate(
+                actor=actor, record=record, reason=data["reason"], days=data["days"]
+            )
         else:
-            return redirect("intelligence:record", pk=pk)
+            services.record_purge(actor=actor, record=record, reason=data["reason"])
+
+    done = form_done(request, form, act, "intelligence:record", pk=pk)
+    if done:
+        return done
     context = _record_context(request, pk, {action: form})
     context["refused"] = form
     return render(request, "intelligence/record.html", context, status=400)
