@@ -584,3 +584,14 @@ def test_records_partners_give_are_read_on_their_page_and_purged_at_their_notice
         )  # fmt: skip
     client.force_login(lena_liaison)
     assert client.get(f"{HOME}received/").status_code == 403
+
+
+def test_a_partner_naming_a_request_oddly_is_told_there_is_no_such_request(bound_partner):  # noqa: F811
+    from safercity.intelligence import exchange
+
+    sender = exchange.partner_actor(bound_partner)
+    for number in ("²", "9" * 40, "12a", ""):
+        with pytest.raises(services.IntelligenceRefused, match="no request"):
+            exchange.received_answer(
+                actor=sender, partner=bound_partner, data={"request": number, "answer": "a b"}
+            )

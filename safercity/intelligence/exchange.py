@@ -45,7 +45,7 @@ from http_message_signatures import (
 
 from safercity.core.actors import Actor, ApiClient
 from safercity.core.audit import audit_write
-from safercity.core.inputs import clean_text
+from safercity.core.inputs import clean_text, plain_id
 from safercity.core.permissions import requires
 from safercity.core.roles import Role
 from safercity.intelligence.base import IntelligenceRefused, conflicts_with, due_after, feedback_due
@@ -201,7 +201,8 @@ def received_request(*, actor: Actor, partner: Partner, data: dict[str, Any]) ->
 
 
 def _own_request(partner: Partner, number: str, direction: str) -> InfoRequest:
-    found = InfoRequest.objects.filter(pk=int(number) if number.isdigit() else -1)
+    pk = plain_id(number)
+    found = InfoRequest.objects.filter(pk=pk) if pk is not None else InfoRequest.objects.none()
     request = found.filter(partner=partner, direction=direction).first()
     if request is None:
         raise IntelligenceRefused(f"no request {number} with your agency here")
