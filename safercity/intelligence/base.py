@@ -4,12 +4,12 @@ requests for information and of the feedback on their answers."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
 
 from django.conf import settings
 
 from safercity.core.geo import distance_m
 from safercity.core.inputs import InputRefused
+from safercity.intelligence.models import Conflict, Operation
 
 
 class IntelligenceRefused(InputRefused):
@@ -32,12 +32,10 @@ def feedback_due(start: datetime) -> datetime:
     return start + timedelta(days=settings.SAFERCITY_INTEL_FEEDBACK_DAYS)
 
 
-def conflicts_with(operation: Any, now: datetime) -> list[Any]:
+def conflicts_with(operation: Operation, now: datetime) -> list[Conflict]:
     """Every registered operation, not cancelled, that overlaps `operation` in time with
     their circles touching: a Conflict for each (the newer operation second, its owner told
     now by whoever registered it)."""
-    from safercity.intelligence.models import Conflict, Operation
-
     found = []
     overlapping = Operation.objects.filter(
         cancelled_at=None, starts_at__lt=operation.ends_at, ends_at__gt=operation.starts_at

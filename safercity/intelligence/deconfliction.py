@@ -17,7 +17,7 @@ from safercity.core.geocode import lookup
 from safercity.core.inputs import clean_text, finite
 from safercity.core.permissions import requires
 from safercity.intelligence.base import IntelligenceRefused, conflicts_with
-from safercity.intelligence.exchange import operation_payload, outbox_add
+from safercity.intelligence.exchange import exchanging_partners, operation_payload, outbox_add
 from safercity.intelligence.models import Conflict, Operation, OutboundMessage, Partner
 from safercity.intelligence.rfi import UNIT
 
@@ -102,7 +102,7 @@ def operation_register(*, actor: Actor, entered: OperationIn) -> tuple[Operation
 def _tell_partners(operation: Operation) -> None:
     """Send the operation (or its cancellation) to every partner's installation, whose
     deconfliction checks it against its own and answers with the conflicts it found."""
-    for partner in Partner.objects.exclude(exchange_url="").exclude(exchange_key_id=""):
+    for partner in exchanging_partners():
         outbox_add(partner, OutboundMessage.Kind.OPERATION, operation_payload(operation),
                    operation=operation)  # fmt: skip
 

@@ -33,6 +33,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from django.conf import settings
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django_tasks import task
 from http_message_signatures import (
@@ -385,6 +386,11 @@ def received_notice(*, actor: Actor, partner: Partner, data: dict[str, Any]) -> 
 
 def can_exchange(partner: Partner | None) -> bool:
     return bool(partner and partner.exchange_url and partner.exchange_key_id)
+
+
+def exchanging_partners() -> QuerySet[Partner]:
+    """The partners `can_exchange` says yes to."""
+    return Partner.objects.exclude(exchange_url="").exclude(exchange_key_id="")
 
 
 def outbox_add(

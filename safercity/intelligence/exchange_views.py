@@ -49,7 +49,7 @@ def requests_page(request: HtmxHttpRequest) -> HttpResponse:
     form = RequestForm(request.POST or None)
     done = form_done(
         request, form,
-        lambda data: rfi.request_make(actor=request.user, entered=RequestForm.entered(form)),
+        lambda data: rfi.request_make(actor=request.user, entered=form.entered()),
         "intelligence:request",
     )  # fmt: skip
     if done:
@@ -121,7 +121,7 @@ def bulletins_page(request: HtmxHttpRequest) -> HttpResponse:
     analyst = has_role(request.user, *services.ANALYSTS)
     done = form_done(
         request, form,
-        lambda data: rfi.bulletin_issue(actor=request.user, entered=BulletinForm.entered(form)),
+        lambda data: rfi.bulletin_issue(actor=request.user, entered=form.entered()),
         "intelligence:bulletin",
     )  # fmt: skip
     if done:

@@ -258,6 +258,8 @@ class InfoRequest(models.Model):
         ANSWERED = "answered", "answered"
         DECLINED = "declined", "declined"
 
+    WAITING = (Status.OPEN, Status.ASSIGNED)  # not answered or declined yet
+
     direction = models.CharField(max_length=10, choices=Direction.choices)
     partner = models.ForeignKey(
         Partner, null=True, blank=True, on_delete=models.PROTECT, related_name="requests"

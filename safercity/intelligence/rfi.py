@@ -106,7 +106,7 @@ def request_make(*, actor: Actor, entered: RequestIn) -> InfoRequest:
 
 def _open(request: InfoRequest) -> InfoRequest:
     request = InfoRequest.objects.select_for_update().get(pk=request.pk)
-    if request.status not in (InfoRequest.Status.OPEN, InfoRequest.Status.ASSIGNED):
+    if request.status not in InfoRequest.WAITING:
         raise IntelligenceRefused("this request has been answered or declined already")
     return request
 

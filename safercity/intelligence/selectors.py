@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import reduce
 from operator import and_
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -131,17 +132,15 @@ def notices_pending() -> QuerySet[RecipientNotice]:
 
 def requests_open() -> QuerySet[InfoRequest]:
     """Requests still to answer, the soonest due first."""
-    return InfoRequest.objects.filter(
-        status__in=(InfoRequest.Status.OPEN, InfoRequest.Status.ASSIGNED)
-    ).select_related("partner", "assigned_to")
+    return InfoRequest.objects.filter(status__in=InfoRequest.WAITING).select_related(
+        "partner", "assigned_to"
+    )
 
 
 def requests_recent(days: int = 90) -> QuerySet[InfoRequest]:
     since = timezone.now() - timedelta(days=days)
     return (
-        InfoRequest.objects.exclude(
-            status__in=(InfoRequest.Status.OPEN, InfoRequest.Status.ASSIGNED)
-        )
+        InfoRequest.objects.exclude(status__in=InfoRequest.WAITING)
         .filter(answered_at__gte=since)
         .select_related("partner")
         .order_by("-answered_at")
@@ -174,29 +173,31 @@ class Overdue:
         )  # fmt: skip
 
 
+def _late(now: datetime) -> dict[str, QuerySet[Any]]:
+    """What is past its deadline at `now`, by kind, each soonest-late first."""
+    return {
+        "requests": requests_open().filter(due_at__lt=now).order_by("due_at"),
+        "feedback": InfoRequest.objects.filter(
+            status=InfoRequest.Status.ANSWERED, feedback_at=None, feedback_due_at__lt=now
+        ).select_related("partner").order_by("feedback_due_at"),
+        "bulletins": BulletinRecipient.objects.filter(
+            feedback_at=None, bulletin__feedback_due_at__lt=now
+        ).select_related("bulletin", "partner").order_by("bulletin__feedback_due_at"),
+        "tips_triage": Tip.objects.filter(
+            triaged_at=None, triage_due_at__lt=now
+        ).order_by("triage_due_at"),
+        "tips_feedback": Tip.objects.filter(first_feedback_at=None, feedback_due_at__lt=now)
+        .exclude(status=Tip.Status.CLOSED).order_by("feedback_due_at"),
+    }  # fmt: skip
+
+
 def overdue() -> Overdue:
-    now = timezone.now()
-    return Overdue(
-        requests=list(requests_open().filter(due_at__lt=now).order_by("due_at")),
-        feedback=list(
-            InfoRequest.objects.filter(
-                status=InfoRequest.Status.ANSWERED, feedback_at=None, feedback_due_at__lt=now
-            ).select_related("partner").order_by("feedback_due_at")
-        ),
-        bulletins=list(
-            BulletinRecipient.objects.filter(
-                feedback_at=None, bulletin__feedback_due_at__lt=now
-            ).select_related("bulletin", "partner").order_by("bulletin__feedback_due_at")
-        ),
-        tips_triage=list(
-            Tip.objects.filter(triaged_at=None, triage_due_at__lt=now).order_by("triage_due_at")
-        ),
-        tips_feedback=list(
-            Tip.objects.filter(first_feedback_at=None, feedback_due_at__lt=now)
-            .exclude(status=Tip.Status.CLOSED)
-            .order_by("feedback_due_at")
-        ),
-    )  # fmt: skip
+    return Overdue(**{kind: list(rows) for kind, rows in _late(timezone.now()).items()})
+
+
+def overdue_count() -> int:
+    """How many items are late (counted by the database, for the unit's home page)."""
+    return sum(rows.count() for rows in _late(timezone.now()).values())
 
 
 def tips_open() -> QuerySet[Tip]:

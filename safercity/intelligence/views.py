@@ -44,7 +44,7 @@ def home_page(request: HtmxHttpRequest) -> HttpResponse:
         "notices": selectors.notices_pending().count(),
         "requests_open": selectors.requests_open().count(),
         "tips_open": selectors.tips_open().count(),
-        "overdue": selectors.overdue().count if supervisor else 0,
+        "overdue": selectors.overdue_count() if supervisor else 0,
         "conflicts": selectors.conflicts_untold().count(),
     }
     return render(request, "intelligence/home.html", context)
