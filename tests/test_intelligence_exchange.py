@@ -487,6 +487,15 @@ def test_two_operations_meeting_in_place_and_time_are_flagged_to_both_owners(
     client.post(f"{page}{conflict.pk}/told-first/")
     assert Conflict.objects.get().first_told_at is not None
     assert "0 conflicts not told" in client.get(HOME).content.decode()
+    # A cancelled operation's conflict leaves the board, and the home page's count with it.
+    Conflict.objects.update(first_told_at=None)
+    assert "1 conflict not told" in client.get(HOME).content.decode()
+    county_op = Operation.objects.get(reference="C-SURV-88")
+    client.post(f"{page}{county_op.pk}/cancel/")
+    assert "0 conflicts not told" in client.get(HOME).content.decode()
+    assert "C-SURV-88" not in client.get(page).content.decode().split('data-testid="operations"')[0]
+    Operation.objects.filter(pk=county_op.pk).update(cancelled_at=None)
+    Conflict.objects.update(first_told_at=timezone.now())
 
     # Far away, or another day, or cancelled: no conflict.
     client.post(page, _operation(reference="W-FAR", latitude="38.60", longitude="-90.30"))

@@ -154,8 +154,7 @@ def operations_board(*, actor: Actor) -> Board:
         "partner"
     )
     conflicts = (
-        Conflict.objects.filter(second__ends_at__gt=now, first__ends_at__gt=now)
-        .filter(first__cancelled_at=None, second__cancelled_at=None)
+        Conflict.objects.live(now)
         .select_related("first__partner", "second__partner")
         .order_by("first__starts_at")
     )

@@ -7,7 +7,7 @@ is gone from the database, while the logs that mention it stay."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from django.conf import settings
 from django.db import models
@@ -465,6 +465,15 @@ class Operation(models.Model):
         return self.partner.name if self.partner else settings.SAFERCITY_AGENCY_NAME
 
 
+class ConflictQuerySet(models.QuerySet["Conflict"]):
+    def live(self, now: datetime) -> ConflictQuerySet:
+        """Conflicts between two operations neither over at `now` nor cancelled."""
+        return self.filter(
+            first__ends_at__gt=now, second__ends_at__gt=now,
+            first__cancelled_at=None, second__cancelled_at=None,
+        )  # fmt: skip
+
+
 class Conflict(models.Model):
     """Two operations overlapping in place and time; each owner acknowledges it."""
 
@@ -474,6 +483,8 @@ class Conflict(models.Model):
     distance_m = models.PositiveIntegerField()
     first_told_at = models.DateTimeField(null=True, blank=True)
     second_told_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ConflictQuerySet.as_manager()
 
     class Meta:
         ordering = ["-found_at", "-id"]

@@ -214,12 +214,10 @@ def tip_read(*, actor: Actor, pk: int) -> Tip:
 
 
 def conflicts_untold() -> QuerySet[Conflict]:
-    """Conflicts of operations not over yet that one owner has not been told of."""
-    now = timezone.now()
-    return Conflict.objects.filter(
-        Q(first_told_at=None) | Q(second_told_at=None),
-        first__ends_at__gt=now, second__ends_at__gt=now,
-    )  # fmt: skip
+    """The board's conflicts that one owner has not been told of."""
+    return Conflict.objects.live(timezone.now()).filter(
+        Q(first_told_at=None) | Q(second_told_at=None)
+    )
 
 
 @requires(*ANALYSTS)
