@@ -146,6 +146,7 @@ PERSONAS = {
     Role.INTEL_ANALYST: "ivan",
     Role.INTEL_SUPERVISOR: "sara",
     Role.PARTNER_LIAISON: "lena",
+    Role.COMMAND_STAFF: "cora",
 }
 
 

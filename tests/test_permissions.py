@@ -23,6 +23,7 @@ from tests.conftest import PERSONAS, make_user
 
 ADM, CT, DIS, SUP = Role.ADMINISTRATOR, Role.CALL_TAKER, Role.DISPATCHER, Role.SUPERVISOR_911
 A311, INS, ANL = Role.AGENT_311, Role.INSPECTOR, Role.ANALYST
+CMD = Role.COMMAND_STAFF
 CLN, PRG = Role.CLINICIAN, Role.PROGRAM_STAFF
 OUT, POL = Role.OUTREACH_PARTNER, Role.POLICE_PARTNER
 IAN, ISU, LIA = Role.INTEL_ANALYST, Role.INTEL_SUPERVISOR, Role.PARTNER_LIAISON
@@ -130,6 +131,19 @@ POLICY: dict[str, tuple[set[Role], str | None, bool]] = {
     "properties.services.vacancy_apply": ({ADM, ANL}, None, False),
     "service311.services.catalog.catalog_load": ({ADM}, None, False),
     "staffing.services.plan_request": ({ADM, ANL, SUP}, None, False),
+    "demo.patrol.load_patrol": ({ADM}, None, False),
+    "staffing.patrol.call_type_set": ({ADM, ANL, CMD}, None, False),
+    "staffing.patrol.model_update": ({ADM, ANL, CMD}, None, False),
+    "staffing.patrol.roster_add": ({ADM, ANL, CMD}, None, False),
+    "staffing.patrol.roster_import": ({ADM, ANL, CMD}, None, False),
+    "staffing.patrol.roster_remove": ({ADM, ANL, CMD}, None, False),
+    "staffing.patrol.workload_request": ({ADM, ANL, CMD}, None, False),
+    "staffing.scenarios.scenario_create": ({ADM, ANL, CMD}, None, False),
+    "staffing.scenarios.scenario_delete": ({ADM, ANL, CMD}, None, False),
+    "staffing.scenarios.scenario_step_add": ({ADM, ANL, CMD}, None, False),
+    "staffing.scenarios.scenario_step_remove": ({ADM, ANL, CMD}, None, False),
+    "staffing.scenarios.unit_delete": ({ADM, ANL, CMD}, None, False),
+    "staffing.scenarios.unit_save": ({ADM, ANL, CMD}, None, False),
     "service311.importers.import_csb": ({ADM}, None, False),
     "service311.services.api_key_create": ({ADM}, None, False),
     "service311.services.request_add_note": ({A311, ADM}, None, False),

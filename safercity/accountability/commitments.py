@@ -42,7 +42,7 @@ COMMITMENTS: tuple[Commitment, ...] = (
         _("Patrol staffing set by workload (calls for service, time on scene) instead of ratios."),
         _("Share of patrol hours where staffed units meet the workload model's need."),
         _("At least 95% of patrol hours staffed to the workload model."),
-        "patrol",
+        "staffing",
         _("patrol workload staffing"),
     ),
     Commitment(

@@ -34,6 +34,8 @@ class Role(models.TextChoices):
     INTEL_ANALYST = "intel_analyst", "Intelligence analyst"
     INTEL_SUPERVISOR = "intel_supervisor", "Intelligence supervisor"
     PARTNER_LIAISON = "partner_liaison", "Intelligence partner liaison"
+    # Patrol staffing's what-if: the command staff weigh reorganizations with the analysts.
+    COMMAND_STAFF = "command_staff", "Police command staff"
     ADMINISTRATOR = "administrator", "Administrator"
 
 

@@ -33,6 +33,7 @@ from safercity.demo.engine import (
     crime_files,
     load_calibration,
 )
+from safercity.demo.patrol import load_patrol
 from safercity.intelligence.demo import load_intelligence
 from safercity.properties.demo import load_properties
 
@@ -532,6 +533,8 @@ def demo_load(
         calls_911 = _load_911_history(actor, seed, scale)
         progress("the 911 calls of the year before them")
         calls_911 += _load_911_year(actor, seed, scale)
+        progress("a year of patrol CAD incidents with unit times, rosters, the workload")
+        load_patrol(actor=actor, seed=seed, scale=scale)
         progress("a year of 311 requests, with their closures, duplicates and notes")
         requests_311 = _load_311(actor, calibration, seed, scale)
         progress("crime records since January last year, in SLMPD's monthly files, open data")

@@ -38,13 +38,16 @@ FIELDS = {
     "intervals": ("start", "date", "abandoned", "line", "answered_total"),
     "cad": ("incident", "call_type", "priority", "received", "entered", "dispatched",
             "en_route", "on_scene", "cleared", "unit", "discipline", "disposition", "address",
-            "lat", "lon", "date"),
+            "lat", "lon", "date", "district", "initiated"),
 }  # fmt: skip
 REQUIRED = {
     "calls": ("call_id", "arrived"),
     "intervals": ("start", "abandoned"),
     "cad": ("incident", "received"),
 }
+CODE_GROUPS = ("outcomes", "lines", "disciplines", "initiated")
+# Without an [initiated] table, these values (any case) say an officer started the incident.
+OFFICER_STARTED = frozenset({"officer", "o", "self", "on-view", "onview", "y", "yes", "1", "true"})
 # A time of day this much earlier than the one it follows is taken to be the next day.
 MIDNIGHT = timedelta(hours=12)
 IMPORT_ROLES = (Role.SUPERVISOR_911, Role.ANALYST, Role.ADMINISTRATOR)
@@ -120,10 +123,10 @@ def mapping_read(text: str) -> Mapping:
     codes = {
         group: {str(v).strip().upper(): meaning for meaning, vs in table.items() for v in vs}
         for group, table in doc.items()
-        if group in ("outcomes", "lines", "disciplines") and isinstance(table, dict)
+        if group in CODE_GROUPS and isinstance(table, dict)
     }
     for group, table in doc.items():
-        if group in ("outcomes", "lines", "disciplines") and not isinstance(table, dict):
+        if group in CODE_GROUPS and not isinstance(table, dict):
             raise _problem(f"[{group}] must map each meaning to the file's values")
     buckets = doc.get("buckets", {})
     edges = tuple(float(e) for e in buckets.get("edges", ()))
@@ -522,6 +525,8 @@ def _cad_values(r: _Reader) -> dict[str, Any]:
             "address": r.text("address")[:300],
             "lat": lat,
             "lon": lon,
+            "district": r.text("district")[:20],
+            "officer_initiated": r.code("initiated", "initiated").lower() in OFFICER_STARTED,
         },
     }
 

@@ -274,6 +274,10 @@ class Incident(models.Model):
         max_length=40, null=True, blank=True, unique=True, help_text="the CAD's incident number"
     )
     imported_from = models.CharField(max_length=200, blank=True, help_text="history: the file")
+    # Patrol workload (staffing): the district the CAD gave (blank: found from the place), and
+    # whether an officer started it (a traffic stop, an on-view) rather than a caller.
+    district = models.CharField(max_length=20, blank=True, help_text="as the CAD names it")
+    officer_initiated = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["priority", "received_at"]

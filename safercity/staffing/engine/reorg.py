@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from safercity.staffing.engine.erlang import erlang_c
-from safercity.staffing.engine.patrol import HOURS_OF_WEEK, officers_needed, saturation
+from safercity.staffing.engine.patrol import HOURS_OF_WEEK, officers_needed
 
 HOURS_A_YEAR = 24 * 365
 
@@ -56,6 +56,15 @@ class Outcome:
     to_investigations: int
     civilian_call_types: set[str] = field(default_factory=set)
     problems: list[str] = field(default_factory=list)
+    patrol_lost: int = 0  # patrol positions merged or eliminated away
+
+    @property
+    def patrol_change(self) -> int:
+        """Officers patrol gains (or, below 0, loses) in the scenario."""
+        return self.to_patrol - self.patrol_lost
+
+    def sworn(self, kind: str) -> int:
+        return sum(u.sworn for u in self.units if u.kind == kind)
 
 
 def apply(units: Sequence[Unit], changes: Sequence[Change]) -> Outcome:
@@ -103,15 +112,17 @@ def apply(units: Sequence[Unit], changes: Sequence[Change]) -> Outcome:
         else:
             outcome.problems.append(f"step {n}: no such change {change.kind!r}")
     outcome.units = list(by_name.values())
+    before = sum(u.sworn for u in units if u.kind == "patrol")
+    outcome.patrol_lost = max(0, before - outcome.sworn("patrol"))
     return outcome
 
 
 @dataclass(frozen=True)
 class DistrictResult:
     district: str
-    saturation: float  # mean share of on-duty time on workload
+    saturation: float  # the week's workload hours over its on-duty hours
     proactive: float  # 1 - saturation
-    p1_wait: float  # mean chance a priority-1 call waits for a unit
+    p1_wait: float  # chance a priority-1 call waits for a unit (hours weighed by workload)
     fte_needed: float
     fte_on_patrol: float
     hours_short: int  # hours of the week with fewer on duty than the model needs
@@ -123,6 +134,7 @@ def evaluate(
     *,
     net_hours: float,
     target_share: float = 0.60,
+    minimum: int = 1,
     outcome: Outcome | None = None,
 ) -> list[DistrictResult]:
     """Each district's figures today (`outcome` None) or after a scenario. `workload` is
@@ -133,24 +145,29 @@ def evaluate(
         for d, types in workload.items()
     }
     total = sum(float(h.sum()) for h in hours.values()) or 1.0
-    added = outcome.to_patrol if outcome else 0
+    added = outcome.patrol_change if outcome else 0
     results = []
     for district in sorted(workload):
         load = hours[district]
         share = float(load.sum()) / total
         extra = added * share * net_hours / HOURS_A_YEAR  # officers on duty, every hour
-        staff = np.asarray(on_duty.get(district, np.zeros(HOURS_OF_WEEK)), dtype=float) + extra
-        need = officers_needed(load, load, target_share=target_share)
-        used = saturation(load, staff)
-        mean_used = float(np.nanmean(used)) if np.isfinite(used).any() else float("nan")
-        waits = [erlang_c(float(s), float(a)) if a < s else 1.0 for s, a in zip(staff, load,
-                 strict=True)]  # fmt: skip
+        today = np.asarray(on_duty.get(district, np.zeros(HOURS_OF_WEEK)), dtype=float)
+        staff = np.maximum(today + extra, 0.0)
+        need = officers_needed(load, load, target_share=target_share, minimum=minimum)
+        on_duty_hours = float(staff.sum())
+        # The saturation index: the week's workload over the week's on-duty time (not a mean
+        # of hourly shares, which an empty night hour would pull about).
+        mean_used = float(load.sum()) / on_duty_hours if on_duty_hours > 0 else float("nan")
+        waits = np.array([erlang_c(float(s), float(a)) if a < s else 1.0
+                          for s, a in zip(staff, load, strict=True)])  # fmt: skip
+        # A call is likelier in a busy hour: the hours' waits weighed by their workload.
+        weights = load if load.sum() > 0 else np.ones(HOURS_OF_WEEK)
         results.append(
             DistrictResult(
                 district=district,
                 saturation=mean_used,
                 proactive=1 - mean_used,
-                p1_wait=float(np.mean(waits)),
+                p1_wait=float(np.average(waits, weights=weights)),
                 fte_needed=float(need.officers.sum()) * 365 / 7 / net_hours,
                 fte_on_patrol=float(staff.sum()) * 365 / 7 / net_hours,
                 hours_short=int(np.sum(staff < need.officers)),
