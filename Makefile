@@ -65,6 +65,7 @@ bench: install
 	$(BIN)/python bench/replay.py
 	$(BIN)/python bench/load.py
 	$(BIN)/python bench/intelligence.py
+	$(BIN)/python bench/patrol.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

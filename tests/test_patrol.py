@@ -294,3 +294,22 @@ def test_the_command_builds_the_workload_and_prints_the_need(cad, tmp_path):
     call_command("patrol", "scenario", "None", "--csv", str(tmp_path / "s.csv"), stdout=out)
     assert "Patrol FTE" in out.getvalue()
     assert (tmp_path / "s.csv").read_text().startswith("district,measure,today,None")
+
+
+def test_the_scorecard_shows_last_months_patrol_hours_staffed_to_the_model(cad):
+    from safercity.accountability.registry import scorecard
+    from safercity.core.months import month_before
+
+    _built()
+    first = month_before(timezone.localdate().replace(day=1))
+    day = first + timedelta(days=(7 - first.weekday()) % 7)  # its first Monday
+    roster = f"district,date,start,end,officers\n4,{day},07:00,15:00,5\n4,{day},15:00,23:00,1\n"
+    patrol.roster_import(actor=SYSTEM, data=roster.encode(), source="last month.csv")
+    (row,) = [r for r in scorecard() if r.commitment.number == 2]
+    (figure,) = row.figures
+    # Eight hours of five officers meet the need (at least two); eight of one do not.
+    assert (figure.label, figure.value, figure.meets_target) == (
+        "Patrol hours staffed to the workload model",
+        "50%",
+        False,
+    )

@@ -24,7 +24,7 @@ from safercity.core.audit import audit_write
 from safercity.core.inputs import InputRefused
 from safercity.core.permissions import requires
 from safercity.core.roles import Role
-from safercity.core.tabular import FileRefused, Rejected, read_table
+from safercity.core.tabular import FileRefused, Rejected, Row, read_table
 from safercity.emergency.models import Assignment, Incident
 from safercity.staffing.engine import patrol as engine
 from safercity.staffing.models import (
@@ -139,7 +139,8 @@ def cad_incidents(
     for incident_id, dispatched, cleared, cancelled in assignments.iterator(chunk_size=20_000):
         times[incident_id].append(engine.UnitTime(dispatched, cleared or cancelled))
     # Incidents the CAD gave no district: from their place, on the city's district map.
-    unplaced = [(n, r[5], r[4]) for n, r in enumerate(rows) if not r[3] and r[4] is not None]
+    unplaced = [(n, float(r[5]), float(r[4])) for n, r in enumerate(rows)
+                if not r[3] and r[4] is not None and r[5] is not None]  # fmt: skip
     located: dict[int, str] = {}
     if unplaced:
         names = _district_names()
@@ -362,8 +363,12 @@ def roster_import(*, actor: Actor, data: bytes, source: str) -> RosterReport:
     report.rejected.extend(table.rejected)
     shifts: Counter[ShiftKey] = Counter()
     for row in table.rows:
+
+        def cell(name: str, row: Row = row) -> str:
+            return row.get(chosen[name]) if chosen[name] else ""
+
         try:
-            key, officers = _roster_row(lambda f, row=row: row.get(chosen[f]) if chosen[f] else "")
+            key, officers = _roster_row(cell)
         except ValueError as problem:
             report.rejected.append(Rejected(row.line, str(problem)))
             continue

@@ -31,7 +31,7 @@ class WorkloadForm(forms.Form):
         return data
 
 
-class ModelForm(forms.ModelForm):
+class ModelForm(forms.ModelForm[PatrolModel]):
     class Meta:
         model = PatrolModel
         fields = ["target_share", "minimum_on_duty", "scheduled_hours", "vacation_hours",

@@ -20,6 +20,7 @@ from safercity.core.months import month_after
 from safercity.core.permissions import requires
 from safercity.staffing.engine import patrol as engine
 from safercity.staffing.engine import reorg
+from safercity.staffing.engine.erlang import erlang_c
 from safercity.staffing.models import CallTypeTime, DepartmentUnit, PatrolModel, Scenario, Workload
 from safercity.staffing.patrol import (
     PATROL_ROLES,
@@ -65,9 +66,16 @@ class DistrictPlan:
 
     @property
     def p1_wait(self) -> float:
+        """The chance a priority-1 call finds every unit busy (Erlang C), with those rostered
+        on duty where there is a roster, else with the model's need; hours weighed by their
+        workload."""
         load = self.need.workload_hours
         weights = load if load.sum() > 0 else np.ones(HOURS)
-        return float(np.average(self.need.p1_wait, weights=weights))
+        waits = self.need.p1_wait
+        if self.on_duty is not None:
+            waits = np.array([erlang_c(float(n), float(a)) if a < n else 1.0
+                              for n, a in zip(self.on_duty, load, strict=True)])  # fmt: skip
+        return float(np.average(waits, weights=weights))
 
 
 @dataclass(frozen=True)
@@ -314,6 +322,10 @@ class Result:
     def pairs(self) -> list[tuple[reorg.DistrictResult, reorg.DistrictResult]]:
         return list(zip(self.today, self.after, strict=True))
 
+    @property
+    def civilian(self) -> list[str]:
+        return sorted(self.outcome.civilian_call_types)
+
     def kinds_after(self) -> dict[str, int]:
         return {k: self.outcome.sworn(k) for k in reorg.KINDS}
 
@@ -342,9 +354,11 @@ def result(scenario: Scenario, pic: Picture) -> Result:
     outcome = reorg.apply(units, [change_of(s) for s in scenario.steps])
     on_duty, source = baseline(pic, units)
     share = scenario.target_share or pic.settings.target_share
-    common = {"net_hours": pic.net_hours, "minimum": pic.settings.minimum_on_duty}
-    today = reorg.evaluate(pic.hours, on_duty, target_share=pic.settings.target_share, **common)
-    after = reorg.evaluate(pic.hours, on_duty, target_share=share, outcome=outcome, **common)
+    net, least = pic.net_hours, pic.settings.minimum_on_duty
+    today = reorg.evaluate(pic.hours, on_duty, net_hours=net, minimum=least,
+                           target_share=pic.settings.target_share)  # fmt: skip
+    after = reorg.evaluate(pic.hours, on_duty, net_hours=net, minimum=least, target_share=share,
+                           outcome=outcome)  # fmt: skip
     order = {d.district: n for n, d in enumerate(pic.districts)}
     today.sort(key=lambda r: order.get(r.district, 0))
     after.sort(key=lambda r: order.get(r.district, 0))

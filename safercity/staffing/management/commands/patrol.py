@@ -3,7 +3,7 @@ from __future__ import annotations
 from argparse import ArgumentParser
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
+from typing import IO, Any, cast
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
@@ -41,7 +41,7 @@ class Command(BaseCommand):
         scenario.add_argument("--csv", type=Path, help="also write the comparison here")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        console = Console(file=self.stdout, highlight=False)
+        console = Console(file=cast("IO[str]", self.stdout), highlight=False)  # writes like one
         try:
             if options["action"] == "plan":
                 self.plan(console, options["start"], options["end"])
