@@ -148,6 +148,23 @@ def test_a_roster_imports_once_and_a_bad_one_imports_nothing():
         patrol.roster_import(actor=SYSTEM, data=b"district,when\n4,today\n", source="x.csv")
 
 
+def test_shifts_spread_over_hours_as_the_obvious_loop_does():
+    import math
+
+    import numpy as np
+
+    chance = np.random.default_rng(18)
+    a = chance.uniform(0, 400, 500)
+    a[:50] = np.floor(a[:50])  # shifts on the hour, and shifts ending at the period's end
+    b = np.minimum(a + chance.uniform(0.05, 24, 500), 420.0)
+    officers = chance.integers(1, 9, 500).astype(float)
+    obvious = np.zeros(420)
+    for start, end, n in zip(a, b, officers, strict=True):
+        for slot in range(int(start), math.ceil(end)):
+            obvious[slot] += n * (min(end, slot + 1) - max(start, slot))
+    assert np.allclose(patrol.spread(420, a, b, officers), obvious)
+
+
 def test_rostered_hours_give_saturation_cover_and_the_scorecard_measure(cad):
     patrol.roster_import(actor=SYSTEM, data=ROSTER.encode(), source="march.csv")
     pic = scenarios.picture(_built())
@@ -313,3 +330,12 @@ def test_the_scorecard_shows_last_months_patrol_hours_staffed_to_the_model(cad):
         "50%",
         False,
     )
+
+
+def test_patrol_fte_is_split_by_the_models_shifts(cad):
+    pic = scenarios.picture(_built())
+    ((district, shifts),) = pic.shift_rows()
+    assert [label for label, _ in shifts] == ["07:00-15:00", "15:00-23:00", "23:00-07:00"]
+    assert sum(fte for _, fte in shifts) == pytest.approx(district.fte_needed)
+    day, evening, _ = (fte for _, fte in shifts)
+    assert day > evening  # Monday 10:00's burglaries need four officers, not the minimum two

@@ -55,6 +55,9 @@ class PatrolModel(models.Model):
     training_hours = models.FloatField(default=80)
     sick_hours = models.FloatField(default=56)
     other_hours = models.FloatField(default=40, help_text="court, light duty, other leave")
+    shift_starts = models.CharField(
+        max_length=40, default="7,15,23", help_text="hours the patrol shifts start, e.g. 7,15,23"
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:

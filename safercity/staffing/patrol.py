@@ -5,6 +5,7 @@ reorganization scenarios judged on them. The arithmetic is in `engine.patrol` an
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections import Counter, defaultdict
@@ -12,6 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import numpy as np
 from django.db import transaction
@@ -133,11 +135,17 @@ def cad_incidents(
     total = len(rows)
     progress(0, total)
     times: dict[int, list[engine.UnitTime]] = defaultdict(list)
+    # A join on the period, not `incident IN (subquery)`: PostgreSQL, without statistics after a
+    # bulk load, planned that as a nested loop (minutes for a year). Exercises' units are
+    # dropped here, by the incidents kept.
+    kept = {row[0] for row in rows}
     assignments = Assignment.objects.filter(
-        incident__in=chosen.values("pk"), unit__discipline="police"
-    ).values_list("incident_id", "dispatched_at", "cleared_at", "cancelled_at")
+        incident__received_at__gte=begin, incident__received_at__lt=finish,
+        unit__discipline="police",
+    ).values_list("incident_id", "dispatched_at", "cleared_at", "cancelled_at")  # fmt: skip
     for incident_id, dispatched, cleared, cancelled in assignments.iterator(chunk_size=20_000):
-        times[incident_id].append(engine.UnitTime(dispatched, cleared or cancelled))
+        if incident_id in kept:
+            times[incident_id].append(engine.UnitTime(dispatched, cleared or cancelled))
     # Incidents the CAD gave no district: from their place, on the city's district map.
     unplaced = [(n, float(r[5]), float(r[4])) for n, r in enumerate(rows)
                 if not r[3] and r[4] is not None and r[5] is not None]  # fmt: skip
@@ -449,12 +457,37 @@ class HourSlots:
 
     @classmethod
     def of(cls, start: date, end: date) -> HourSlots:
-        begin, finish = _bounds(start, end)
-        count = int((finish - begin).total_seconds() // 3600)
-        zone = timezone.get_current_timezone()
-        moments = [(begin + timedelta(hours=h)).astimezone(zone) for h in range(count)]
-        how = np.array([m.weekday() * 24 + m.hour for m in moments], dtype=int)
-        return cls(begin, how, [m.date() for m in moments])
+        return _slots(start, end, timezone.get_current_timezone_name())
+
+
+@functools.lru_cache(maxsize=32)
+def _slots(start: date, end: date, zone_name: str) -> HourSlots:
+    """The hours of [start, end) in the zone (kept: a year is 8,760 conversions)."""
+    zone = ZoneInfo(zone_name)
+    begin, finish = datetime.combine(start, time.min, zone), datetime.combine(end, time.min, zone)
+    count = int((finish - begin).total_seconds() // 3600)
+    moments = [(begin + timedelta(hours=h)).astimezone(zone) for h in range(count)]
+    how = np.array([m.weekday() * 24 + m.hour for m in moments], dtype=int)
+    how.setflags(write=False)
+    return HourSlots(begin, how, [m.date() for m in moments])
+
+
+def spread(count: int, a: np.ndarray, b: np.ndarray, officers: np.ndarray) -> np.ndarray:
+    """Officers on duty in each of `count` hours from shifts [a, b) (hours from the start,
+    within 0 to count), a part hour counting in part: the first and last hour of each shift
+    take their parts, the whole hours between a running sum of +officers and -officers."""
+    hours = np.zeros(count + 1)
+    first, last = np.floor(a).astype(int), np.floor(b).astype(int)
+    one = first == last
+    np.add.at(hours, first[one], officers[one] * (b[one] - a[one]))
+    many = ~one
+    fa, la, wa = first[many], last[many], officers[many]
+    np.add.at(hours, fa, wa * (fa + 1 - a[many]))
+    np.add.at(hours, la, wa * (b[many] - la))
+    steps = np.zeros(count + 2)
+    np.add.at(steps, fa + 1, wa)
+    np.add.at(steps, la, -wa)
+    return (hours + np.cumsum(steps)[: count + 1])[:count]
 
 
 def on_duty_slots(slots: HourSlots) -> dict[str, tuple[np.ndarray, np.ndarray]]:
@@ -464,22 +497,20 @@ def on_duty_slots(slots: HourSlots) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     on file (unknown), not a day with nobody on duty."""
     count = len(slots.how)
     finish = slots.start + timedelta(hours=count)
-    duty: dict[str, np.ndarray] = {}
-    spans: dict[str, list[tuple[float, float]]] = defaultdict(list)
+    spans: dict[str, list[tuple[float, float, int]]] = defaultdict(list)
     shifts = RosterShift.objects.filter(starts_at__lt=finish, ends_at__gt=slots.start)
     for district, starts_at, ends_at, officers in shifts.values_list(
         "district", "starts_at", "ends_at", "officers"
     ).iterator(chunk_size=10_000):
-        hours = duty.setdefault(district, np.zeros(count))
         a = max(0.0, (starts_at - slots.start).total_seconds() / 3600)
         b = min(float(count), (ends_at - slots.start).total_seconds() / 3600)
-        spans[district].append((a, b))
-        for slot in range(int(a), math.ceil(b)):
-            hours[slot] += officers * (min(b, slot + 1) - max(a, slot))
+        spans[district].append((a, b, officers))
     answer = {}
-    for district, hours in duty.items():
+    for district, rows in spans.items():
+        table = np.array(sorted(rows), dtype=float)
+        hours = spread(count, table[:, 0], table[:, 1], table[:, 2])
         blocks: list[list[float]] = []
-        for a, b in sorted(spans[district]):
+        for a, b, _ in table:
             if blocks and a - blocks[-1][1] < 24:
                 blocks[-1][1] = max(blocks[-1][1], b)
             else:

@@ -35,8 +35,19 @@ class ModelForm(forms.ModelForm[PatrolModel]):
     class Meta:
         model = PatrolModel
         fields = ["target_share", "minimum_on_duty", "scheduled_hours", "vacation_hours",
-                  "holiday_hours", "training_hours", "sick_hours", "other_hours"]  # fmt: skip
+                  "holiday_hours", "training_hours", "sick_hours", "other_hours",
+                  "shift_starts"]  # fmt: skip
         labels = {"target_share": "Target share of time on workload"}
+
+    def clean_shift_starts(self) -> str:
+        text = self.cleaned_data["shift_starts"]
+        try:
+            hours = sorted({int(h) for h in text.replace(" ", "").split(",") if h})
+        except ValueError:
+            raise forms.ValidationError("Hours of the day, 0 to 23, with commas.") from None
+        if not hours or not all(0 <= h <= 23 for h in hours):
+            raise forms.ValidationError("Hours of the day, 0 to 23, with commas.")
+        return ",".join(str(h) for h in hours)
 
     def clean_target_share(self) -> float:
         share = self.cleaned_data["target_share"]
@@ -46,7 +57,7 @@ class ModelForm(forms.ModelForm[PatrolModel]):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        for name in self.Meta.fields[2:]:
+        for name in self.Meta.fields[2:-1]:
             value = data.get(name)
             if value is not None and not 0 <= value <= 8784:
                 self.add_error(name, "Hours in a year: 0 to 8,784.")

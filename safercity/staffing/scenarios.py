@@ -101,6 +101,31 @@ class Picture:
     hours: dict[str, dict[str, np.ndarray]]  # district -> call type -> hours by hour of week
 
     @property
+    def shifts(self) -> list[tuple[str, list[int]]]:
+        """The model's shifts: a label ("07:00-15:00") and the hours of the day in each."""
+        starts = sorted({int(h) % 24 for h in self.settings.shift_starts.split(",") if h.strip()})
+        starts = starts or [0]
+        shifts = []
+        for n, first in enumerate(starts):
+            last = starts[(n + 1) % len(starts)]
+            length = (last - first) % 24 or 24
+            shifts.append((f"{first:02d}:00-{last:02d}:00",
+                           [(first + h) % 24 for h in range(length)]))  # fmt: skip
+        return shifts
+
+    def fte_by_shift(self, plan: DistrictPlan) -> list[tuple[str, float]]:
+        """Patrol FTE the model needs in each shift of `plan`'s district."""
+        hour_of_day = np.arange(HOURS) % 24
+        return [
+            (label, engine.patrol_fte(plan.need.officers[np.isin(hour_of_day, hours)],
+                                      self.net_hours))
+            for label, hours in self.shifts
+        ]  # fmt: skip
+
+    def shift_rows(self) -> list[tuple[DistrictPlan, list[tuple[str, float]]]]:
+        return [(d, self.fte_by_shift(d)) for d in self.districts]
+
+    @property
     def rostered(self) -> bool:
         return any(d.on_duty is not None for d in self.districts)
 
