@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "safercity.properties",
     "safercity.violence",
     "safercity.intelligence",
+    "safercity.useofforce",
     "safercity.demo",
 ]
 

@@ -147,6 +147,11 @@ PERSONAS = {
     Role.INTEL_SUPERVISOR: "sara",
     Role.PARTNER_LIAISON: "lena",
     Role.COMMAND_STAFF: "cora",
+    Role.POLICE_OFFICER: "owen",
+    Role.POLICE_SUPERVISOR: "sam",
+    Role.FORCE_INVESTIGATOR: "fia",
+    Role.INTERNAL_AFFAIRS: "ira",
+    Role.OVERSIGHT_LIAISON: "lou",
 }
 
 

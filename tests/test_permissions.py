@@ -24,6 +24,8 @@ from tests.conftest import PERSONAS, make_user
 ADM, CT, DIS, SUP = Role.ADMINISTRATOR, Role.CALL_TAKER, Role.DISPATCHER, Role.SUPERVISOR_911
 A311, INS, ANL = Role.AGENT_311, Role.INSPECTOR, Role.ANALYST
 CMD = Role.COMMAND_STAFF
+POF, PSU, FIU = Role.POLICE_OFFICER, Role.POLICE_SUPERVISOR, Role.FORCE_INVESTIGATOR
+IAF, OVL = Role.INTERNAL_AFFAIRS, Role.OVERSIGHT_LIAISON
 CLN, PRG = Role.CLINICIAN, Role.PROGRAM_STAFF
 OUT, POL = Role.OUTREACH_PARTNER, Role.POLICE_PARTNER
 IAN, ISU, LIA = Role.INTEL_ANALYST, Role.INTEL_SUPERVISOR, Role.PARTNER_LIAISON
@@ -132,6 +134,12 @@ POLICY: dict[str, tuple[set[Role], str | None, bool]] = {
     "service311.services.catalog.catalog_load": ({ADM}, None, False),
     "staffing.services.plan_request": ({ADM, ANL, SUP}, None, False),
     "demo.patrol.load_patrol": ({ADM}, None, False),
+    "useofforce.services.handoff_record": ({CMD, FIU, IAF, OVL}, None, False),
+    "useofforce.services.handoff_send": ({CMD, FIU, IAF, OVL}, None, False),
+    "useofforce.services.incident_read": ({CMD, FIU, IAF, OVL, PSU}, None, False),
+    "useofforce.services.incident_report": ({FIU, POF, PSU}, None, False),
+    "useofforce.services.stage_close": ({CMD, FIU, IAF, PSU}, None, False),
+    "useofforce.services.stage_extend": ({CMD, FIU, IAF}, None, False),
     "staffing.patrol.call_type_set": ({ADM, ANL, CMD}, None, False),
     "staffing.patrol.model_update": ({ADM, ANL, CMD}, None, False),
     "staffing.patrol.roster_add": ({ADM, ANL, CMD}, None, False),

@@ -36,6 +36,13 @@ class Role(models.TextChoices):
     PARTNER_LIAISON = "partner_liaison", "Intelligence partner liaison"
     # Patrol staffing's what-if: the command staff weigh reorganizations with the analysts.
     COMMAND_STAFF = "command_staff", "Police command staff"
+    # Use of force: officers report it, supervisors review it, the Force Investigation Unit and
+    # Internal Affairs investigate, the oversight liaison keeps the hand-offs to outside bodies.
+    POLICE_OFFICER = "police_officer", "Police officer"
+    POLICE_SUPERVISOR = "police_supervisor", "Police supervisor"
+    FORCE_INVESTIGATOR = "force_investigator", "Force investigator"
+    INTERNAL_AFFAIRS = "internal_affairs", "Internal Affairs investigator"
+    OVERSIGHT_LIAISON = "oversight_liaison", "Oversight liaison"
     ADMINISTRATOR = "administrator", "Administrator"
 
 

@@ -17,7 +17,6 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django_tasks import task
 
@@ -27,7 +26,7 @@ from safercity.core.inputs import InputRefused
 from safercity.core.permissions import requires
 from safercity.core.roles import Role
 from safercity.core.tabular import FileRefused, Rejected, Row, read_table
-from safercity.emergency.models import Assignment, Incident
+from safercity.emergency.models import Assignment, Incident, Unit
 from safercity.staffing.engine import patrol as engine
 from safercity.staffing.models import (
     CallTypeTime,
@@ -126,23 +125,30 @@ def cad_incidents(
     from safercity.core.selectors import city_index
 
     begin, finish = _bounds(start, end)
-    real = Q(call__isnull=True) | Q(call__exercise="")
-    chosen = Incident.objects.filter(real, received_at__gte=begin, received_at__lt=finish)
-    rows = list(
-        chosen.values_list("pk", "number", "call_type", "district", "lat", "lon", "received_at",
-                           "officer_initiated")
+    # No joins: PostgreSQL, without statistics after a bulk load, planned the join with the
+    # calls (and `IN (subquery)` for the units) as nested loops, minutes for a year. The few
+    # exercises are found apart, and units by their dispatch time, and matched here.
+    exercises = set(
+        Incident.objects.filter(call__exercise__gt="", received_at__gte=begin,
+                                received_at__lt=finish).values_list("pk", flat=True)
     )  # fmt: skip
+    chosen = Incident.objects.filter(received_at__gte=begin, received_at__lt=finish).order_by()
+    rows = [
+        row for row in chosen.values_list("pk", "number", "call_type", "district", "lat", "lon",
+                                          "received_at", "officer_initiated")
+        if row[0] not in exercises
+    ]  # fmt: skip
     total = len(rows)
     progress(0, total)
     times: dict[int, list[engine.UnitTime]] = defaultdict(list)
-    # A join on the period, not `incident IN (subquery)`: PostgreSQL, without statistics after a
-    # bulk load, planned that as a nested loop (minutes for a year). Exercises' units are
-    # dropped here, by the incidents kept.
     kept = {row[0] for row in rows}
-    assignments = Assignment.objects.filter(
-        incident__received_at__gte=begin, incident__received_at__lt=finish,
-        unit__discipline="police",
-    ).values_list("incident_id", "dispatched_at", "cleared_at", "cancelled_at")  # fmt: skip
+    police = list(Unit.objects.filter(discipline="police").values_list("pk", flat=True))
+    assignments = (
+        Assignment.objects.filter(unit_id__in=police, dispatched_at__gte=begin - timedelta(days=1),
+                                  dispatched_at__lt=finish + timedelta(days=2))
+        .order_by()
+        .values_list("incident_id", "dispatched_at", "cleared_at", "cancelled_at")
+    )  # fmt: skip
     for incident_id, dispatched, cleared, cancelled in assignments.iterator(chunk_size=20_000):
         if incident_id in kept:
             times[incident_id].append(engine.UnitTime(dispatched, cleared or cancelled))

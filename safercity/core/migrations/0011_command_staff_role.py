@@ -1,8 +1,16 @@
-"""The police command staff role (commitment 2): they weigh patrol reorganizations."""
+"""The police command staff role (commitment 2, patrol reorganizations; commitment 9 too), and
+the use-of-force roles (commitment 9)."""
 
 from django.db import migrations
 
-ROLES = ("command_staff",)
+ROLES = (
+    "command_staff",
+    "police_officer",
+    "police_supervisor",
+    "force_investigator",
+    "internal_affairs",
+    "oversight_liaison",
+)
 
 
 def create_roles(apps, schema_editor):

@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+
+
+class UseOfForceConfig(AppConfig):
+    name = "safercity.useofforce"
+    label = "useofforce"
+    verbose_name = "Use of force: incidents, investigations, published data"
+
+    def ready(self) -> None:
+        from safercity.accountability.registry import register
+        from safercity.useofforce import measures
+
+        register(9, measures.figures)
