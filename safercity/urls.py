@@ -23,6 +23,7 @@ urlpatterns = [
     path("staff/properties/", include("safercity.properties.urls")),
     path("staff/violence/", include("safercity.violence.urls")),
     path("staff/intelligence/", include("safercity.intelligence.urls")),
+    path("staff/use-of-force/", include("safercity.useofforce.urls")),
     path("311/", include(service311_urls.public)),
     path("crime/", include("safercity.crime.urls")),
     path("staff/crime/", include(crime_urls.staff_urls)),

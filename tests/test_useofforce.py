@@ -177,3 +177,15 @@ def test_the_scorecard_shows_investigations_closed_within_90_days_hiding_a_few(p
     (figure,) = figures()
     assert figure.label == "Use-of-force investigations closed within 90 days"
     assert (figure.value, figure.meets_target) == ("92%", True)  # 11 of 12; one open past 90
+
+
+def test_the_board_lists_open_cases_overdue_first_and_no_people(client, people):
+    late = services.incident_report(actor=people["officer"], entered=_shooting("25-000001"))
+    services.incident_report(actor=people["officer"], entered=_shooting("25-000002"))
+    late.stages.filter(closed_at=None).update(due_at=timezone.now() - timedelta(hours=1))
+    client.force_login(people["liaison"])
+    page = client.get("/staff/use-of-force/").content.decode()
+    assert page.index("25-000001") < page.index("25-000002") and "overdue" in page
+    assert "P.O. Example" not in page and "E4410" not in page
+    client.force_login(people["analyst"])
+    assert client.get("/staff/use-of-force/").status_code == 403

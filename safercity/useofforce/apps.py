@@ -8,6 +8,8 @@ class UseOfForceConfig(AppConfig):
 
     def ready(self) -> None:
         from safercity.accountability.registry import register
+        from safercity.core.navigation import register_tool
         from safercity.useofforce import measures
 
         register(9, measures.figures)
+        register_tool("Use of force", "Cases on the clock", "useofforce:board", "who holds each")
