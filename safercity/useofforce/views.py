@@ -5,15 +5,25 @@ the case's page, still to come)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
 from safercity.core.roles import role_required
-from safercity.useofforce.models import ForceIncident
+from safercity.useofforce.models import ForceIncident, Stage
 from safercity.useofforce.services import READERS, REPORTERS, open_stage, who_holds
 
 BOARD_ROLES = tuple(dict.fromkeys((*REPORTERS, *READERS)))
+
+
+@dataclass(frozen=True)
+class Row:
+    incident: ForceIncident
+    stage: Stage | None
+    holder: str
+    overdue: bool
 
 
 @role_required(*BOARD_ROLES)
@@ -22,8 +32,7 @@ def board_page(request: HttpRequest) -> HttpResponse:
     rows = []
     for incident in ForceIncident.objects.exclude(status=ForceIncident.Status.CLOSED):
         stage = open_stage(incident)
-        rows.append({"incident": incident, "stage": stage, "holder": who_holds(incident),
-                     "overdue": bool(stage and stage.due_at < now)})  # fmt: skip
-    rows.sort(key=lambda r: (not r["overdue"], r["stage"].due_at if r["stage"] else now))
+        rows.append(Row(incident, stage, who_holds(incident), bool(stage and stage.due_at < now)))
+    rows.sort(key=lambda r: (not r.overdue, r.stage.due_at if r.stage else now))
     closed = ForceIncident.objects.filter(status=ForceIncident.Status.CLOSED).count()
     return render(request, "useofforce/board.html", {"rows": rows, "closed": closed})
