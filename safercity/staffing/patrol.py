@@ -241,6 +241,11 @@ def workload_build(
     return workload
 
 
+def workload_failed(workload: Workload, problem: BaseException) -> None:
+    workload.status, workload.error = Workload.Status.FAILED, str(problem)[:2000]
+    workload.save(update_fields=["status", "error"])
+
+
 @task()
 def workload_make(workload_id: int) -> str:
     workload = Workload.objects.get(pk=workload_id)
@@ -249,8 +254,7 @@ def workload_make(workload_id: int) -> str:
     try:
         workload_build(workload)
     except (ValueError, MemoryError) as problem:
-        workload.status, workload.error = Workload.Status.FAILED, str(problem)[:2000]
-        workload.save(update_fields=["status", "error"])
+        workload_failed(workload, problem)
     return workload.status
 
 

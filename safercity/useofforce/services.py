@@ -81,7 +81,7 @@ class IncidentIn:
     narrative: str = ""
 
 
-def policy_in_force(on: datetime) -> PolicyVersion:
+def _policy_in_force(on: datetime) -> PolicyVersion:
     found = PolicyVersion.objects.filter(effective_from__lte=on.date()).first()
     if found is None:
         raise InputRefused("No use-of-force policy was in force then: enter the policy first.")
@@ -129,7 +129,7 @@ def incident_report(*, actor: Actor, entered: IncidentIn) -> ForceIncident:
         level = engine.level(applied)
     except ValueError as problem:
         raise InputRefused(str(problem).capitalize() + ".") from None
-    policy = policy_in_force(entered.occurred_at)
+    policy = _policy_in_force(entered.occurred_at)
     who = actor_label(actor)
     with transaction.atomic():
         if ForceIncident.objects.filter(case_number=entered.case_number.strip()).exists():

@@ -16,7 +16,7 @@ from safercity.core.audit import audit_write
 from safercity.core.inputs import InputRefused
 from safercity.core.tabular import FileRefused
 from safercity.staffing.models import Scenario, Workload
-from safercity.staffing.patrol import roster_import, workload_build
+from safercity.staffing.patrol import roster_import, workload_build, workload_failed
 from safercity.staffing.scenarios import MEASURES, picture, result, results_csv, show
 
 
@@ -73,8 +73,7 @@ class Command(BaseCommand):
             try:
                 workload_build(workload, progress=step)
             except (ValueError, MemoryError) as problem:
-                workload.status, workload.error = Workload.Status.FAILED, str(problem)[:2000]
-                workload.save(update_fields=["status", "error"])
+                workload_failed(workload, problem)
                 raise CommandError(f"the workload could not be built: {problem}") from None
         console.print(f"{workload.incidents:,} incidents from {first} to {last}, "
                       f"{workload.unit_times:,} unit times; {workload.without_district:,} "
