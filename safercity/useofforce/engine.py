@@ -41,6 +41,16 @@ INJURIES = ("none", "apparent minor injury", "possible internal injury",
 SERIOUS_INJURIES = frozenset({"possible internal injury", "severe laceration", "broken bones",
                               "loss of consciousness", "gunshot wound"})  # fmt: skip
 
+# The subject's segment: what the officer saw (the FBI collection's categories, shortened).
+IMPAIRMENTS = ("alcohol", "drugs", "mental health crisis", "none apparent", "unknown")
+RESISTANCE = ("none", "passive (not following commands)", "active (pulling away, fleeing)",
+              "assaultive (striking, kicking)", "threat with a weapon")  # fmt: skip
+WEAPONS = ("none", "firearm", "knife or cutting instrument", "blunt instrument", "vehicle",
+           "other weapon", "unknown")  # fmt: skip
+DE_ESCALATION = ("verbal warnings", "time and distance", "tactical repositioning",
+                 "crisis intervention techniques", "clinician or counselor on scene",
+                 "other")  # fmt: skip
+
 SUPERVISOR_REVIEW = "supervisor review"
 SUPERVISOR_INVESTIGATION = "supervisor investigation"
 FORCE_INVESTIGATION = "force investigation unit"

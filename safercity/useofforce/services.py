@@ -18,6 +18,12 @@ from safercity.core.permissions import requires
 from safercity.core.roles import Role
 from safercity.useofforce import engine
 from safercity.useofforce.models import (
+    CAMERA,
+    CONTACT_REASONS,
+    ETHNICITIES,
+    LOCATION_TYPES,
+    RACES,
+    SEXES,
     Extension,
     ForceIncident,
     Handoff,
@@ -33,6 +39,7 @@ REVIEWERS = (Role.POLICE_SUPERVISOR, Role.FORCE_INVESTIGATOR, Role.INTERNAL_AFFA
 READERS = (*REVIEWERS, Role.OVERSIGHT_LIAISON)
 LEDGER = (Role.FORCE_INVESTIGATOR, Role.INTERNAL_AFFAIRS, Role.COMMAND_STAFF,
           Role.OVERSIGHT_LIAISON)  # fmt: skip
+EXTENDERS = (Role.INTERNAL_AFFAIRS, Role.COMMAND_STAFF, Role.FORCE_INVESTIGATOR)
 
 
 @dataclass
@@ -109,6 +116,23 @@ def _check(entered: IncidentIn, now: datetime) -> None:
             raise InputRefused(f"An age of {person.age} is not a person's.")
         if person.injury not in engine.INJURIES:
             raise InputRefused(f"Unknown injury {person.injury!r}.")
+        _known("race", person.races, RACES)
+        _known("sex", [person.sex], SEXES)
+    for subject in entered.subjects:
+        _known("impairment", subject.impairments, engine.IMPAIRMENTS)
+        _known("resistance", subject.resistance, engine.RESISTANCE)
+        _known("weapon", subject.weapons, engine.WEAPONS)
+        _known("ethnicity", [subject.ethnicity], ETHNICITIES)
+    _known("location type", [entered.location_type], LOCATION_TYPES)
+    _known("reason for contact", [entered.contact_reason], CONTACT_REASONS)
+    _known("body camera answer", [entered.body_camera], CAMERA)
+    _known("de-escalation method", entered.de_escalation_methods, engine.DE_ESCALATION)
+
+
+def _known(what: str, values: list[str], allowed: tuple[str, ...]) -> None:
+    for value in values:
+        if value not in allowed:
+            raise InputRefused(f"Unknown {what} {value!r}.")
 
 
 def _open(incident: ForceIncident, stage: str, at: datetime, holder: str) -> Stage:
@@ -210,7 +234,7 @@ def stage_close(*, actor: Actor, incident: ForceIncident, finding: str,
     return opened
 
 
-@requires(Role.INTERNAL_AFFAIRS, Role.COMMAND_STAFF, Role.FORCE_INVESTIGATOR)
+@requires(*EXTENDERS)
 def stage_extend(*, actor: Actor, stage: Stage, days: float, reason: str) -> Stage:
     """More time for an open stage, approved by the caller with a reason."""
     if stage.closed_at is not None:
