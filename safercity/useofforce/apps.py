@@ -13,3 +13,7 @@ class UseOfForceConfig(AppConfig):
 
         register(9, measures.figures)
         register_tool("Use of force", "Cases on the clock", "useofforce:board", "who holds each")
+        register_tool("Use of force", "Report a use of force", "useofforce:report",
+                      "the officer's report")  # fmt: skip
+        register_tool("Use of force", "Complaints", "useofforce:complaints",
+                      "allegations, findings, discipline")  # fmt: skip

@@ -10,11 +10,16 @@ from django import forms
 from django.utils import timezone
 
 from safercity.useofforce import engine
+from safercity.useofforce.complaints import AllegationIn, ComplaintIn
 from safercity.useofforce.models import (
+    ALLEGATION_CATEGORIES,
     CAMERA,
+    COMPLAINT_SOURCES,
     CONTACT_REASONS,
     ETHNICITIES,
+    FINDINGS,
     LOCATION_TYPES,
+    OUTCOMES,
     RACES,
     SEXES,
     Handoff,
@@ -217,3 +222,57 @@ class HandoffRecordForm(forms.Form):
             if data.get(name) and data[name] > today:
                 self.add_error(name, "That date has not come yet.")
         return data
+
+
+class ComplaintForm(forms.Form):
+    number = forms.CharField(max_length=20, help_text="the complaint's number")
+    received_at = forms.DateTimeField(
+        label="Received", widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    source = forms.ChoiceField(choices=_choices(COMPLAINT_SOURCES))
+    incident_case = forms.CharField(
+        max_length=20, required=False, label="Use-of-force case",
+        help_text="the case number, when the complaint is about a use of force",
+    )  # fmt: skip
+    summary = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}), required=False,
+        help_text="restricted; never published",
+    )  # fmt: skip
+    complainant_age = forms.IntegerField(min_value=0, max_value=120, required=False,
+                                         help_text="optional")  # fmt: skip
+    complainant_sex = forms.ChoiceField(choices=[("", "not given"), *_choices(SEXES)],
+                                        required=False)  # fmt: skip
+    complainant_races = _several(RACES, "Complainant's race (optional)")
+
+
+class AllegationForm(forms.Form):
+    employee_number = forms.CharField(max_length=20, label="Officer's employee number")
+    officer_name = forms.CharField(max_length=150, required=False, help_text="restricted")
+    category = forms.ChoiceField(choices=[("", "choose"), *_choices(ALLEGATION_CATEGORIES)])
+
+
+class _AllegationSet(forms.BaseFormSet):  # type: ignore[type-arg]
+    default_error_messages = {"too_few_forms": "Enter at least one allegation.",
+                              "too_many_forms": "At most %(num)d allegations."}  # fmt: skip
+
+
+AllegationForms = forms.formset_factory(AllegationForm, formset=_AllegationSet, extra=3,
+                                        min_num=1, validate_min=True, max_num=40)  # fmt: skip
+
+
+def complaint_in(complaint: ComplaintForm, allegations: Any) -> ComplaintIn:
+    data = complaint.cleaned_data
+    return ComplaintIn(
+        number=data["number"], received_at=data["received_at"], source=data["source"],
+        summary=data["summary"], incident_case=data["incident_case"],
+        complainant_age=data["complainant_age"], complainant_sex=data["complainant_sex"],
+        complainant_races=data["complainant_races"],
+        allegations=[AllegationIn(**f.cleaned_data) for f in allegations if f.cleaned_data],
+    )  # fmt: skip
+
+
+class DecisionForm(forms.Form):
+    allegation = forms.IntegerField(widget=forms.HiddenInput)
+    finding = forms.ChoiceField(choices=_choices(FINDINGS[1:]))
+    outcome = forms.ChoiceField(choices=_choices(OUTCOMES), initial="none")
+    suspension_days = forms.IntegerField(min_value=0, max_value=365, initial=0, required=False)

@@ -181,3 +181,59 @@ class Handoff(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_body_display()} for {self.incident_id}"
+
+
+# Complaints, in the Citizens Police Data Project's structure: a complaint with the people
+# who made it (optional demographics), and one allegation per officer and category, where the
+# finding, the outcome and any discipline live.
+ALLEGATION_CATEGORIES = ("excessive force", "racial profiling or bias", "illegal search",
+                         "false arrest", "verbal abuse or discourtesy", "discreditable conduct",
+                         "neglect of duty", "disobedience of orders",
+                         "failure to report force", "other")  # fmt: skip
+FINDINGS = ("open", "sustained", "not sustained", "unfounded", "exonerated",
+            "closed, withdrawn", "officer resigned", "no cooperation")  # fmt: skip
+OUTCOMES = ("none", "counseling or training", "written reprimand", "suspension", "demotion",
+            "termination", "resigned before discipline")  # fmt: skip
+COMPLAINT_SOURCES = ("civilian", "internal (department)", "oversight board", "anonymous")
+
+
+class Complaint(models.Model):
+    number = models.CharField(max_length=20, unique=True, help_text="the complaint's number")
+    received_at = models.DateTimeField(db_index=True)
+    source = models.CharField(max_length=30, choices=_choices(COMPLAINT_SOURCES))
+    summary = models.TextField(blank=True, help_text="restricted; never published")
+    incident = models.ForeignKey(ForceIncident, null=True, blank=True,
+                                 on_delete=models.SET_NULL,
+                                 related_name="complaints")  # fmt: skip
+    complainant_age = models.PositiveSmallIntegerField(null=True, blank=True)
+    complainant_sex = models.CharField(max_length=10, choices=_choices(SEXES), blank=True)
+    complainant_races = models.JSONField(default=list, blank=True)
+    filed_by = models.CharField(max_length=150)
+    public_id = models.CharField(max_length=16, unique=True)
+
+    class Meta:
+        ordering = ["-received_at"]
+
+    def __str__(self) -> str:
+        return f"complaint {self.number}"
+
+
+class Allegation(models.Model):
+    """One officer, one category: the finding, the outcome, the discipline."""
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE,
+                                  related_name="allegations")  # fmt: skip
+    employee_number = models.CharField(max_length=20, help_text="restricted")
+    officer_name = models.CharField(max_length=150, blank=True, help_text="restricted")
+    category = models.CharField(max_length=40, choices=_choices(ALLEGATION_CATEGORIES))
+    finding = models.CharField(max_length=20, choices=_choices(FINDINGS), default="open")
+    outcome = models.CharField(max_length=30, choices=_choices(OUTCOMES), default="none")
+    suspension_days = models.PositiveSmallIntegerField(default=0)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.CharField(max_length=150, blank=True)
+
+    class Meta:
+        ordering = ["complaint_id", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.category} against {self.employee_number}"
