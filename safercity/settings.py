@@ -317,3 +317,9 @@ SAFERCITY_EXCHANGE_PRIVATE_KEY = env_str("SAFERCITY_EXCHANGE_PRIVATE_KEY", "")
 SAFERCITY_EXCHANGE_KEY_ID = env_str("SAFERCITY_EXCHANGE_KEY_ID", "slmpd")
 # This installation's agency, as partners know it (the submitting agency of its records).
 SAFERCITY_AGENCY_NAME = env_str("SAFERCITY_AGENCY_NAME", "St. Louis Metropolitan Police Department")
+
+# Use of force (issue 19). The agency's ORI for the FBI collection (SLMPD's is believed to be
+# MOSPD0000: check it against the agency's LEEP account before a real submission), and
+# whether the public dataset names the officers (the city's policy; off by default).
+SAFERCITY_AGENCY_ORI = env_str("SAFERCITY_AGENCY_ORI", "MOSPD0000")
+SAFERCITY_FORCE_PUBLISH_OFFICER_NAMES = env_bool("SAFERCITY_FORCE_PUBLISH_OFFICER_NAMES", False)

@@ -12,6 +12,7 @@ from safercity.properties import urls as properties_urls
 from safercity.service311 import urls as service311_urls
 from safercity.service311.api import api as open311_api
 from safercity.service311.api import not_found as open311_not_found
+from safercity.useofforce import urls as useofforce_urls
 from safercity.violence import urls as violence_urls
 
 urlpatterns = [
@@ -24,6 +25,7 @@ urlpatterns = [
     path("staff/violence/", include("safercity.violence.urls")),
     path("staff/intelligence/", include("safercity.intelligence.urls")),
     path("staff/use-of-force/", include("safercity.useofforce.urls")),
+    path("use-of-force/", include(useofforce_urls.public)),
     path("311/", include(service311_urls.public)),
     path("crime/", include("safercity.crime.urls")),
     path("staff/crime/", include(crime_urls.staff_urls)),

@@ -139,6 +139,8 @@ POLICY: dict[str, tuple[set[Role], str | None, bool]] = {
     "useofforce.complaints.complaint_read": ({CMD, FIU, IAF, OVL}, None, False),
     "useofforce.services.handoff_record": ({CMD, FIU, IAF, OVL}, None, False),
     "useofforce.services.handoff_send": ({CMD, FIU, IAF, OVL}, None, False),
+    "useofforce.services.policy_publish": ({ADM, CMD}, None, False),
+    "useofforce.services.population_set": ({ADM, CMD}, None, False),
     "useofforce.services.incident_read": ({CMD, FIU, IAF, OVL, PSU}, None, False),
     "useofforce.services.incident_report": ({FIU, POF, PSU}, None, False),
     "useofforce.services.stage_close": ({CMD, FIU, IAF, PSU}, None, False),

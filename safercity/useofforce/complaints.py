@@ -17,6 +17,7 @@ from safercity.core.audit import audit_read, audit_write
 from safercity.core.inputs import InputRefused
 from safercity.core.permissions import requires
 from safercity.core.roles import Role
+from safercity.core.rollups import rollups_stale
 from safercity.useofforce.models import (
     ALLEGATION_CATEGORIES,
     COMPLAINT_SOURCES,
@@ -118,6 +119,7 @@ def complaint_file(*, actor: Actor, entered: ComplaintIn) -> Complaint:
                 officer_name=a.officer_name.strip()[:150],
                 category=a.category,
             )
+        rollups_stale("useofforce:public")
         audit_write(
             actor=actor,
             action="useofforce.complaint.file",
@@ -166,6 +168,7 @@ def allegation_decide(
         allegation.suspension_days = suspension_days
         allegation.decided_at, allegation.decided_by = timezone.now(), actor_label(actor)
         allegation.save()
+        rollups_stale("useofforce:public")
         audit_write(
             actor=actor,
             action="useofforce.allegation.decide",

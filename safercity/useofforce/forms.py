@@ -276,3 +276,54 @@ class DecisionForm(forms.Form):
     finding = forms.ChoiceField(choices=_choices(FINDINGS[1:]))
     outcome = forms.ChoiceField(choices=_choices(OUTCOMES), initial="none")
     suspension_days = forms.IntegerField(min_value=0, max_value=365, initial=0, required=False)
+
+
+class PolicyForm(forms.Form):
+    version = forms.CharField(max_length=40, help_text="e.g. Special Order 1-01 (2025)")
+    effective_from = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    summary = forms.CharField(max_length=500, required=False)
+    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 8}), required=False,
+                           help_text="the policy as published")  # fmt: skip
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for stage in engine.STAGES:
+            self.fields[_days_field(stage)] = forms.FloatField(
+                min_value=0.1, max_value=730, required=False, label=f"Days for the {stage}",
+                help_text=f"left blank: {engine.DEFAULT_DAYS[stage]:g} (the default)",
+            )  # fmt: skip
+
+    def stage_days(self) -> dict[str, float]:
+        data = self.cleaned_data
+        return {s: data[_days_field(s)] for s in engine.STAGES
+                if data.get(_days_field(s)) is not None}  # fmt: skip
+
+
+def _days_field(stage: str) -> str:
+    return "days_" + stage.replace(" ", "_")
+
+
+class PopulationForm(forms.Form):
+    source = forms.CharField(max_length=300, help_text="where the figures come from")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for n, race in enumerate(RACES):
+            self.fields[f"share_{n}"] = forms.FloatField(
+                min_value=0, max_value=100, required=False, label=f"{race} (% of residents)"
+            )
+
+    def shares(self) -> dict[str, float | None]:
+        data = self.cleaned_data
+        return {race: None if data.get(f"share_{n}") is None else data[f"share_{n}"] / 100
+                for n, race in enumerate(RACES)}  # fmt: skip
+
+
+class ExportForm(forms.Form):
+    month = forms.RegexField(
+        regex=r"^\d{4}-(0[1-9]|1[0-2])$",
+        required=False,
+        help_text="YYYY-MM",
+        error_messages={"invalid": "A month: YYYY-MM."},
+    )
+    year = forms.IntegerField(min_value=2019, max_value=2100, required=False)

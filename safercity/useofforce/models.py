@@ -237,3 +237,18 @@ class Allegation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.category} against {self.employee_number}"
+
+
+class PopulationShare(models.Model):
+    """The area's residents by race, for the public comparison of who force is used on (e.g.
+    the 2020 Census for the city); entered with its source."""
+
+    race = models.CharField(max_length=60, choices=_choices(RACES), unique=True)
+    share = models.FloatField(help_text="of all residents, 0 to 1")
+    source = models.CharField(max_length=300)
+
+    class Meta:
+        ordering = ["race"]
+
+    def __str__(self) -> str:
+        return f"{self.race}: {self.share:.1%}"

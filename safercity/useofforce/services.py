@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -16,6 +16,7 @@ from safercity.core.audit import audit_read, audit_write
 from safercity.core.inputs import InputRefused
 from safercity.core.permissions import requires
 from safercity.core.roles import Role
+from safercity.core.rollups import rollups_stale
 from safercity.useofforce import engine
 from safercity.useofforce.models import (
     CAMERA,
@@ -29,6 +30,7 @@ from safercity.useofforce.models import (
     Handoff,
     OfficerInvolved,
     PolicyVersion,
+    PopulationShare,
     Stage,
     Subject,
 )
@@ -86,6 +88,14 @@ class IncidentIn:
     de_escalation_methods: list[str] = field(default_factory=list)
     body_camera: str = "unknown"
     narrative: str = ""
+
+
+PUBLIC_ROLLUPS = ("useofforce:public", "useofforce:dataset", "scorecard")
+
+
+def _published_changed() -> None:
+    """The public figures and dataset are refreshed once this change commits."""
+    rollups_stale(*PUBLIC_ROLLUPS)
 
 
 def _policy_in_force(on: datetime) -> PolicyVersion:
@@ -188,6 +198,7 @@ def incident_report(*, actor: Actor, entered: IncidentIn) -> ForceIncident:
         report.closed_at, report.closed_by = now, who
         report.save(update_fields=["closed_at", "closed_by"])
         _open(incident, "supervisor review", now, "")
+        _published_changed()
         audit_write(actor=actor, action="useofforce.incident.report", obj=incident,
                     detail={"level": level, "path": incident.path,
                             "fbi": incident.fbi_reportable})  # fmt: skip
@@ -228,6 +239,7 @@ def stage_close(*, actor: Actor, incident: ForceIncident, finding: str,
                            else ForceIncident.Status.CLOSED)  # fmt: skip
         incident.closed_at = None if opened else now
         incident.save(update_fields=["status", "closed_at"])
+        _published_changed()
         audit_write(actor=actor, action="useofforce.stage.close", obj=incident,
                     detail={"stage": current.stage, "finding": finding,
                             "next": following or ""})  # fmt: skip
@@ -281,6 +293,7 @@ def handoff_send(*, actor: Actor, incident: ForceIncident, body: str, reference:
             sent_by=actor_label(actor),
             reference=reference[:60],
         )
+        _published_changed()
         audit_write(actor=actor, action="useofforce.handoff.send", obj=incident,
                     detail={"body": body})  # fmt: skip
     return sent
@@ -306,6 +319,7 @@ def handoff_record(*, actor: Actor, handoff: Handoff, received_at: datetime | No
         if determination.strip():
             handoff.determination = determination.strip()[:300]
         handoff.save()
+        _published_changed()
         audit_write(
             actor=actor,
             action="useofforce.handoff.record",
@@ -325,3 +339,68 @@ def who_holds(incident: ForceIncident) -> str:
     if stage is not None:
         return f"{stage.stage}: {stage.holder or 'unassigned'}"
     return "closed"
+
+
+PUBLISHERS = (Role.COMMAND_STAFF, Role.ADMINISTRATOR)
+EXPORTERS = (Role.FORCE_INVESTIGATOR, Role.INTERNAL_AFFAIRS, Role.COMMAND_STAFF,
+             Role.ADMINISTRATOR)  # fmt: skip
+
+
+@requires(*PUBLISHERS)
+def policy_publish(
+    *,
+    actor: Actor,
+    version: str,
+    effective_from: date,
+    summary: str = "",
+    text: str = "",
+    stage_days: dict[str, float] | None = None,
+) -> PolicyVersion:
+    """A new version of the use-of-force policy, published with the data: incidents from
+    its date take its stage deadlines (a stage it does not set takes the default)."""
+    version = version.strip()
+    if not version:
+        raise InputRefused("Name the policy's version.")
+    days = {k: float(v) for k, v in (stage_days or {}).items() if v is not None}
+    for stage, value in days.items():
+        if stage not in engine.STAGES:
+            raise InputRefused(f"Unknown stage {stage!r}.")
+        if not 0 < value <= 730:
+            raise InputRefused(f"The {stage} takes between a few hours and two years.")
+    with transaction.atomic():
+        if PolicyVersion.objects.filter(version=version).exists():
+            raise InputRefused(f"Version {version} is already published.")
+        if PolicyVersion.objects.filter(effective_from=effective_from).exists():
+            raise InputRefused(f"Another version is in force from {effective_from}.")
+        policy = PolicyVersion.objects.create(version=version[:40], effective_from=effective_from,
+                                              summary=summary.strip(), text=text.strip(),
+                                              stage_days=days)  # fmt: skip
+        audit_write(actor=actor, action="useofforce.policy.publish", obj=policy,
+                    detail={"stage_days": days})  # fmt: skip
+    return policy
+
+
+@requires(*PUBLISHERS)
+def population_set(*, actor: Actor, shares: dict[str, float | None],
+                   source: str) -> list[PopulationShare]:  # fmt: skip
+    """The area's residents by race (shares of all residents), with where they come from.
+    Races left out are removed. Shares alone-or-in-combination may add up to over 100%."""
+    source = source.strip()
+    given = {race: share for race, share in shares.items() if share is not None}
+    if not given:
+        raise InputRefused("Enter at least one race's share of residents.")
+    if not source:
+        raise InputRefused("Say where the figures come from (e.g. the 2020 Census).")
+    for race, share in given.items():
+        if race not in RACES:
+            raise InputRefused(f"Unknown race {race!r}.")
+        if not 0 <= share <= 1:
+            raise InputRefused(f"A share is between 0 and 1 (got {share} for {race}).")
+    with transaction.atomic():
+        PopulationShare.objects.exclude(race__in=list(given)).delete()
+        saved = [PopulationShare.objects.update_or_create(
+            race=race, defaults={"share": share, "source": source[:300]})[0]
+            for race, share in given.items()]  # fmt: skip
+        audit_write(actor=actor, action="useofforce.population.set", detail={"source": source})
+        rollups_stale("useofforce:public")
+    return saved
