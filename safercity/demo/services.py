@@ -34,6 +34,7 @@ from safercity.demo.engine import (
     load_calibration,
 )
 from safercity.demo.patrol import load_patrol
+from safercity.demo.useofforce import load_useofforce
 from safercity.intelligence.demo import load_intelligence
 from safercity.properties.demo import load_properties
 
@@ -541,6 +542,8 @@ def demo_load(
         crimes = _load_crime(actor, calibration, seed, scale)
         progress("focused deterrence: a group audit, incident reviews, interventions")
         _load_violence(actor, calibration, seed)
+        progress("use of force: two years of incidents, investigations, hand-offs, complaints")
+        load_useofforce(actor=actor, calibration=calibration, seed=seed, scale=scale)
         if with_staff:  # the unit's work is done by its (demo) staff, who sign what they do
             progress("the intelligence unit: partners, records, requests, tips, operations")
             streets = Address.objects.values_list("street", flat=True).distinct()

@@ -7,11 +7,12 @@ class UseOfForceConfig(AppConfig):
     verbose_name = "Use of force: incidents, investigations, published data"
 
     def ready(self) -> None:
-        from safercity.accountability.registry import register
+        from safercity.accountability.registry import register, register_page
         from safercity.core.navigation import register_tool
         from safercity.useofforce import measures, publication  # noqa: F401 (its rollups)
 
         register(9, measures.figures)
+        register_page(9, "useofforce_public:dashboard")
         register_tool("Use of force", "Cases on the clock", "useofforce:board", "who holds each")
         register_tool("Use of force", "Report a use of force", "useofforce:report",
                       "the officer's report")  # fmt: skip
