@@ -9,8 +9,8 @@ from collections import Counter
 import pytest
 
 from safercity.core.actors import command_actor
-from safercity.core.rollups import rollup_refresh
 from safercity.core.roles import Role
+from safercity.core.rollups import rollup_refresh
 from safercity.demo.engine import load_calibration
 from safercity.demo.useofforce import load_useofforce
 from safercity.useofforce.models import Allegation, ForceIncident, Handoff, Stage

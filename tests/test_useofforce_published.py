@@ -188,3 +188,36 @@ def test_the_dataset_downloads_as_csv_with_its_dictionary(client, officer):
     for column in rows[0]:
         assert f"<code>{column}</code>" in dictionary
     assert ForceIncident.objects.get().public_id == rows[0]["incident"]
+
+
+def test_the_command_writes_the_exports_and_lists_overdue_stages(officer, tmp_path):
+    from django.core.management import CommandError, call_command
+
+    month = (timezone.localdate().replace(day=1) - timedelta(days=40)).replace(day=1)
+    shot = _report(officer, "25-3", _in_month(month), shooting=True)
+    shot.stages.filter(closed_at=None).update(due_at=timezone.now() - timedelta(days=2))
+    out = tmp_path / "fbi.json"
+    call_command("useofforce", "fbi", f"{month:%Y-%m}", "--out", str(out))
+    assert json.loads(out.read_text())["submissions"][0]["incident"]["agencyCaseNumber"] == "25-3"
+    with pytest.raises(CommandError, match="not a month"):
+        call_command("useofforce", "fbi", "March")
+    with pytest.raises(CommandError, match="began in 2019"):
+        call_command("useofforce", "missouri", "2001")
+    listing = io.StringIO()
+    call_command("useofforce", "overdue", stdout=listing)
+    assert "25-3" in listing.getvalue() and "supervisor review" in listing.getvalue()
+    shot.stages.filter(closed_at=None).update(due_at=timezone.now() + timedelta(days=2))
+    call_command("useofforce", "overdue", stdout=(none := io.StringIO()))
+    assert "No stage is past its deadline." in none.getvalue()
+
+
+def test_a_race_share_is_never_shown_beside_a_hidden_count(officer):
+    start = timezone.now() - timedelta(days=100)
+    for n in range(14):
+        _report(officer, f"25-{n}", start + timedelta(days=n))
+    for n, race in enumerate(["White"] * 12 + ["Asian"] * 3):
+        _report(officer, f"25-{100 + n}", start + timedelta(days=n), race=race)
+    race = {r["label"]: r for r in rollup_refresh("useofforce:public").data["race"]}
+    assert race["Asian"]["value"] is None and race["Asian"]["share"] is None  # small
+    assert race["White"]["value"] is None and race["White"]["share"] is None  # complementary
+    assert race["Black or African American"]["share"] == pytest.approx(14 / 29)

@@ -195,11 +195,11 @@ def _pending(now: datetime) -> list[dict[str, Any]]:
         out.append({
             "body": label,
             "pending": _cells([len(waiting)])[0],
-            "median_days_pending": median(waiting) if waiting else None,
+            "median_days_pending": round(median(waiting)) if waiting else None,
             "longest_days_pending": max(waiting) if waiting else None,
             "over_a_year": _cells([sum(d > 365 for d in waiting)])[0],
             "determined": _cells([len(took)])[0],
-            "median_days_to_determine": median(took) if took else None,
+            "median_days_to_determine": round(median(took)) if took else None,
         })  # fmt: skip
     return out
 
@@ -234,9 +234,10 @@ def public_figures() -> dict[str, Any]:
         "injuries": [{"label": i, **c} for i, c in
                      zip(engine.INJURIES, _cells([injuries[i] for i in engine.INJURIES]),
                          strict=True)],
-        "race": [{"label": r, **c, "share": _share(race[r], len(subjects)),
-                  "population": population.get(r)} for r, c in
-                 zip(race_names, race_cells, strict=True)],
+        # A share is shown only beside a published count (else it gives the hidden one away).
+        "race": [{"label": r, **c, "population": population.get(r),
+                  "share": None if c["value"] is None else _share(race[r], len(subjects))}
+                 for r, c in zip(race_names, race_cells, strict=True)],
         "population_sources": sources,
         "subjects": _cells([len(subjects)])[0],
         "closed_within_90": {"decided": _cells([decided])[0], "share": _share(met, decided)},
