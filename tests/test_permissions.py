@@ -134,6 +134,7 @@ POLICY: dict[str, tuple[set[Role], str | None, bool]] = {
     "service311.services.catalog.catalog_load": ({ADM}, None, False),
     "staffing.services.plan_request": ({ADM, ANL, SUP}, None, False),
     "demo.patrol.load_patrol": ({ADM}, None, False),
+    "demo.useofforce.load_useofforce": ({ADM}, None, False),
     "useofforce.complaints.allegation_decide": ({CMD, IAF}, None, False),
     "useofforce.complaints.complaint_file": ({IAF, OVL}, None, False),
     "useofforce.complaints.complaint_read": ({CMD, FIU, IAF, OVL}, None, False),

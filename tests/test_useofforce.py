@@ -189,3 +189,20 @@ def test_the_board_lists_open_cases_overdue_first_and_no_people(client, people):
     assert "P.O. Example" not in page and "E4410" not in page
     client.force_login(people["analyst"])
     assert client.get("/staff/use-of-force/").status_code == 403
+
+
+def test_whoever_reported_the_force_cannot_review_it_and_a_cad_incident_links(people):
+    from safercity.emergency.models import Incident
+
+    cad = Incident.objects.create(number="P25-0042", call_type="DISTURBANCE", priority=2,
+                                  district="4",
+                                  received_at=timezone.now() - timedelta(hours=4),
+                                  entered_at=timezone.now() - timedelta(hours=4))  # fmt: skip
+    incident = services.incident_report(actor=people["sergeant"],
+                                        entered=_shooting(cad_number=" P25-0042 "))  # fmt: skip
+    assert (incident.cad_incident, incident.district) == (cad, "4")
+    with pytest.raises(services.InputRefused, match="Whoever reported the force"):
+        services.stage_close(actor=people["sergeant"], incident=incident, finding="fine")
+    with pytest.raises(services.InputRefused, match="No CAD incident P99"):
+        services.incident_report(actor=people["officer"],
+                                 entered=_shooting("25-9", cad_number="P99"))  # fmt: skip

@@ -26,6 +26,8 @@ from django.utils import timezone
 
 from safercity.core.actors import Actor
 from safercity.core.audit import audit_write
+from safercity.core.permissions import requires
+from safercity.core.roles import Role
 from safercity.demo.engine import Calibration
 from safercity.useofforce import engine
 from safercity.useofforce.models import (
@@ -182,6 +184,7 @@ def _stages(
     return stages, at
 
 
+@requires(Role.ADMINISTRATOR)
 @transaction.atomic
 def load_useofforce(
     *, actor: Actor, calibration: Calibration, seed: int, scale: float = 1.0

@@ -46,7 +46,11 @@ class IncidentForm(forms.Form):
     occurred_at = forms.DateTimeField(
         label="When", widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
     )
+    cad_number = forms.CharField(max_length=30, required=False, label="CAD incident number",
+                                 help_text="the call or stop it came from, if any")  # fmt: skip
     address = forms.CharField(max_length=300, required=False, help_text="where it happened")
+    district = forms.CharField(max_length=20, required=False, label="Police district",
+                               help_text="left blank: the CAD incident's")  # fmt: skip
     location_type = forms.ChoiceField(choices=_choices(LOCATION_TYPES))
     contact_reason = forms.ChoiceField(
         choices=_choices(CONTACT_REASONS), label="Reason for the first contact"
@@ -177,6 +181,8 @@ def incident_in(incident: IncidentForm, subjects: Any, officers: Any) -> Inciden
         de_escalation_methods=data["de_escalation_methods"],
         body_camera=data["body_camera"],
         narrative=data["narrative"],
+        cad_number=data["cad_number"],
+        district=data["district"],
         subjects=[SubjectIn(**s) for s in people],
         officers=[OfficerIn(**o) for o in staff],
     )

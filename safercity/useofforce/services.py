@@ -17,6 +17,7 @@ from safercity.core.inputs import InputRefused
 from safercity.core.permissions import requires
 from safercity.core.roles import Role
 from safercity.core.rollups import rollups_stale
+from safercity.emergency.models import Incident
 from safercity.useofforce import engine
 from safercity.useofforce.models import (
     CAMERA,
@@ -88,6 +89,8 @@ class IncidentIn:
     de_escalation_methods: list[str] = field(default_factory=list)
     body_camera: str = "unknown"
     narrative: str = ""
+    cad_number: str = ""  # the CAD incident the contact came from, if any
+    district: str = ""  # left blank: the CAD incident's
 
 
 PUBLIC_ROLLUPS = ("useofforce:public", "useofforce:dataset", "scorecard")
@@ -164,6 +167,11 @@ def incident_report(*, actor: Actor, entered: IncidentIn) -> ForceIncident:
     except ValueError as problem:
         raise InputRefused(str(problem).capitalize() + ".") from None
     policy = _policy_in_force(entered.occurred_at)
+    cad = None
+    if entered.cad_number.strip():
+        cad = Incident.objects.filter(number=entered.cad_number.strip()).first()
+        if cad is None:
+            raise InputRefused(f"No CAD incident {entered.cad_number.strip()}.")
     who = actor_label(actor)
     with transaction.atomic():
         if ForceIncident.objects.filter(case_number=entered.case_number.strip()).exists():
@@ -176,7 +184,8 @@ def incident_report(*, actor: Actor, entered: IncidentIn) -> ForceIncident:
             ambush=entered.ambush, supervisor_present=entered.supervisor_present,
             de_escalation_attempted=entered.de_escalation_attempted,
             de_escalation_methods=entered.de_escalation_methods,
-            body_camera=entered.body_camera, policy=policy, level=level,
+            body_camera=entered.body_camera, policy=policy, level=level, cad_incident=cad,
+            district=(entered.district.strip() or (cad.district if cad else ""))[:20],
             path=engine.review_path(level), fbi_reportable=engine.fbi_reportable(applied),
             narrative=entered.narrative, reported_by=who, reported_at=now,
             public_id=secrets.token_hex(8),
@@ -229,8 +238,8 @@ def stage_close(*, actor: Actor, incident: ForceIncident, finding: str,
         current = open_stage(incident)
         if current is None:
             raise InputRefused("The incident has no open stage.")
-        if current.holder and current.holder == incident.reported_by == actor_label(actor):
-            raise InputRefused("The officer who reported the force cannot review it.")
+        if incident.reported_by == actor_label(actor):
+            raise InputRefused("Whoever reported the force cannot review it.")
         current.closed_at, current.closed_by, current.finding = now, actor_label(actor), finding
         current.save(update_fields=["closed_at", "closed_by", "finding"])
         following = engine.next_stage(incident.path, current.stage)
