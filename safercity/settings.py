@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "safercity.violence",
     "safercity.intelligence",
     "safercity.useofforce",
+    "safercity.workforce",
     "safercity.demo",
 ]
 

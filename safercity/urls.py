@@ -26,6 +26,7 @@ urlpatterns = [
     path("staff/intelligence/", include("safercity.intelligence.urls")),
     path("staff/use-of-force/", include("safercity.useofforce.urls")),
     path("use-of-force/", include(useofforce_urls.public)),
+    path("staff/equity/", include("safercity.workforce.urls")),
     path("311/", include(service311_urls.public)),
     path("crime/", include("safercity.crime.urls")),
     path("staff/crime/", include(crime_urls.staff_urls)),

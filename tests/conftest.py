@@ -152,6 +152,8 @@ PERSONAS = {
     Role.FORCE_INVESTIGATOR: "fia",
     Role.INTERNAL_AFFAIRS: "ira",
     Role.OVERSIGHT_LIAISON: "lou",
+    Role.EQUITY_OFFICER: "eve",
+    Role.PERSONNEL_STAFF: "pat",
 }
 
 

@@ -26,6 +26,7 @@ A311, INS, ANL = Role.AGENT_311, Role.INSPECTOR, Role.ANALYST
 CMD = Role.COMMAND_STAFF
 POF, PSU, FIU = Role.POLICE_OFFICER, Role.POLICE_SUPERVISOR, Role.FORCE_INVESTIGATOR
 IAF, OVL = Role.INTERNAL_AFFAIRS, Role.OVERSIGHT_LIAISON
+EQO, PER = Role.EQUITY_OFFICER, Role.PERSONNEL_STAFF
 CLN, PRG = Role.CLINICIAN, Role.PROGRAM_STAFF
 OUT, POL = Role.OUTREACH_PARTNER, Role.POLICE_PARTNER
 IAN, ISU, LIA = Role.INTEL_ANALYST, Role.INTEL_SUPERVISOR, Role.PARTNER_LIAISON
@@ -135,6 +136,9 @@ POLICY: dict[str, tuple[set[Role], str | None, bool]] = {
     "staffing.services.plan_request": ({ADM, ANL, SUP}, None, False),
     "demo.patrol.load_patrol": ({ADM}, None, False),
     "demo.useofforce.load_useofforce": ({ADM}, None, False),
+    "workforce.services.import_steps": ({EQO, PER}, None, False),
+    "workforce.services.review_explain": ({EQO}, None, False),
+    "workforce.services.stage_people": ({EQO, PER}, None, False),
     "useofforce.complaints.allegation_decide": ({CMD, IAF}, None, False),
     "useofforce.complaints.complaint_file": ({IAF, OVL}, None, False),
     "useofforce.complaints.complaint_read": ({CMD, FIU, IAF, OVL}, None, False),

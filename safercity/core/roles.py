@@ -43,6 +43,10 @@ class Role(models.TextChoices):
     FORCE_INVESTIGATOR = "force_investigator", "Force investigator"
     INTERNAL_AFFAIRS = "internal_affairs", "Internal Affairs investigator"
     OVERSIGHT_LIAISON = "oversight_liaison", "Oversight liaison"
+    # The Office of Equity and Inclusion: the chief equity officer analyses and explains;
+    # personnel staff import the HR records. Both read personnel records, every read audited.
+    EQUITY_OFFICER = "equity_officer", "Chief equity officer"
+    PERSONNEL_STAFF = "personnel_staff", "Personnel records staff"
     ADMINISTRATOR = "administrator", "Administrator"
 
 

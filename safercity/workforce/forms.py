@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+from django import forms
+
+from safercity.workforce.models import DIMENSIONS, PROCESSES
+from safercity.workforce.services import FIELDS
+
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(help_text="a CSV export from the HR system")
+    cycle = forms.CharField(
+        max_length=80, required=False, help_text="for a file of one cycle: e.g. 2025 recruit class"
+    )
+    process = forms.ChoiceField(
+        choices=[("", "from the stage"), *[(p, p) for p in PROCESSES]], required=False
+    )
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        for name in FIELDS:
+            self.fields[f"column_{name}"] = forms.CharField(
+                max_length=80,
+                required=False,
+                label=f"Column for {name.replace('_', ' ')}",
+                help_text=f"left blank: {name}",
+            )
+
+    def clean_file(self) -> object:
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError("The file is over 20 MB: split it by cycle.")
+        return upload
+
+    def mapping(self) -> dict[str, str]:
+        return {name: self.cleaned_data.get(f"column_{name}") or "" for name in FIELDS}
+
+
+class AnalysisForm(forms.Form):
+    cycle = forms.ChoiceField(choices=[])
+    dimension = forms.ChoiceField(
+        choices=[(k, v[0]) for k, v in DIMENSIONS.items()],
+        initial="race_ethnicity",
+        label="Groups by",
+    )
+
+    def __init__(self, *args: object, cycles: list[str], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["cycle"].choices = [(c, c) for c in cycles]  # type: ignore[attr-defined]
+
+
+class ExplainForm(forms.Form):
+    explanation = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 5}), help_text="what the step's result comes from"
+    )
+    actions = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), help_text="what will be done, by whom and when"
+    )
