@@ -14,6 +14,7 @@ from safercity.service311.api import api as open311_api
 from safercity.service311.api import not_found as open311_not_found
 from safercity.useofforce import urls as useofforce_urls
 from safercity.violence import urls as violence_urls
+from safercity.workforce import urls as workforce_urls
 
 urlpatterns = [
     path("", include("safercity.accountability.urls")),
@@ -27,6 +28,7 @@ urlpatterns = [
     path("staff/use-of-force/", include("safercity.useofforce.urls")),
     path("use-of-force/", include(useofforce_urls.public)),
     path("staff/equity/", include("safercity.workforce.urls")),
+    path("equity/", include(workforce_urls.public)),
     path("311/", include(service311_urls.public)),
     path("crime/", include("safercity.crime.urls")),
     path("staff/crime/", include(crime_urls.staff_urls)),

@@ -37,8 +37,9 @@ MAPPING = {"reference": "Employee ID", "stage": "Step", "outcome": "Result",
 
 def _class_of_2025() -> bytes:
     rows = []
-    for n in range(40):  # written test: white 30 of 40 pass, Black 12 of 40 (ratio 0.4)
+    for n in range(45):  # written test: white 30 of 45 pass, Black 12 of 40 (ratio 0.45)
         rows.append((f"W{n}", "Written Exam", "Pass" if n < 30 else "Fail", "White"))
+    for n in range(40):
         rows.append((f"B{n}", "Written Exam", "Pass" if n < 12 else "Fail", "Black"))
     rows.append(("D1", "Written Exam", "Pass", "Prefer not to say"))
     rows.append(("X1", "PAT", "withdrawn", "Asian"))
@@ -49,12 +50,16 @@ def test_an_export_is_imported_analysed_and_the_flag_opens_a_review():
     pat = make_user("pat", Role.PERSONNEL_STAFF)
     report = services.import_steps(actor=pat, data=_class_of_2025(), mapping=MAPPING,
                                    name="hr.csv", cycle="2025 recruit class")  # fmt: skip
-    assert report.saved and (report.people, report.steps, report.reviews_opened) == (82, 82, 1)
+    assert report.saved and (report.people, report.steps, report.reviews_opened) == (87, 87, 1)
     assert Person.objects.get(reference="D1").race_ethnicity == "declined"
     (written, physical) = services.analysis("2025 recruit class", "race_ethnicity")
     black = next(r for r in written.results if r.group == "Black or African American")
-    assert (black.selected, black.total, round(black.impact_ratio, 2)) == (12, 40, 0.4)
-    assert black.four_fifths and black.significant and black.shortfall == pytest.approx(18)
+    assert (black.selected, black.total, round(black.impact_ratio, 2)) == (12, 40, 0.45)
+    assert (
+        black.four_fifths
+        and black.significant
+        and black.shortfall == pytest.approx(40 * 30 / 45 - 12)
+    )
     assert (written.not_identified, physical.withdrew) == (1, 1)
     review = Review.objects.get()
     assert (review.stage, review.group, review.reference_group) == ("written test",
@@ -62,7 +67,7 @@ def test_an_export_is_imported_analysed_and_the_flag_opens_a_review():
     assert figures_for(10)[0].value == "1 / 1" and figures_for(10)[0].meets_target is False
     again = services.import_steps(actor=pat, data=_class_of_2025(), mapping=MAPPING,
                                   cycle="2025 recruit class")  # fmt: skip
-    assert again.reviews_opened == 0 and Step.objects.count() == 82  # the same file: no change
+    assert again.reviews_opened == 0 and Step.objects.count() == 87  # the same file: no change
     eve = make_user("eve", Role.EQUITY_OFFICER)
     with pytest.raises(services.InputRefused, match="a sentence or more"):
         services.review_explain(actor=eve, review=review, explanation="ok", actions="none")
@@ -112,7 +117,7 @@ def test_the_equity_officer_works_on_the_pages_and_the_drill_down_is_audited(cli
             "cycle": "2025 recruit class",
             **{f"column_{k}": v for k, v in MAPPING.items()}}  # fmt: skip
     done = client.post("/staff/equity/import/", form, follow=True)
-    assert "Imported 82 steps of 82 people; 1 flagged step(s) opened for review." in done.text
+    assert "Imported 87 steps of 87 people; 1 flagged step(s) opened for review." in done.text
     assert "2025 recruit class, written test: Black or African American" in done.text
     page = client.get("/staff/equity/", {"cycle": "2025 recruit class", "dimension": "sex"})
     assert page.status_code == 200 and "by sex" in page.text
@@ -126,3 +131,25 @@ def test_the_equity_officer_works_on_the_pages_and_the_drill_down_is_audited(cli
     assert "a sentence or more" in short.text
     client.force_login(make_user("ana", Role.ANALYST))
     assert client.get("/staff/equity/").status_code == 403
+
+
+def test_the_public_report_hides_small_counts_and_downloads_as_csv(client):
+    from safercity.core.rollups import rollup_refresh
+
+    services.import_steps(actor=make_user("pat", Role.PERSONNEL_STAFF), data=_class_of_2025(),
+                          mapping=MAPPING, cycle="2025 recruit class")  # fmt: skip
+    report = rollup_refresh("workforce:public").data
+    race = next(b for b in report if b["dimension"] == "race and ethnicity")
+    black = next(r for r in race["rows"] if r["group"] == "Black or African American")
+    assert (black["passed"]["value"], black["failed"]["value"]) == (12, 28)
+    assert round(black["impact_ratio"], 2) == 0.45 and black["review"] == "awaiting explanation"
+    asian = [r for r in race["rows"] if r["group"] == "Asian"]
+    assert all(r["passed"]["value"] in (None, 0) and r["impact_ratio"] is None for r in asian)
+    page = client.get("/equity/")
+    assert page.status_code == 200 and "2025 recruit class" in page.text and "B39" not in page.text
+    text = client.get("/equity/hiring-and-promotion.csv").content.decode()
+    assert text.splitlines()[0].startswith("cycle,groups_by,stage,group,passed")
+    assert (
+        "2025 recruit class,race and ethnicity,written test,Black or African American,12,28,0.45"
+        in text
+    )

@@ -31,7 +31,7 @@ def test_the_equity_officer_explains_a_flagged_step(live_server, page):
     page.wait_for_url("**/staff/equity/")
     written = page.get_by_test_id("stage-written-test")
     row = written.get_by_role("row").filter(has_text="Black or African American")
-    assert "adverse impact" in row.inner_text() and "0.40" in row.inner_text()
+    assert "adverse impact" in row.inner_text() and "0.45" in row.inner_text()
     row.get_by_role("link", name="review awaiting explanation").click()
     page.get_by_role("heading", name="Black or African American at the written test").wait_for()
     page.get_by_label("Explanation:").fill("The reading section has not been validated since 2009.")

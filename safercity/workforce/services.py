@@ -20,6 +20,7 @@ from safercity.core.audit import audit_read, audit_write
 from safercity.core.inputs import InputRefused
 from safercity.core.permissions import requires
 from safercity.core.roles import Role
+from safercity.core.rollups import rollups_stale
 from safercity.core.tabular import FileRefused, Rejected, read_table
 from safercity.workforce import engine
 from safercity.workforce.models import (
@@ -299,6 +300,7 @@ def import_steps(
             )
         report.people, report.steps = len(people), len(parsed)
         report.reviews_opened = _reviews_sync({i.cycle for _, i in parsed})
+        rollups_stale("workforce:public", "scorecard")
         audit_write(
             actor=actor,
             action="workforce.import",
@@ -403,6 +405,7 @@ def review_explain(*, actor: Actor, review: Review, explanation: str, actions: s
         review.status = Review.Status.EXPLAINED
         review.explained_by, review.explained_at = actor_label(actor), timezone.now()
         review.save()
+        rollups_stale("workforce:public", "scorecard")
         audit_write(
             actor=actor,
             action="workforce.review.explain",

@@ -1,8 +1,15 @@
 from django.urls import path
 
-from safercity.workforce import views
+from safercity.workforce import public_views, views
 
 app_name = "workforce"
+public = (
+    [
+        path("", public_views.report_page, name="report"),
+        path("hiring-and-promotion.csv", public_views.report_download, name="csv"),
+    ],
+    "workforce_public",
+)
 urlpatterns = [
     path("", views.home_page, name="home"),
     path("import/", views.import_page, name="import"),
