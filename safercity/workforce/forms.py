@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import forms
 
+from safercity.workforce.employment import FIELDS as RECORD_FIELDS
 from safercity.workforce.models import DIMENSIONS, PROCESSES
 from safercity.workforce.services import FIELDS
 
@@ -57,3 +58,72 @@ class ExplainForm(forms.Form):
     actions = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}), help_text="what will be done, by whom and when"
     )
+
+
+class RecordsImportForm(forms.Form):
+    file = forms.FileField(help_text="a CSV export from the HR or internal-affairs system")
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        for name in RECORD_FIELDS:
+            self.fields[f"column_{name}"] = forms.CharField(
+                max_length=80,
+                required=False,
+                label=f"Column for {name.replace('_', ' ')}",
+                help_text=f"left blank: {name}",
+            )
+
+    def clean_file(self) -> object:
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError("The file is over 20 MB: split it by year.")
+        return upload
+
+    def mapping(self) -> dict[str, str]:
+        return {name: self.cleaned_data.get(f"column_{name}") or "" for name in RECORD_FIELDS}
+
+
+class YearForm(forms.Form):
+    year = forms.TypedChoiceField(choices=[], coerce=int)
+    dimension = forms.ChoiceField(
+        choices=[(k, v[0]) for k, v in DIMENSIONS.items()],
+        initial="race_ethnicity",
+        label="Groups by",
+    )
+
+    def __init__(self, *args: object, years: list[int], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["year"].choices = [(y, y) for y in years]  # type: ignore[attr-defined]
+
+
+class DimensionForm(forms.Form):
+    dimension = forms.ChoiceField(
+        choices=[(k, v[0]) for k, v in DIMENSIONS.items()],
+        initial="race_ethnicity",
+        label="Groups by",
+    )
+
+
+class PopulationForm(forms.Form):
+    """Residents by group, in per cent, for one dimension."""
+
+    source = forms.CharField(max_length=300, help_text="e.g. U.S. Census Bureau, 2020 Census")
+
+    def __init__(self, *args: object, dimension: str, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.groups = DIMENSIONS[dimension][1]
+        for n, group in enumerate(self.groups):
+            self.fields[f"share_{n}"] = forms.DecimalField(
+                label=f"{group} (% of residents)",
+                required=False,
+                min_value=0,
+                max_value=100,
+                decimal_places=2,
+            )
+
+    def shares(self) -> dict[str, float | None]:
+        out: dict[str, float | None] = {}
+        for n, group in enumerate(self.groups):
+            value = self.cleaned_data.get(f"share_{n}")
+            out[group] = None if value is None else float(value) / 100
+        return out

@@ -129,3 +129,58 @@ class Review(models.Model):
 
     def __str__(self) -> str:
         return f"review of {self.group} at {self.stage}, {self.cycle}"
+
+
+class Event(models.Model):
+    """What happened to an employee in the job, from the HR and internal-affairs systems: a
+    complaint received, an allegation sustained, discipline imposed, training assigned,
+    completed or evaluated. Counted by group per year; never scored per person."""
+
+    class Kind(models.TextChoices):
+        COMPLAINT = "complaint", "complaint received"
+        SUSTAINED = "sustained", "allegation sustained"
+        DISCIPLINE = "discipline", "discipline imposed"
+        TRAINING_ASSIGNED = "training assigned", "training assigned"
+        TRAINING_COMPLETED = "training completed", "training completed"
+        TRAINING_PASSED = "training passed", "training evaluation passed"
+        TRAINING_FAILED = "training failed", "training evaluation not passed"
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    on = models.DateField()
+    detail = models.CharField(
+        max_length=120,
+        blank=True,
+        help_text="the allegation's category, the discipline, the course",
+    )
+    source = models.CharField(max_length=200, blank=True, help_text="the file it came from")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "kind", "on", "detail"], name="workforce_event_once"
+            )
+        ]
+        indexes = [models.Index(fields=["kind", "on"])]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.kind} {self.on}"
+
+
+class PopulationShare(models.Model):
+    """The city's residents by group (e.g. the 2020 Census), to compare the workforce with;
+    entered by the equity officer with its source."""
+
+    dimension = models.CharField(max_length=30)
+    group = models.CharField(max_length=60)
+    share = models.FloatField(help_text="of all residents, 0 to 1")
+    source = models.CharField(max_length=300)
+
+    class Meta:
+        ordering = ["dimension", "group"]
+        constraints = [
+            models.UniqueConstraint(fields=["dimension", "group"], name="workforce_population_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.group}: {self.share:.1%}"

@@ -145,11 +145,28 @@ SELF_ID = {
 }
 
 
-def _plain(text: str) -> str:
+def plain(text: str) -> str:
     return re.sub(r"\s+", " ", text.strip().lower())
 
 
-def _date(text: str) -> date | None:
+def parse_self_id(get: dict[str, str]) -> dict[str, str]:
+    """The self-identification a row gives, in the product's words ("declined" kept)."""
+    self_id = {}
+    for dimension, words in SELF_ID.items():
+        answer = plain(get.get(dimension, ""))
+        if not answer:
+            continue
+        if answer in _DECLINED_WORDS:
+            self_id[dimension] = DECLINED
+        elif answer in words:
+            self_id[dimension] = words[answer]
+        else:
+            label = DIMENSIONS[dimension][0]
+            raise ValueError(f"the {label} {get.get(dimension)!r} is not one this knows")
+    return self_id
+
+
+def parse_date(text: str) -> date | None:
     text = text.strip()
     if not text:
         return None
@@ -190,40 +207,28 @@ def _parse(get: dict[str, str], *, cycle: str, process: str) -> _Parsed:
     if not reference:
         raise ValueError("no person reference")
     stage_text = get.get("stage", "")
-    stage = STAGES.get(_plain(stage_text))
+    stage = STAGES.get(plain(stage_text))
     if stage is None:
         raise ValueError(f"the stage {stage_text!r} is not one this knows")
     stage_process = next(p for p, stages in PROCESSES.items() if stage in stages)
-    named_process = _plain(get.get("process", "") or process)
+    named_process = plain(get.get("process", "") or process)
     if named_process and named_process != stage_process:
         raise ValueError(f"{stage} is a step of {stage_process}, not {named_process}")
     outcome_text = get.get("outcome", "")
-    outcome = OUTCOMES.get(_plain(outcome_text))
+    outcome = OUTCOMES.get(plain(outcome_text))
     if outcome is None:
         raise ValueError(f"the outcome {outcome_text!r} is not passed, failed or withdrew")
     the_cycle = get.get("cycle", "") or cycle
     if not the_cycle:
         raise ValueError("no cycle (a recruit class or promotion exam): name one for the file")
-    self_id = {}
-    for dimension, words in SELF_ID.items():
-        answer = _plain(get.get(dimension, ""))
-        if not answer:
-            continue
-        if answer in _DECLINED_WORDS:
-            self_id[dimension] = DECLINED
-        elif answer in words:
-            self_id[dimension] = words[answer]
-        else:
-            label = DIMENSIONS[dimension][0]
-            raise ValueError(f"the {label} {get.get(dimension)!r} is not one this knows")
     return _Parsed(
         reference[:40],
         stage_process,
         the_cycle.strip()[:80],
         stage,
         outcome,
-        _date(get.get("date", "")),
-        self_id,
+        parse_date(get.get("date", "")),
+        parse_self_id(get),
     )
 
 
@@ -430,3 +435,54 @@ def stage_people(*, actor: Actor, cycle: str, stage: str) -> list[Step]:
         detail={"cycle": cycle, "stage": stage, "shown": len(found)},
     )
     return found
+
+
+def cycle_year(cycle: str) -> int | None:
+    """The year a cycle belongs to: that of its last dated step, else a year in its name."""
+    last = Step.objects.filter(cycle=cycle, on__isnull=False).order_by("-on").first()
+    if last is not None and last.on is not None:
+        return last.on.year
+    named = re.search(r"\b(19|20)\d\d\b", cycle)
+    return int(named.group()) if named else None
+
+
+@dataclass(frozen=True)
+class Trend:
+    process: str
+    stage: str
+    by_year: dict[int, list[engine.GroupResult]]
+
+
+def trends(dimension: str) -> tuple[list[int], list[Trend]]:
+    """Each stage's groups year by year: every cycle of a process in the same year pooled,
+    judged as one step. Returns the years (oldest first) and a trend per stage."""
+    if dimension not in DIMENSIONS:
+        raise InputRefused(f"Unknown dimension {dimension!r}.")
+    year_of = {c: cycle_year(c) for c, _, _ in cycles()}
+    rows = Step.objects.exclude(outcome=Step.Outcome.WITHDREW).values_list(
+        "cycle", "stage", "outcome", f"person__{dimension}"
+    )
+    tally: dict[tuple[str, int], dict[str, list[int]]] = defaultdict(
+        lambda: defaultdict(lambda: [0, 0])
+    )
+    for cycle, stage, outcome, group in rows:
+        year = year_of.get(cycle)
+        if year is None or not group or group == DECLINED:
+            continue
+        counts = tally[(stage, year)][group]
+        counts[0] += outcome == Step.Outcome.PASSED
+        counts[1] += 1
+    years = sorted({y for _, y in tally})
+    order = DIMENSIONS[dimension][1]
+    out = []
+    for process, stages in PROCESSES.items():
+        for stage in stages:
+            by_year = {}
+            for year in years:
+                groups = tally.get((stage, year))
+                if groups:
+                    ranked = sorted(groups, key=lambda g: order.index(g) if g in order else 99)
+                    by_year[year] = engine.analyze([engine.Tally(g, *groups[g]) for g in ranked])
+            if by_year:
+                out.append(Trend(process, stage, by_year))
+    return years, out

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from safercity.workforce import public_views, views
+from safercity.workforce import employment_views, public_views, views
 
 app_name = "workforce"
 public = (
@@ -15,4 +15,8 @@ urlpatterns = [
     path("import/", views.import_page, name="import"),
     path("stage/", views.stage_page, name="stage"),
     path("reviews/<int:pk>/", views.review_page, name="review"),
+    path("trends/", employment_views.trends_page, name="trends"),
+    path("employment/", employment_views.employment_page, name="employment"),
+    path("employment/import/", employment_views.records_import_page, name="records_import"),
+    path("population/", employment_views.population_page, name="population"),
 ]
