@@ -136,6 +136,7 @@ POLICY: dict[str, tuple[set[Role], str | None, bool]] = {
     "staffing.services.plan_request": ({ADM, ANL, SUP}, None, False),
     "demo.patrol.load_patrol": ({ADM}, None, False),
     "demo.useofforce.load_useofforce": ({ADM}, None, False),
+    "demo.workforce.load_workforce": ({ADM}, None, False),
     "workforce.employment.import_records": ({EQO, PER}, None, False),
     "workforce.employment.population_set": ({EQO}, None, False),
     "workforce.services.import_steps": ({EQO, PER}, None, False),

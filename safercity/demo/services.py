@@ -35,6 +35,7 @@ from safercity.demo.engine import (
 )
 from safercity.demo.patrol import load_patrol
 from safercity.demo.useofforce import load_useofforce
+from safercity.demo.workforce import load_workforce
 from safercity.intelligence.demo import load_intelligence
 from safercity.properties.demo import load_properties
 
@@ -544,6 +545,8 @@ def demo_load(
         _load_violence(actor, calibration, seed)
         progress("use of force: two years of incidents, investigations, hand-offs, complaints")
         load_useofforce(actor=actor, calibration=calibration, seed=seed, scale=scale)
+        progress("the equity office: recruit classes, promotions, the workforce's records")
+        load_workforce(actor=actor, calibration=calibration, seed=seed, scale=scale)
         if with_staff:  # the unit's work is done by its (demo) staff, who sign what they do
             progress("the intelligence unit: partners, records, requests, tips, operations")
             streets = Address.objects.values_list("street", flat=True).distinct()

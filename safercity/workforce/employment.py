@@ -173,7 +173,7 @@ def import_records(
             )
             events += 1
         report.people, report.events = len(people), events
-        rollups_stale("workforce:public")
+        rollups_stale("workforce:annual")
         audit_write(
             actor=actor,
             action="workforce.records.import",
@@ -190,6 +190,13 @@ def years() -> list[int]:
     ).values_list("hired_on", "separated_on"):
         found.update(d.year for d in (hired, left) if d)
     return sorted(found, reverse=True)
+
+
+def record_years() -> set[int]:
+    """The years with a record of the job (a complaint, finding, discipline, training or a
+    separation): the years an export covers, not every year someone was hired in."""
+    found = {d.year for d in Event.objects.dates("on", "year")}
+    return found | {d.year for d in Person.objects.dates("separated_on", "year")}
 
 
 def _group(person_value: str) -> str:
@@ -382,5 +389,5 @@ def population_set(
             action="workforce.population.set",
             detail={"dimension": dimension, "source": source},
         )
-        rollups_stale("workforce:public")
+        rollups_stale("workforce:annual")
     return saved

@@ -305,7 +305,7 @@ def import_steps(
             )
         report.people, report.steps = len(people), len(parsed)
         report.reviews_opened = _reviews_sync({i.cycle for _, i in parsed})
-        rollups_stale("workforce:public", "scorecard")
+        rollups_stale("workforce:annual", "scorecard")
         audit_write(
             actor=actor,
             action="workforce.import",
@@ -410,7 +410,7 @@ def review_explain(*, actor: Actor, review: Review, explanation: str, actions: s
         review.status = Review.Status.EXPLAINED
         review.explained_by, review.explained_at = actor_label(actor), timezone.now()
         review.save()
-        rollups_stale("workforce:public", "scorecard")
+        rollups_stale("workforce:annual", "scorecard")
         audit_write(
             actor=actor,
             action="workforce.review.explain",
@@ -438,12 +438,13 @@ def stage_people(*, actor: Actor, cycle: str, stage: str) -> list[Step]:
 
 
 def cycle_year(cycle: str) -> int | None:
-    """The year a cycle belongs to: that of its last dated step, else a year in its name."""
-    last = Step.objects.filter(cycle=cycle, on__isnull=False).order_by("-on").first()
-    if last is not None and last.on is not None:
-        return last.on.year
+    """The year a cycle belongs to: a year in its name ("2017 recruit class" is the class that
+    applied in 2017, though it is sworn in later), else that of its first dated step."""
     named = re.search(r"\b(19|20)\d\d\b", cycle)
-    return int(named.group()) if named else None
+    if named:
+        return int(named.group())
+    first = Step.objects.filter(cycle=cycle, on__isnull=False).order_by("on").first()
+    return first.on.year if first is not None and first.on is not None else None
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ public = (
     [
         path("", public_views.report_page, name="report"),
         path("hiring-and-promotion.csv", public_views.report_download, name="csv"),
+        path("workforce.csv", public_views.workforce_download, name="workforce_csv"),
     ],
     "workforce_public",
 )
