@@ -124,6 +124,31 @@ def test_training_completion_is_judged_by_four_fifths():
     assert black.impact_ratio == pytest.approx(0.5 / 0.9)
 
 
+def test_flagged_training_opens_a_review_the_officer_explains_from_the_records_page(client):
+    from safercity.workforce import measures
+    from safercity.workforce.models import Review
+
+    report = employment.import_records(actor=make_user("pat", Role.PERSONNEL_STAFF),
+                                       data=_department(), mapping=MAPPING)  # fmt: skip
+    assert report.reviews_opened == 1
+    review = Review.objects.get()
+    assert (review.cycle, review.stage, review.group) == (
+        "2025 training",
+        "training completion",
+        "Black or African American",
+    )
+    assert (review.selected, review.total) == (10, 20)
+    assert measures.figures()[0].value == "1 / 1"
+    client.force_login(make_user("eve", Role.EQUITY_OFFICER))
+    page = client.get(reverse("workforce:employment"), {"year": 2025}).content.decode()
+    link = reverse("workforce:review", args=[review.pk])
+    assert f'href="{link}"' in page
+    assert "?year=2025" in client.get(link).content.decode()  # back to the year's records
+    client.post(link, {"explanation": "Black officers were assigned on night shifts that week.",
+                       "actions": "Make-up sessions on every shift."})  # fmt: skip
+    assert measures.figures()[0].meets_target is True
+
+
 def test_representation_against_the_city():
     pat, eve = make_user("pat", Role.PERSONNEL_STAFF), make_user("eve", Role.EQUITY_OFFICER)
     employment.import_records(actor=pat, data=_department(), mapping=MAPPING)

@@ -23,7 +23,13 @@ from safercity.core.rollups import rollups_stale
 from safercity.core.tabular import FileRefused, Rejected, read_table
 from safercity.workforce import engine
 from safercity.workforce.models import DECLINED, DIMENSIONS, Event, Person, PopulationShare
-from safercity.workforce.services import PERSONNEL, parse_date, parse_self_id, plain
+from safercity.workforce.services import (
+    PERSONNEL,
+    parse_date,
+    parse_self_id,
+    plain,
+    reviews_open,
+)
 
 FIELDS = (
     "reference",
@@ -75,6 +81,18 @@ _EVENT_WORDS: dict[str, tuple[str, ...]] = {
     Event.Kind.TRAINING_PASSED: ("training passed", "evaluation passed", "passed"),
     Event.Kind.TRAINING_FAILED: ("training failed", "evaluation failed", "failed", "not passed"),
 }
+TRAINING = frozenset(
+    str(k.value)
+    for k in (
+        Event.Kind.TRAINING_ASSIGNED,
+        Event.Kind.TRAINING_COMPLETED,
+        Event.Kind.TRAINING_PASSED,
+        Event.Kind.TRAINING_FAILED,
+    )
+)
+# A year's training, judged like a step of hiring: the review's cycle and steps.
+TRAINING_COMPLETION, TRAINING_EVALUATION = "training completion", "training evaluation"
+TRAINING_STEPS = (TRAINING_COMPLETION, TRAINING_EVALUATION)
 EVENTS = {word: kind for kind, words in _EVENT_WORDS.items() for word in (kind, *words)}
 # The word itself says what kind of discipline or separation it was.
 _SAYS_DETAIL = frozenset(
@@ -88,6 +106,7 @@ class ImportReport:
     rows: int = 0
     people: int = 0
     events: int = 0
+    reviews_opened: int = 0
     rejected: list[Rejected] = field(default_factory=list)
 
     @property
@@ -173,7 +192,10 @@ def import_records(
             )
             events += 1
         report.people, report.events = len(people), events
-        rollups_stale("workforce:annual")
+        report.reviews_opened = _training_reviews_sync(
+            {p.on.year for p in parsed if p.kind in TRAINING}
+        )
+        rollups_stale("workforce:annual", "scorecard")
         audit_write(
             actor=actor,
             action="workforce.records.import",
@@ -326,6 +348,27 @@ def training(year: int, dimension: str) -> Training:
         return engine.analyze([engine.Tally(g, *tally[g]) for g in groups])
 
     return Training(year, judged(done), judged(passed), unknown)
+
+
+def training_cycle(year: int) -> str:
+    return f"{year} training"
+
+
+def _training_reviews_sync(years: set[int]) -> int:
+    """Open a review for each group the four-fifths rule flags in a year's training
+    completion or evaluation, as for a step of hiring."""
+    opened = 0
+    for year in years:
+        for dimension in DIMENSIONS:
+            found = training(year, dimension)
+            for stage, results in (
+                (TRAINING_COMPLETION, found.completion),
+                (TRAINING_EVALUATION, found.evaluation),
+            ):
+                opened += reviews_open(
+                    cycle=training_cycle(year), stage=stage, dimension=dimension, results=results
+                )
+    return opened
 
 
 @dataclass(frozen=True)

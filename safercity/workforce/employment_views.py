@@ -16,7 +16,7 @@ from safercity.core.inputs import InputRefused
 from safercity.core.roles import Role, has_role, role_required
 from safercity.workforce import employment, engine, services
 from safercity.workforce.forms import DimensionForm, PopulationForm, RecordsImportForm, YearForm
-from safercity.workforce.models import DIMENSIONS, PopulationShare
+from safercity.workforce.models import DIMENSIONS, PopulationShare, Review
 from safercity.workforce.services import PERSONNEL
 
 
@@ -48,6 +48,12 @@ def employment_page(request: HttpRequest) -> HttpResponse:
             ],
             "kinds": [label for _, label in employment.RATES],
             "training": employment.training(year, dimension),
+            "reviews": {
+                (r.stage, r.group): r
+                for r in Review.objects.filter(
+                    cycle=employment.training_cycle(year), dimension=dimension
+                )
+            },
             "shares": shares,
             "share_on": on,
             "unstated": unstated,

@@ -1,5 +1,6 @@
 """Commitment 10's measure on the scorecard: flagged steps (a group's selection rate below
-four-fifths of the highest at a step) still awaiting the chief equity officer's explanation.
+four-fifths of the highest at a step of hiring or promotion, or in a year's training) still
+awaiting the chief equity officer's explanation.
 A count of steps, not of people."""
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from safercity.workforce.models import Review, Step
 
 
 def figures() -> list[Figure]:
-    if not Step.objects.exists():
+    if not Step.objects.exists() and not Review.objects.exists():
         return []
     waiting = Review.objects.filter(status=Review.Status.OPEN).count()
     flagged = Review.objects.count()
@@ -20,6 +21,6 @@ def figures() -> list[Figure]:
             gettext_noop("Flagged steps left unexplained"),
             f"{waiting} / {flagged}",
             waiting == 0,
-            gettext_noop("every hiring and promotion cycle on file"),
+            gettext_noop("every hiring, promotion and training year on file"),
         )
     ]

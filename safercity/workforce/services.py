@@ -368,32 +368,43 @@ def _reviews_sync(cycle_names: set[str]) -> int:
     """Open a review for each group now below four-fifths at a step (judged groups only), and
     keep the figures of open reviews current. Returns how many were opened."""
     opened = 0
-    now = timezone.now()
     for cycle in cycle_names:
         for dimension in DIMENSIONS:
             for stage in analysis(cycle, dimension):
-                reference = next((r for r in stage.results if r.status == "reference"), None)
-                for r in stage.results:
-                    if r.status != "adverse impact" or reference is None:
-                        continue
-                    figures = {
-                        "selected": r.selected,
-                        "total": r.total,
-                        "reference_group": reference.group,
-                        "reference_rate": reference.rate or 0.0,
-                        "impact_ratio": r.impact_ratio or 0.0,
-                    }
-                    review, made = Review.objects.get_or_create(
-                        cycle=cycle,
-                        stage=stage.stage,
-                        dimension=dimension,
-                        group=r.group,
-                        defaults={**figures, "opened_at": now},
-                    )
-                    if made:
-                        opened += 1
-                    elif review.status == Review.Status.OPEN:
-                        Review.objects.filter(pk=review.pk).update(**figures)
+                opened += reviews_open(
+                    cycle=cycle, stage=stage.stage, dimension=dimension, results=stage.results
+                )
+    return opened
+
+
+def reviews_open(
+    *, cycle: str, stage: str, dimension: str, results: list[engine.GroupResult]
+) -> int:
+    """A review for each group the four-fifths rule flags among one step's results (an open
+    review's figures kept current). Returns how many were opened."""
+    reference = next((r for r in results if r.status == "reference"), None)
+    opened = 0
+    for r in results:
+        if r.status != "adverse impact" or reference is None:
+            continue
+        figures = {
+            "selected": r.selected,
+            "total": r.total,
+            "reference_group": reference.group,
+            "reference_rate": reference.rate or 0.0,
+            "impact_ratio": r.impact_ratio or 0.0,
+        }
+        review, made = Review.objects.get_or_create(
+            cycle=cycle,
+            stage=stage,
+            dimension=dimension,
+            group=r.group,
+            defaults={**figures, "opened_at": timezone.now()},
+        )
+        if made:
+            opened += 1
+        elif review.status == Review.Status.OPEN:
+            Review.objects.filter(pk=review.pk).update(**figures)
     return opened
 
 

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from safercity.core.inputs import InputRefused
 from safercity.core.roles import Role, has_role, role_required
 from safercity.workforce import services
+from safercity.workforce.employment import TRAINING_STEPS
 from safercity.workforce.forms import AnalysisForm, ExplainForm, ImportForm
 from safercity.workforce.models import DIMENSIONS, Review
 from safercity.workforce.services import PERSONNEL
@@ -74,6 +75,9 @@ def review_page(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "dimension": DIMENSIONS[review.dimension][0],
             "may_explain": has_role(request.user, Role.EQUITY_OFFICER),
+            "training_year": services.cycle_year(review.cycle)
+            if review.stage in TRAINING_STEPS
+            else None,
         },
     )
 
