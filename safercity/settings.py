@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "safercity.intelligence",
     "safercity.useofforce",
     "safercity.workforce",
+    "safercity.equity",
     "safercity.demo",
 ]
 

@@ -6,6 +6,8 @@ from safercity.core.uploads import serve_upload
 from safercity.crime import urls as crime_urls
 from safercity.emergency import urls as emergency_urls
 from safercity.emergency.api import api as emergency_api
+from safercity.equity.api import api as hsds_api
+from safercity.equity.api import not_found as hsds_not_found
 from safercity.intelligence import urls as intelligence_urls
 from safercity.intelligence.exchange_api import api as exchange_api
 from safercity.properties import urls as properties_urls
@@ -28,6 +30,7 @@ urlpatterns = [
     path("staff/use-of-force/", include("safercity.useofforce.urls")),
     path("use-of-force/", include(useofforce_urls.public)),
     path("staff/equity/", include("safercity.workforce.urls")),
+    path("staff/services/", include("safercity.equity.urls")),
     path("equity/", include(workforce_urls.public)),
     path("311/", include(service311_urls.public)),
     path("crime/", include("safercity.crime.urls")),
@@ -42,6 +45,8 @@ urlpatterns = [
     path("api/911/", emergency_api.urls),
     path("api/exchange/v1/", exchange_api.urls),
     path("open311/v2/", open311_api.urls),
+    path("api/hsds/", hsds_api.urls),
+    re_path(r"^api/hsds/(?P<rest>.*)$", hsds_not_found),
     re_path(r"^open311/v2/(?P<rest>.*)$", open311_not_found),
     path("admin/", admin.site.urls),
 ]

@@ -154,6 +154,8 @@ PERSONAS = {
     Role.OVERSIGHT_LIAISON: "lou",
     Role.EQUITY_OFFICER: "eve",
     Role.PERSONNEL_STAFF: "pat",
+    Role.REFERRAL_COORDINATOR: "rita",
+    Role.SERVICE_PROVIDER: "paula",
 }
 
 

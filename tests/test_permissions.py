@@ -27,6 +27,7 @@ CMD = Role.COMMAND_STAFF
 POF, PSU, FIU = Role.POLICE_OFFICER, Role.POLICE_SUPERVISOR, Role.FORCE_INVESTIGATOR
 IAF, OVL = Role.INTERNAL_AFFAIRS, Role.OVERSIGHT_LIAISON
 EQO, PER = Role.EQUITY_OFFICER, Role.PERSONNEL_STAFF
+RFC, PRV = Role.REFERRAL_COORDINATOR, Role.SERVICE_PROVIDER
 CLN, PRG = Role.CLINICIAN, Role.PROGRAM_STAFF
 OUT, POL = Role.OUTREACH_PARTNER, Role.POLICE_PARTNER
 IAN, ISU, LIA = Role.INTEL_ANALYST, Role.INTEL_SUPERVISOR, Role.PARTNER_LIAISON
@@ -137,6 +138,12 @@ POLICY: dict[str, tuple[set[Role], str | None, bool]] = {
     "demo.patrol.load_patrol": ({ADM}, None, False),
     "demo.useofforce.load_useofforce": ({ADM}, None, False),
     "demo.workforce.load_workforce": ({ADM}, None, False),
+    "equity.hsds.hsds_import": ({RFC}, None, False),
+    "equity.services.capacity_update": ({RFC, PRV}, None, False),
+    "equity.services.hours_set": ({RFC, PRV}, None, False),
+    "equity.services.organization_save": ({RFC}, None, False),
+    "equity.services.provider_link": ({RFC}, None, False),
+    "equity.services.service_save": ({RFC, PRV}, None, False),
     "workforce.employment.import_records": ({EQO, PER}, None, False),
     "workforce.employment.population_set": ({EQO}, None, False),
     "workforce.services.import_steps": ({EQO, PER}, None, False),
@@ -212,6 +219,7 @@ NOT_SERVICES = {
     "core.roles.require_role",
     "core.navigation.tools_for",
     "violence.services.kinds_recorded_by",
+    "equity.services.may_keep",
 }
 ALL_SCOPES = {"requests:create", "911:events", "intelligence:exchange"}
 

@@ -47,6 +47,10 @@ class Role(models.TextChoices):
     # personnel staff import the HR records. Both read personnel records, every read audited.
     EQUITY_OFFICER = "equity_officer", "Chief equity officer"
     PERSONNEL_STAFF = "personnel_staff", "Personnel records staff"
+    # Root causes (commitment 7): the coordinator keeps the directory of addiction,
+    # mental-health and housing services; each provider keeps its own services current.
+    REFERRAL_COORDINATOR = "referral_coordinator", "Referral and service-directory coordinator"
+    SERVICE_PROVIDER = "service_provider", "Service provider (partner)"
     ADMINISTRATOR = "administrator", "Administrator"
 
 

@@ -1,0 +1,515 @@
+"""The directory in Open Referral's Human Services Data Specification 3.0: each service as HSDS
+nests it (its organization, phones, languages, schedules, locations, capacities and the
+service type as a taxonomy term), the one-to-one listing the API pages through, and the import
+of an HSDS file from another directory. An import checks every service against the profile's
+published JSON Schema (schemas/hsds-service.schema.json) and then against the directory's own
+rules; a file with any bad record stores nothing and lists every one by its place in the file.
+Importing the same file again changes nothing."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from jsonschema import Draft202012Validator, FormatChecker
+
+from safercity.core.actors import Actor
+from safercity.core.audit import audit_write
+from safercity.core.inputs import InputRefused
+from safercity.core.permissions import requires
+from safercity.core.roles import Role
+from safercity.equity.models import (
+    Capacity,
+    Location,
+    Organization,
+    Schedule,
+    Service,
+    ServiceAtLocation,
+)
+
+HSDS_VERSION = "3.0"
+SCHEMA_PATH = Path(__file__).parent / "schemas" / "hsds-service.schema.json"
+MAX_FILE_BYTES = 20 * 1024 * 1024
+MAX_SERVICES = 10_000
+# The directory's own taxonomy of service types, served as HSDS taxonomy terms whose ids never
+# change (UUID 5 of the type's code).
+TAXONOMY_ID = uuid.uuid5(uuid.NAMESPACE_URL, "safercity:service-types")
+TAXONOMY_NAME = "SaferCity service types"
+
+
+def term_id(kind: str) -> uuid.UUID:
+    return uuid.uuid5(TAXONOMY_ID, kind)
+
+
+def _derived(*parts: object) -> str:
+    """A stable id for a record HSDS wants an id for and the directory keeps as a field."""
+    return str(uuid.uuid5(TAXONOMY_ID, ":".join(str(p) for p in parts)))
+
+
+def _drop_blank(record: dict[str, Any]) -> dict[str, Any]:
+    """HSDS types its strings as strings: a field with no value is left out, not null."""
+    return {k: v for k, v in record.items() if v not in (None, "", [])}
+
+
+def taxonomy_json() -> dict[str, Any]:
+    return {
+        "id": str(TAXONOMY_ID),
+        "name": TAXONOMY_NAME,
+        "description": "The kinds of service SaferCity refers people to.",
+    }
+
+
+def term_json(kind: str) -> dict[str, Any]:
+    return {
+        "id": str(term_id(kind)),
+        "code": kind,
+        "name": Service.Kind(kind).label,
+        "description": f"Services for {Service.Kind(kind).label}.",
+        "taxonomy_id": str(TAXONOMY_ID),
+        "taxonomy": TAXONOMY_NAME,
+    }
+
+
+def _phones(owner: uuid.UUID, number: str) -> list[dict[str, Any]]:
+    return [{"id": _derived(owner, "phone"), "number": number}] if number else []
+
+
+def organization_json(org: Organization) -> dict[str, Any]:
+    return _drop_blank(
+        {
+            "id": str(org.id),
+            "name": org.name,
+            "alternate_name": org.alternate_name,
+            "description": org.description,
+            "email": org.email,
+            "website": org.website,
+            "phones": _phones(org.id, org.phone),
+        }
+    )
+
+
+def location_json(location: Location) -> dict[str, Any]:
+    address = _drop_blank(
+        {
+            "id": _derived(location.id, "address"),
+            "location_id": str(location.id),
+            "address_1": location.address_1,
+            "city": location.city,
+            "state_province": location.state_province,
+            "postal_code": location.postal_code,
+            "country": "US" if location.address_1 else "",
+            "address_type": "physical" if location.address_1 else "",
+        }
+    )
+    return _drop_blank(
+        {
+            "id": str(location.id),
+            "location_type": location.location_type,
+            "organization_id": str(location.organization_id) if location.organization_id else "",
+            "name": location.name,
+            "description": location.description,
+            "latitude": location.latitude,
+            "longitude": location.longitude,
+            "addresses": [address] if location.address_1 else [],
+        }
+    )
+
+
+def _time(value: time | None) -> str:
+    return value.strftime("%H:%M") if value else ""
+
+
+def service_list_json(service: Service) -> dict[str, Any]:
+    """The service's one-to-one fields (HSDS's service_list)."""
+    return _drop_blank(
+        {
+            "id": str(service.id),
+            "organization_id": str(service.organization_id),
+            "name": service.name,
+            "alternate_name": service.alternate_name,
+            "description": service.description,
+            "url": service.url,
+            "email": service.email,
+            "status": service.status,
+            "eligibility_description": service.eligibility_description,
+            "minimum_age": service.minimum_age,
+            "maximum_age": service.maximum_age,
+            "application_process": service.application_process,
+            "fees_description": service.fees_description,
+            "assured_date": service.assured_date.isoformat() if service.assured_date else "",
+            "last_modified": service.modified_at.isoformat(),
+        }
+    )
+
+
+def service_json(service: Service) -> dict[str, Any]:
+    """The fully nested service (read its relations with `with_relations`)."""
+    sid = service.id
+    return _drop_blank(
+        {
+            **service_list_json(service),
+            "organization": organization_json(service.organization),
+            "phones": _phones(sid, service.phone),
+            "languages": [
+                {"id": _derived(sid, "language", code), "code": code}
+                for code in _codes(service.languages)
+            ],
+            "schedules": [
+                _drop_blank(
+                    {
+                        "id": str(s.id),
+                        "service_id": str(sid),
+                        "freq": "WEEKLY",
+                        "byday": s.byday,
+                        "opens_at": _time(s.opens_at),
+                        "closes_at": _time(s.closes_at),
+                        "description": s.description,
+                    }
+                )
+                for s in service.schedules.all()
+            ],
+            "service_at_locations": [
+                {"id": str(at.id), "service_id": str(sid), "location": location_json(at.location)}
+                for at in service.at_locations.all()
+            ],
+            "capacities": [
+                _drop_blank(
+                    {
+                        "id": str(c.id),
+                        "service_id": str(sid),
+                        "unit": {"id": _derived("unit", c.unit), "name": c.unit},
+                        "available": c.available,
+                        "maximum": c.maximum,
+                        "description": c.description,
+                        "updated": c.updated.isoformat(),
+                    }
+                )
+                for c in service.capacities.all()
+            ],
+            "attributes": [
+                {
+                    "id": _derived(sid, "kind"),
+                    "link_id": str(sid),
+                    "link_type": "service",
+                    "link_entity": "service",
+                    "taxonomy_term_id": str(term_id(service.kind)),
+                    "taxonomy_term": term_json(service.kind),
+                }
+            ],
+        }
+    )
+
+
+def with_relations(services: Any) -> Any:
+    return services.select_related("organization").prefetch_related(
+        "schedules", "capacities", "at_locations__location"
+    )
+
+
+def _codes(text: str) -> list[str]:
+    return [c.strip().lower() for c in text.split(",") if c.strip()]
+
+
+# --- Import -----------------------------------------------------------------------------------
+
+
+@cache
+def profile_schema() -> dict[str, Any]:
+    loaded: dict[str, Any] = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    return loaded
+
+
+@cache
+def _validator() -> Draft202012Validator:
+    return Draft202012Validator(profile_schema(), format_checker=FormatChecker())
+
+
+@dataclass(frozen=True)
+class Rejected:
+    where: str  # the record's place in the file: services[3].capacities[0].available
+    reason: str
+
+
+@dataclass
+class ImportReport:
+    services: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: list[Rejected] = field(default_factory=list)
+
+    @property
+    def saved(self) -> bool:
+        return not self.rejected
+
+
+def _services_in(data: bytes) -> list[Any]:
+    if len(data) > MAX_FILE_BYTES:
+        raise InputRefused("The file is over 20 MB: split it.")
+    try:
+        found = json.loads(data.decode("utf-8-sig"))
+    except (UnicodeDecodeError, ValueError) as problem:
+        raise InputRefused(f"The file is not JSON: {problem}.") from None
+    if isinstance(found, dict):
+        for key in ("contents", "services"):  # an API page, or a bundle
+            if isinstance(found.get(key), list):
+                found = found[key]
+                break
+        else:
+            found = [found] if "id" in found else found
+    if not isinstance(found, list):
+        raise InputRefused(
+            "The file holds no services: give a list of HSDS services, an API page "
+            '({"contents": [...]}) or {"services": [...]}.'
+        )
+    if len(found) > MAX_SERVICES:
+        raise InputRefused(f"The file has {len(found):,} services; at most {MAX_SERVICES:,}.")
+    return found
+
+
+def _place(index: int, path: Any) -> str:
+    where = f"services[{index}]"
+    for part in path:
+        where += f"[{part}]" if isinstance(part, int) else f".{part}"
+    return where
+
+
+@dataclass(frozen=True)
+class _Parsed:
+    record: dict[str, Any]
+    kind: str
+    capacities: list[tuple[str, int, int | None, str, datetime, str]]
+    schedules: list[tuple[str, str, time | None, time | None, str]]
+
+
+def _kind_of(record: dict[str, Any]) -> str:
+    for attribute in record.get("attributes") or []:
+        term = attribute.get("taxonomy_term") or {}
+        for value in (term.get("code"), term.get("name")):
+            for kind in Service.Kind:
+                if value and str(value).strip().lower() in (kind.value, kind.label):
+                    return kind.value
+    return Service.Kind.OTHER
+
+
+def _parse(record: dict[str, Any]) -> _Parsed:
+    """The directory's own rules, past the schema's: ages in order, capacity not above its
+    maximum, dates and times that exist."""
+    low, high = record.get("minimum_age"), record.get("maximum_age")
+    if low is not None and high is not None and low > high:
+        raise ValueError("minimum_age is above maximum_age")
+    capacities = []
+    for n, c in enumerate(record.get("capacities") or []):
+        updated = parse_datetime(c["updated"]) if isinstance(c.get("updated"), str) else None
+        if updated is None:
+            raise ValueError(f"capacities[{n}].updated is not a date and time")
+        if timezone.is_naive(updated):
+            updated = timezone.make_aware(updated)
+        if c.get("maximum") is not None and c["available"] > c["maximum"]:
+            raise ValueError(f"capacities[{n}]: more available than the maximum")
+        unit = c["unit"]["name"].strip().lower()
+        capacities.append(
+            (unit, c["available"], c.get("maximum"), c.get("description", ""), updated, c["id"])
+        )
+    if len({c[0] for c in capacities}) < len(capacities):
+        raise ValueError("two capacities in the same unit")
+    schedules = [
+        (
+            s["id"],
+            s.get("byday", ""),
+            _parse_time(s.get("opens_at")),
+            _parse_time(s.get("closes_at")),
+            s.get("description", ""),
+        )
+        for s in record.get("schedules") or []
+    ]
+    return _Parsed(record, _kind_of(record), capacities, schedules)
+
+
+def _parse_time(text: str | None) -> time | None:
+    if not text:
+        return None
+    return time.fromisoformat(text.rstrip("Z")[:5])
+
+
+def _parse_all(found: list[Any]) -> tuple[list[_Parsed], list[Rejected]]:
+    rejected: list[Rejected] = []
+    parsed: list[_Parsed] = []
+    seen: dict[str, int] = {}
+    validator = _validator()
+    for index, record in enumerate(found):
+        errors = sorted(validator.iter_errors(record), key=lambda e: list(e.absolute_path))
+        if errors:
+            rejected += [Rejected(_place(index, e.absolute_path), e.message[:300]) for e in errors]
+            continue
+        key = record["id"].lower()
+        if key in seen:
+            rejected.append(
+                Rejected(_place(index, ["id"]), f"the same id as services[{seen[key]}]")
+            )
+            continue
+        seen[key] = index
+        try:
+            parsed.append(_parse(record))
+        except ValueError as problem:
+            rejected.append(Rejected(_place(index, []), str(problem)))
+    return parsed, rejected
+
+
+@requires(Role.REFERRAL_COORDINATOR)
+def hsds_import(*, actor: Actor, data: bytes, name: str = "") -> ImportReport:
+    """Services from an HSDS file (each with its organization, locations, schedules and
+    capacities), created or updated by id. All or nothing."""
+    found = _services_in(data)
+    parsed, rejected = _parse_all(found)
+    report = ImportReport(services=len(found), rejected=rejected)
+    if rejected:
+        return report
+    with transaction.atomic():
+        for item in parsed:
+            outcome = _store(item)
+            setattr(report, outcome, getattr(report, outcome) + 1)
+        audit_write(
+            actor=actor,
+            action="equity.hsds.import",
+            detail={"file": name, "services": report.services, "created": report.created},
+        )
+    return report
+
+
+def _store(item: _Parsed) -> str:
+    """One service and what it nests; returns created, updated or unchanged."""
+    record = item.record
+    org_in = record["organization"]
+    org, _ = Organization.objects.get_or_create(
+        id=uuid.UUID(org_in["id"]),
+        defaults={"name": org_in["name"], "description": org_in["description"]},
+    )
+    _assign(
+        org,
+        name=org_in["name"],
+        alternate_name=org_in.get("alternate_name", ""),
+        description=org_in["description"],
+        email=org_in.get("email", ""),
+        website=org_in.get("website", ""),
+        phone=(org_in.get("phones") or [{}])[0].get("number", ""),
+    )
+    service = Service.objects.filter(id=uuid.UUID(record["id"])).first()
+    created = service is None
+    if service is None:
+        service = Service(id=uuid.UUID(record["id"]), organization=org)
+    changed = _assign(
+        service,
+        organization_id=org.id,
+        name=record["name"],
+        alternate_name=record.get("alternate_name", ""),
+        description=record.get("description", ""),
+        kind=item.kind,
+        status=record["status"],
+        url=record.get("url", ""),
+        email=record.get("email", ""),
+        phone=(record.get("phones") or [{}])[0].get("number", ""),
+        eligibility_description=record.get("eligibility_description", ""),
+        minimum_age=_age(record.get("minimum_age")),
+        maximum_age=_age(record.get("maximum_age")),
+        application_process=record.get("application_process", ""),
+        fees_description=record.get("fees_description", ""),
+        languages=",".join(
+            lang.get("code", "") for lang in record.get("languages") or [] if lang.get("code")
+        ),
+        assured_date=date.fromisoformat(record["assured_date"])
+        if record.get("assured_date")
+        else None,
+        save=created,
+    )
+    changed |= _store_relations(service, item)
+    return "created" if created else "updated" if changed else "unchanged"
+
+
+def _age(value: float | None) -> int | None:
+    return None if value is None else int(value)
+
+
+def _assign(obj: Any, *, save: bool = False, **values: Any) -> bool:
+    """Set the fields that differ; save when any did (or when `save`). Returns whether any
+    changed."""
+    changed = [k for k, v in values.items() if getattr(obj, k) != v]
+    for k in changed:
+        setattr(obj, k, values[k])
+    if changed or save:
+        obj.save()
+    return bool(changed)
+
+
+def _store_relations(service: Service, item: _Parsed) -> bool:
+    changed = False
+    wanted_units = {unit for unit, *_ in item.capacities}
+    gone = service.capacities.exclude(unit__in=wanted_units)
+    changed |= bool(gone.delete()[0])
+    for unit, available, maximum, description, updated, cid in item.capacities:
+        current = service.capacities.filter(unit=unit).first()
+        if current is None:
+            Capacity.objects.filter(id=uuid.UUID(cid)).delete()  # its id moves with the unit
+            Capacity.objects.create(id=uuid.UUID(cid), service=service, unit=unit,
+                                    available=available,
+                                    maximum=maximum, description=description,
+                                    updated=updated)  # fmt: skip
+            changed = True
+        elif current.updated <= updated:  # an older figure never replaces a newer one
+            changed |= _assign(current, available=available, maximum=maximum,
+                               description=description, updated=updated)  # fmt: skip
+    wanted = {uuid.UUID(s[0]) for s in item.schedules}
+    changed |= bool(service.schedules.exclude(id__in=wanted).delete()[0])
+    for sid, byday, opens, closes, description in item.schedules:
+        schedule = Schedule.objects.filter(id=uuid.UUID(sid)).first()
+        if schedule is None:
+            Schedule.objects.create(id=uuid.UUID(sid), service=service, byday=byday,
+                                    opens_at=opens, closes_at=closes,
+                                    description=description)  # fmt: skip
+            changed = True
+        else:
+            changed |= _assign(schedule, service=service, byday=byday, opens_at=opens,
+                               closes_at=closes, description=description)  # fmt: skip
+    changed |= _store_locations(service, item.record.get("service_at_locations") or [])
+    return changed
+
+
+def _store_locations(service: Service, links: list[dict[str, Any]]) -> bool:
+    changed = False
+    keep = set()
+    for link in links:
+        place = link["location"]
+        address = (place.get("addresses") or [{}])[0]
+        location = Location.objects.filter(id=uuid.UUID(place["id"])).first()
+        values = {
+            "organization_id": service.organization_id,
+            "location_type": place["location_type"],
+            "name": place.get("name", ""),
+            "description": place.get("description", ""),
+            "address_1": address.get("address_1", ""),
+            "city": address.get("city", ""),
+            "state_province": address.get("state_province", ""),
+            "postal_code": address.get("postal_code", ""),
+            "latitude": place.get("latitude"),
+            "longitude": place.get("longitude"),
+        }
+        if location is None:
+            location = Location.objects.create(id=uuid.UUID(place["id"]), **values)
+            changed = True
+        else:
+            changed |= _assign(location, **values)
+        at, made = ServiceAtLocation.objects.get_or_create(
+            service=service, location=location, defaults={"id": uuid.UUID(link["id"])}
+        )
+        changed |= made
+        keep.add(at.pk)
+    changed |= bool(service.at_locations.exclude(pk__in=keep).delete()[0])
+    return changed

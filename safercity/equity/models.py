@@ -1,0 +1,164 @@
+"""The directory of services people are referred to (addiction, mental health, housing and
+the rest) in the structure of Open Referral's Human Services Data Specification (HSDS 3.0):
+organizations, their services, where each is delivered, when it is open, who is eligible and
+how many beds or slots it has free. Ids are UUIDs, as HSDS asks, so the same record keeps its
+id from one system to the next. Providers keep their own services current (ProviderAccount)."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+
+
+class Organization(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    name = models.CharField(max_length=200)
+    alternate_name = models.CharField(max_length=200, blank=True)
+    description = models.TextField()
+    email = models.EmailField(blank=True)
+    website = models.URLField(blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    modified_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Location(models.Model):
+    class Kind(models.TextChoices):
+        PHYSICAL = "physical", "a place people go"
+        POSTAL = "postal", "a postal address"
+        VIRTUAL = "virtual", "online or by phone"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organization = models.ForeignKey(
+        Organization, null=True, blank=True, on_delete=models.CASCADE, related_name="locations"
+    )
+    location_type = models.CharField(max_length=10, choices=Kind.choices, default=Kind.PHYSICAL)
+    name = models.CharField(max_length=200, blank=True)
+    description = models.TextField(blank=True)
+    address_1 = models.CharField(max_length=200, blank=True)
+    city = models.CharField(max_length=100, blank=True)
+    state_province = models.CharField(max_length=50, blank=True)
+    postal_code = models.CharField(max_length=20, blank=True)
+    latitude = models.FloatField(null=True, blank=True)
+    longitude = models.FloatField(null=True, blank=True)
+    modified_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return self.name or self.address_1 or str(self.id)
+
+
+class Service(models.Model):
+    class Kind(models.TextChoices):
+        ADDICTION = "addiction", "addiction treatment and recovery"
+        MENTAL_HEALTH = "mental health", "mental health"
+        HOUSING = "housing", "housing and shelter"
+        CRISIS = "crisis", "crisis stabilization"
+        YOUTH = "youth", "youth and family"
+        JOBS = "jobs", "work and income"
+        OTHER = "other", "other"
+
+    class Status(models.TextChoices):  # HSDS's own words
+        ACTIVE = "active", "active"
+        INACTIVE = "inactive", "inactive"
+        DEFUNCT = "defunct", "defunct"
+        TEMPORARILY_CLOSED = "temporarily closed", "temporarily closed"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="services"
+    )
+    name = models.CharField(max_length=200)
+    alternate_name = models.CharField(max_length=200, blank=True)
+    description = models.TextField(blank=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.OTHER)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.ACTIVE)
+    url = models.URLField(blank=True)
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    eligibility_description = models.TextField(blank=True)
+    minimum_age = models.PositiveSmallIntegerField(null=True, blank=True)
+    maximum_age = models.PositiveSmallIntegerField(null=True, blank=True)
+    application_process = models.TextField(blank=True)
+    fees_description = models.TextField(blank=True)
+    languages = models.CharField(
+        max_length=200, blank=True, help_text="ISO 639 codes, comma-separated (en,es)"
+    )
+    assured_date = models.DateField(null=True, blank=True, help_text="last checked")
+    modified_at = models.DateTimeField(auto_now=True, db_index=True)
+    locations = models.ManyToManyField(Location, through="ServiceAtLocation", blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ServiceAtLocation(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="at_locations")
+    location = models.ForeignKey(Location, on_delete=models.CASCADE, related_name="services_at")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["service", "location"], name="equity_service_at_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.service_id} at {self.location_id}"
+
+
+class Schedule(models.Model):
+    """Weekly opening hours (an RFC 5545 rule as HSDS keeps it: days, opens, closes)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="schedules")
+    byday = models.CharField(max_length=40, help_text="MO,TU,WE,TH,FR,SA,SU")
+    opens_at = models.TimeField(null=True, blank=True)
+    closes_at = models.TimeField(null=True, blank=True)
+    description = models.CharField(max_length=300, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.byday} {self.opens_at}-{self.closes_at}"
+
+
+class Capacity(models.Model):
+    """How many of a unit (beds, slots, appointments) the service has free, and when the
+    provider last said so."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="capacities")
+    unit = models.CharField(max_length=40, help_text="bed, slot, appointment...")
+    available = models.PositiveIntegerField()
+    maximum = models.PositiveIntegerField(null=True, blank=True)
+    description = models.CharField(max_length=300, blank=True)
+    updated = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["service", "unit"], name="equity_capacity_unit_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.available} {self.unit}"
+
+
+class ProviderAccount(models.Model):
+    """Which organization a provider's staff member speaks for."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="provider"
+    )
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="accounts"
+    )
+
+    def __str__(self) -> str:
+        return f"{self.user} for {self.organization}"
