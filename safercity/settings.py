@@ -325,3 +325,10 @@ SAFERCITY_AGENCY_NAME = env_str("SAFERCITY_AGENCY_NAME", "St. Louis Metropolitan
 # whether the public dataset names the officers (the city's policy; off by default).
 SAFERCITY_AGENCY_ORI = env_str("SAFERCITY_AGENCY_ORI", "MOSPD0000")
 SAFERCITY_FORCE_PUBLISH_OFFICER_NAMES = env_bool("SAFERCITY_FORCE_PUBLISH_OFFICER_NAMES", False)
+
+# Referrals to services (issue 21). The provider is reminded when a referral waits this many
+# hours for an answer (or this many days between acceptance and the service's start); the
+# person's details are purged this many days after the referral closed.
+SAFERCITY_REFERRAL_ANSWER_HOURS = env_int("SAFERCITY_REFERRAL_ANSWER_HOURS", 48)
+SAFERCITY_REFERRAL_START_DAYS = env_int("SAFERCITY_REFERRAL_START_DAYS", 14)
+SAFERCITY_REFERRAL_RETENTION_DAYS = env_int("SAFERCITY_REFERRAL_RETENTION_DAYS", 365)

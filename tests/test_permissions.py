@@ -139,6 +139,11 @@ POLICY: dict[str, tuple[set[Role], str | None, bool]] = {
     "demo.useofforce.load_useofforce": ({ADM}, None, False),
     "demo.workforce.load_workforce": ({ADM}, None, False),
     "equity.hsds.hsds_import": ({RFC}, None, False),
+    "equity.referrals.referral_read": ({RFC, CLN, CT, SUP, A311, OUT, PRG, PRV}, None, False),
+    "equity.referrals.referral_send": ({RFC, CLN, CT, SUP, A311, OUT, PRG}, None, False),
+    "equity.referrals.referral_update": ({RFC, CLN, CT, SUP, A311, OUT, PRG, PRV}, None, False),
+    "equity.referrals.referrals_purge": ({ADM}, None, False),
+    "equity.referrals.referrals_remind": ({ADM}, None, False),
     "equity.services.capacity_update": ({RFC, PRV}, None, False),
     "equity.services.hours_set": ({RFC, PRV}, None, False),
     "equity.services.organization_save": ({RFC}, None, False),
@@ -220,6 +225,8 @@ NOT_SERVICES = {
     "core.navigation.tools_for",
     "violence.services.kinds_recorded_by",
     "equity.services.may_keep",
+    "equity.referrals.visible_to",
+    "equity.referrals.steps_for",
 }
 ALL_SCOPES = {"requests:create", "911:events", "intelligence:exchange"}
 

@@ -7,7 +7,22 @@ class EquityConfig(AppConfig):
     verbose_name = "Root causes: the service directory (HSDS) and referrals"
 
     def ready(self) -> None:
+        from datetime import timedelta
+
+        from safercity.accountability.registry import register
         from safercity.core.navigation import register_tool
+        from safercity.core.tasks import periodic
+        from safercity.equity import measures
+        from safercity.equity.tasks import referrals_on_the_clock
+
+        register(7, measures.figures)
+        periodic("equity:referrals", timedelta(hours=1), referrals_on_the_clock)
+        register_tool(
+            "Services and referrals",
+            "Referrals",
+            "equity:referrals",
+            "sent, accepted, started, completed; the providers' answers",
+        )
 
         register_tool(
             "Services and referrals",

@@ -4,7 +4,7 @@ from datetime import time
 
 from django import forms
 
-from safercity.equity.models import Organization, Service
+from safercity.equity.models import Organization, Referral, Service
 from safercity.equity.services import DAYS
 
 
@@ -99,3 +99,38 @@ class ImportForm(forms.Form):
 class ProviderForm(forms.Form):
     username = forms.CharField(max_length=150, help_text="an account holding the provider role")
     organization = forms.ModelChoiceField(queryset=Organization.objects.all())
+
+
+class ReferralForm(forms.Form):
+    service = forms.ModelChoiceField(
+        queryset=Service.objects.filter(status=Service.Status.ACTIVE).select_related(
+            "organization"
+        ),
+        help_text="active services only",
+    )
+    source = forms.ChoiceField(choices=Referral.Source.choices)
+    source_reference = forms.CharField(
+        max_length=60, required=False, label="Reference",
+        help_text="the 911 call's id, the 311 request's number, the program's case",
+    )  # fmt: skip
+    person_name = forms.CharField(max_length=120, label="Name",
+                                  help_text="a first name will do")  # fmt: skip
+    contact = forms.CharField(max_length=200, help_text="how the provider reaches them")
+    needs = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=5000,
+        help_text="only what the provider needs to know",
+    )  # fmt: skip
+    consent = forms.ChoiceField(
+        choices=[("", "— the person has not consented —"), *Referral.Consent.choices],
+        required=False,
+        help_text="no referral is sent without it",
+    )
+
+
+class ReferralStepForm(forms.Form):
+    status = forms.ChoiceField(choices=Referral.Status.choices, label="Record")
+    note = forms.CharField(
+        max_length=300,
+        required=False,
+        help_text="why, when declined or withdrawn (no personal details)",
+    )

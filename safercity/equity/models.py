@@ -162,3 +162,76 @@ class ProviderAccount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} for {self.organization}"
+
+
+class Referral(models.Model):
+    """A person referred to a service, followed until the service is completed or declined.
+    The person's details are only what the provider needs, shared with the person's consent;
+    every read of them is audited, and they are purged once the referral has been closed for
+    the retention period (SAFERCITY_REFERRAL_RETENTION_DAYS)."""
+
+    class Source(models.TextChoices):
+        CRISIS_CALL = "crisis call", "a 911 crisis call"
+        CLINICIAN = "clinician", "a clinician's visit"
+        ENCAMPMENT = "encampment", "a 311 request about an encampment"
+        OUTREACH = "outreach", "street outreach"
+        VIOLENCE_PROGRAM = "violence program", "a violence-reduction program"
+        OTHER = "other", "other"
+
+    class Status(models.TextChoices):
+        SENT = "sent", "sent, awaiting the provider"
+        ACCEPTED = "accepted", "accepted by the provider"
+        STARTED = "started", "service started"
+        COMPLETED = "completed", "completed"
+        DECLINED = "declined", "declined by the provider"
+        REFUSED = "refused", "the person declined"
+        WITHDRAWN = "withdrawn", "withdrawn by the referrer"
+
+    class Consent(models.TextChoices):
+        VERBAL = "verbal", "verbal consent, recorded by the referrer"
+        WRITTEN = "written", "written consent on file"
+        GUARDIAN = "guardian", "a parent's or guardian's consent"
+
+    OPEN = (Status.SENT, Status.ACCEPTED, Status.STARTED)
+
+    service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="referrals")
+    source = models.CharField(max_length=20, choices=Source.choices)
+    source_reference = models.CharField(
+        max_length=60, blank=True, help_text="the 911 call, the 311 request, the program's case"
+    )
+    person_name = models.CharField(max_length=120, blank=True)
+    contact = models.CharField(
+        max_length=200, blank=True, help_text="how the provider reaches them"
+    )
+    needs = models.TextField(blank=True, help_text="only what the provider needs to know")
+    consent = models.CharField(max_length=10, choices=Consent.choices)
+    referred_by = models.CharField(max_length=150)
+    referred_at = models.DateTimeField(db_index=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.SENT)
+    status_at = models.DateTimeField()
+    closed_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    reason = models.CharField(max_length=300, blank=True, help_text="why declined or withdrawn")
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    purged_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-referred_at"]
+
+    def __str__(self) -> str:
+        return f"referral {self.pk} to {self.service_id} ({self.status})"
+
+
+class ReferralEvent(models.Model):
+    """Each change of a referral's status: when, by whom, and any note (no person details)."""
+
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField()
+    by = models.CharField(max_length=150)
+    status = models.CharField(max_length=10, choices=Referral.Status.choices)
+    note = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.referral_id} {self.status} {self.at:%Y-%m-%d}"

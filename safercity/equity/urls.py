@@ -1,6 +1,6 @@
 from django.urls import path
 
-from safercity.equity import views
+from safercity.equity import referral_views, views
 
 app_name = "equity"
 urlpatterns = [
@@ -9,5 +9,8 @@ urlpatterns = [
     path("organizations/new/", views.organization_new_page, name="organization_new"),
     path("providers/", views.providers_page, name="providers"),
     path("import/", views.import_page, name="import"),
+    path("referrals/", referral_views.referrals_page, name="referrals"),
+    path("referrals/new/", referral_views.referral_new_page, name="referral_new"),
+    path("referrals/<int:pk>/", referral_views.referral_page, name="referral"),
     path("<str:pk>/", views.service_page, name="service"),
 ]
