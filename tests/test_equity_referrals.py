@@ -203,3 +203,27 @@ def test_the_scorecard_counts_completed_referrals_by_type_and_hides_small_counts
         referrals.referral_update(actor=paula, referral=referral, status=step)
     figures = {f.label: f.value for f in measures.figures()}
     assert figures["Referrals completed: housing services"] == "—"
+
+
+def test_a_311_request_links_to_a_referral_that_names_it(detox, client):
+    from safercity.service311.models import ServiceRequest
+    from tests.factories import ServiceRequestFactory
+
+    request = ServiceRequestFactory()
+    omar = make_user("omar", Role.AGENT_311)
+    client.force_login(omar)
+    detail = client.get(f"/staff/311/requests/{request.pk}/").content.decode()
+    assert f"source=encampment&amp;source_reference={request.pk}" in detail
+    values = {
+        "source": "encampment",
+        "person_name": "Lee",
+        "contact": "at the camp, mornings",
+        "consent": "verbal",
+    }
+    with pytest.raises(InputRefused, match="no 311 request"):
+        referrals.referral_send(actor=omar, service=detox, source_reference="99999", **values)
+    made = referrals.referral_send(
+        actor=omar, service=detox, source_reference=str(request.pk), **values
+    )
+    assert made.source_reference == str(request.pk)
+    assert ServiceRequest.objects.filter(pk=request.pk).exists()

@@ -85,6 +85,8 @@ def referral_send(
     reference = source_reference.strip()[:60]
     if source == Referral.Source.CRISIS_CALL:
         _check_call(reference)
+    elif source == Referral.Source.ENCAMPMENT and reference:
+        _check_request(reference)
     now = timezone.now()
     with transaction.atomic():
         referral = Referral.objects.create(
@@ -105,6 +107,16 @@ def _check_call(reference: str) -> None:
 
     if not Call.objects.filter(call_id=reference).exists():
         raise InputRefused(f"There is no 911 call {reference!r}: give the call's id.")
+
+
+def _check_request(reference: str) -> None:
+    from safercity.service311.models import ServiceRequest
+
+    number = reference.removeprefix("#")
+    if not (number.isascii() and number.isdigit() and len(number) < 12) or not (
+        ServiceRequest.objects.filter(pk=int(number)).exists()
+    ):
+        raise InputRefused(f"There is no 311 request {reference!r}: give its number.")
 
 
 @requires(*READERS)
