@@ -138,6 +138,7 @@ POLICY: dict[str, tuple[set[Role], str | None, bool]] = {
     "demo.patrol.load_patrol": ({ADM}, None, False),
     "demo.useofforce.load_useofforce": ({ADM}, None, False),
     "demo.workforce.load_workforce": ({ADM}, None, False),
+    "demo.referrals.load_referrals": ({ADM}, None, False),
     "equity.hsds.hsds_import": ({RFC}, None, False),
     "equity.referrals.referral_read": ({RFC, CLN, CT, SUP, A311, OUT, PRG, PRV}, None, False),
     "equity.referrals.referral_send": ({RFC, CLN, CT, SUP, A311, OUT, PRG}, None, False),

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, User
 from django.db import transaction
 from django.utils import timezone
 
@@ -34,6 +34,7 @@ from safercity.demo.engine import (
     load_calibration,
 )
 from safercity.demo.patrol import load_patrol
+from safercity.demo.referrals import load_referrals
 from safercity.demo.useofforce import load_useofforce
 from safercity.demo.workforce import load_workforce
 from safercity.intelligence.demo import load_intelligence
@@ -480,6 +481,8 @@ def demo_staff_create(*, actor: Actor, path: Path) -> Path:
         user.groups.add(Group.objects.get(name=role.value))
         audit_write(actor=actor, action="demo.staff.create", obj=user, detail={"role": role.value})
         lines.append(f"{user.get_username()}  {password}  {role.label}")
+        if role == Role.SERVICE_PROVIDER:
+            _provider_speaks_for_a_demo_organization(actor, user)
     from safercity.service311.services import api_key_create
 
     api_key = api_key_create(actor=actor, name="demo client")
@@ -488,6 +491,17 @@ def demo_staff_create(*, actor: Actor, path: Path) -> Path:
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     path.chmod(0o600)
     return path
+
+
+def _provider_speaks_for_a_demo_organization(actor: Actor, user: User) -> None:
+    """The demo provider keeps the first demo organization's services (when there is one)."""
+    from safercity.equity.models import Organization, ProviderAccount
+
+    first = Organization.objects.order_by("name").first()
+    if first is not None:
+        ProviderAccount.objects.update_or_create(user=user, defaults={"organization": first})
+        audit_write(actor=actor, action="demo.provider.link", obj=first,
+                    detail={"user": user.get_username()})  # fmt: skip
 
 
 @requires(Role.ADMINISTRATOR)
@@ -547,6 +561,8 @@ def demo_load(
         load_useofforce(actor=actor, calibration=calibration, seed=seed, scale=scale)
         progress("the equity office: recruit classes, promotions, the workforce's records")
         load_workforce(actor=actor, calibration=calibration, seed=seed, scale=scale)
+        progress("root causes: the service directory (HSDS) and a year of referrals")
+        load_referrals(actor=actor, calibration=calibration, seed=seed, scale=scale)
         if with_staff:  # the unit's work is done by its (demo) staff, who sign what they do
             progress("the intelligence unit: partners, records, requests, tips, operations")
             streets = Address.objects.values_list("street", flat=True).distinct()

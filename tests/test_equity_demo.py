@@ -1,0 +1,38 @@
+"""The demo's service directory and referrals (issue 21): the directory arrives as an HSDS file
+through the importer, a year of referrals at the calibrated size goes through the referral
+services, and the coordinator's pages, the API and the scorecard work on it."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+
+from safercity.core.actors import command_actor
+from safercity.core.roles import Role
+from safercity.demo.engine import load_calibration
+from safercity.demo.referrals import SERVICES, load_referrals
+from safercity.equity import measures
+from safercity.equity.models import Referral, Service
+from tests.conftest import make_user
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_demo_directory_and_referrals_are_calibrated_and_shown(client):
+    calibration = load_calibration()
+    made = load_referrals(actor=command_actor("tests"), calibration=calibration, seed=5, scale=0.02)
+    expected = 5000 * 12 / 8 * 0.42 * 0.02
+    assert made == round(expected) == Referral.objects.count()
+    assert Service.objects.count() == len(SERVICES)
+    statuses = Counter(Referral.objects.values_list("status", flat=True))
+    assert statuses["completed"] > 0 and statuses["declined"] + statuses["refused"] > 0
+    assert all(r.events.exists() for r in Referral.objects.all())
+    oldest = Referral.objects.order_by("referred_at").first()
+    assert oldest.referred_at < Referral.objects.order_by("-referred_at").first().referred_at
+    assert {f.label for f in measures.figures()} == set(measures.KINDS.values())
+    assert client.get("/api/hsds/services").json()["total_items"] == len(SERVICES)
+    client.force_login(make_user("rita", Role.REFERRAL_COORDINATOR))
+    assert "Withdrawal management" in client.get("/staff/services/").content.decode()
+    listed = client.get("/staff/services/referrals/").content.decode()
+    assert "completed" in listed
