@@ -6,6 +6,7 @@ from safercity.core.uploads import serve_upload
 from safercity.crime import urls as crime_urls
 from safercity.emergency import urls as emergency_urls
 from safercity.emergency.api import api as emergency_api
+from safercity.equity import indicator_urls as equity_indicator_urls
 from safercity.equity.api import api as hsds_api
 from safercity.equity.api import not_found as hsds_not_found
 from safercity.intelligence import urls as intelligence_urls
@@ -31,6 +32,8 @@ urlpatterns = [
     path("use-of-force/", include(useofforce_urls.public)),
     path("staff/equity/", include("safercity.workforce.urls")),
     path("staff/services/", include("safercity.equity.urls")),
+    path("staff/equity-indicators/", include(equity_indicator_urls.staff)),
+    path("equity-indicators/", include("safercity.equity.indicator_urls")),
     path("equity/", include(workforce_urls.public)),
     path("311/", include(service311_urls.public)),
     path("crime/", include("safercity.crime.urls")),

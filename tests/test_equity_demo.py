@@ -36,3 +36,12 @@ def test_the_demo_directory_and_referrals_are_calibrated_and_shown(client):
     assert "Withdrawal management" in client.get("/staff/services/").content.decode()
     listed = client.get("/staff/services/referrals/").content.decode()
     assert "completed" in listed
+
+
+def test_the_demo_loads_the_policing_topic_as_the_city_published_it():
+    from safercity.demo.indicators import load_indicators
+    from safercity.equity.indicators import indicators_report
+
+    assert load_indicators(actor=command_actor("tests")) == 8
+    report = indicators_report()
+    assert report["themes"][0]["topics"][0]["scores"]["2018"] == 53.75

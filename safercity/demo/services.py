@@ -33,6 +33,7 @@ from safercity.demo.engine import (
     crime_files,
     load_calibration,
 )
+from safercity.demo.indicators import load_indicators
 from safercity.demo.patrol import load_patrol
 from safercity.demo.referrals import load_referrals
 from safercity.demo.useofforce import load_useofforce
@@ -563,6 +564,7 @@ def demo_load(
         load_workforce(actor=actor, calibration=calibration, seed=seed, scale=scale)
         progress("root causes: the service directory (HSDS) and a year of referrals")
         load_referrals(actor=actor, calibration=calibration, seed=seed, scale=scale)
+        load_indicators(actor=actor)
         if with_staff:  # the unit's work is done by its (demo) staff, who sign what they do
             progress("the intelligence unit: partners, records, requests, tips, operations")
             streets = Address.objects.values_list("street", flat=True).distinct()

@@ -9,13 +9,23 @@ class EquityConfig(AppConfig):
     def ready(self) -> None:
         from datetime import timedelta
 
-        from safercity.accountability.registry import register
+        from safercity.accountability.registry import register, register_page
         from safercity.core.navigation import register_tool
+        from safercity.core.rollups import refresh_rollup
         from safercity.core.tasks import periodic
-        from safercity.equity import measures
+        from safercity.equity import indicators, measures  # noqa: F401 (its rollup)
         from safercity.equity.tasks import referrals_on_the_clock
 
         register(7, measures.figures)
+        register_page(7, "equity_indicators:report")
+        periodic("rollup:equity-indicators", timedelta(hours=6), refresh_rollup,
+                 "equity:indicators")  # fmt: skip
+        register_tool(
+            "Services and referrals",
+            "Equity Indicators: import",
+            "equity_indicators_staff:import",
+            "the framework, each year's values, the ratio-to-score table",
+        )
         periodic("equity:referrals", timedelta(hours=1), referrals_on_the_clock)
         register_tool(
             "Services and referrals",

@@ -98,7 +98,7 @@ class ScoreTable:
         return found
 
 
-def mean(scores: Sequence[float]) -> float | None:
+def mean(scores: Sequence[float | None]) -> float | None:
     """A topic's, theme's or city's score: the plain mean of the scores below it (None when
     none has a score)."""
     present = [s for s in scores if s is not None]

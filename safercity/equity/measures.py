@@ -1,6 +1,8 @@
-"""Commitment 7's measure on the scorecard: referrals completed in the last twelve months, for
-each of addiction, mental-health and housing services, beside all the referrals to them that
-closed. Counts of 1 to 10 are hidden, and enough others that none can be worked out."""
+"""Commitment 7's measures on the scorecard: the Equity Indicators' city score in its latest
+year (higher than the year before is the target), and referrals completed in the last twelve
+months for each of addiction, mental-health and housing services, beside all the referrals to
+them that closed. Counts of 1 to 10 are hidden, and enough others that none can be worked
+out."""
 
 from __future__ import annotations
 
@@ -22,6 +24,31 @@ KINDS = {
 
 
 def figures() -> list[Figure]:
+    return _city_score() + _referrals()
+
+
+def _city_score() -> list[Figure]:
+    """The Equity Indicators' city score in its latest year; a higher score than the year
+    before meets the target."""
+    from safercity.equity.indicators import indicators_report
+
+    report = indicators_report()
+    scored = [(y, report["city"][str(y)]) for y in report["years"]
+              if report["city"][str(y)] is not None]  # fmt: skip
+    if not scored:
+        return []
+    (year, score), before = scored[-1], scored[-2][1] if len(scored) > 1 else None
+    return [
+        Figure(
+            gettext_noop("Equity Indicators city score (1 to 100)"),
+            f"{score:.1f}",
+            None if before is None else score > before,
+            str(year),
+        )
+    ]
+
+
+def _referrals() -> list[Figure]:
     since = timezone.now() - timedelta(days=365)
     closed = Referral.objects.filter(closed_at__gte=since, service__kind__in=list(KINDS))
     if not closed.exists():

@@ -235,3 +235,83 @@ class ReferralEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.referral_id} {self.status} {self.at:%Y-%m-%d}"
+
+
+class Theme(models.Model):
+    """The Equity Indicators' framework, as data: themes, their topics, the topics'
+    indicators."""
+
+    name = models.CharField(max_length=100, unique=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Topic(models.Model):
+    theme = models.ForeignKey(Theme, on_delete=models.CASCADE, related_name="topics")
+    name = models.CharField(max_length=100)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "name"]
+        constraints = [models.UniqueConstraint(fields=["theme", "name"], name="equity_topic_once")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Indicator(models.Model):
+    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="indicators")
+    name = models.CharField(max_length=120, unique=True)
+    definition = models.TextField(blank=True)
+    direction = models.CharField(
+        max_length=20, help_text="the ratio's groups in order, e.g. B-W: Black over white"
+    )
+    source = models.CharField(max_length=300, blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class IndicatorValue(models.Model):
+    """One year's two rates for an indicator, where they came from, and any score the city
+    published for them."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="values")
+    year = models.PositiveSmallIntegerField()
+    first_rate = models.CharField(max_length=40, blank=True, help_text="as written: 27/763, 1124.0")
+    second_rate = models.CharField(max_length=40, blank=True)
+    published_score = models.PositiveSmallIntegerField(null=True, blank=True)
+    source = models.CharField(max_length=300)
+    entered_by = models.CharField(max_length=150)
+    entered_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["indicator", "year"]
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "year"], name="equity_value_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator} {self.year}"
+
+
+class ScoreBand(models.Model):
+    """A row of the ratio-to-score conversion table the city uses (CUNY ISLG's)."""
+
+    low = models.FloatField(unique=True, help_text="ratios from this one up to the next band's")
+    score = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering = ["low"]
+
+    def __str__(self) -> str:
+        return f"{self.low}+: {self.score}"
