@@ -89,7 +89,11 @@ def _service(request: HttpRequest, pk: str) -> Service:
 def service_page(request: HttpRequest, pk: str) -> HttpResponse:
     service = _service(request, pk)
     details = ServiceForm(initial=model_to_dict(service), prefix="service")
-    capacity = CapacityForm(prefix="capacity")
+    current = service.capacities.first()
+    capacity = CapacityForm(
+        prefix="capacity",
+        initial={"unit": current.unit, "maximum": current.maximum} if current else {},
+    )
     hours = HoursForm(initial={"hours": _hours_text(service)}, prefix="hours")
     if request.method == "POST":
         done = _post(request, service, request.POST.get("what", ""))
