@@ -9,18 +9,16 @@ from safercity.workforce.services import FIELDS
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 
 
-class ImportForm(forms.Form):
-    file = forms.FileField(help_text="a CSV export from the HR system")
-    cycle = forms.CharField(
-        max_length=80, required=False, help_text="for a file of one cycle: e.g. 2025 recruit class"
-    )
-    process = forms.ChoiceField(
-        choices=[("", "from the stage"), *[(p, p) for p in PROCESSES]], required=False
-    )
+class _Mapped(forms.Form):
+    """An uploaded export whose columns the person names: one field for each of `COLUMNS`
+    (left blank, the column of the field's own name)."""
+
+    COLUMNS: tuple[str, ...] = ()
+    SPLIT_BY = "year"
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        for name in FIELDS:
+        for name in self.COLUMNS:
             self.fields[f"column_{name}"] = forms.CharField(
                 max_length=80,
                 required=False,
@@ -31,11 +29,22 @@ class ImportForm(forms.Form):
     def clean_file(self) -> object:
         upload = self.cleaned_data["file"]
         if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError("The file is over 20 MB: split it by cycle.")
+            raise forms.ValidationError(f"The file is over 20 MB: split it by {self.SPLIT_BY}.")
         return upload
 
     def mapping(self) -> dict[str, str]:
-        return {name: self.cleaned_data.get(f"column_{name}") or "" for name in FIELDS}
+        return {name: self.cleaned_data.get(f"column_{name}") or "" for name in self.COLUMNS}
+
+
+class ImportForm(_Mapped):
+    COLUMNS, SPLIT_BY = FIELDS, "cycle"
+    file = forms.FileField(help_text="a CSV export from the HR system")
+    cycle = forms.CharField(
+        max_length=80, required=False, help_text="for a file of one cycle: e.g. 2025 recruit class"
+    )
+    process = forms.ChoiceField(
+        choices=[("", "from the stage"), *[(p, p) for p in PROCESSES]], required=False
+    )
 
 
 class AnalysisForm(forms.Form):
@@ -60,27 +69,9 @@ class ExplainForm(forms.Form):
     )
 
 
-class RecordsImportForm(forms.Form):
+class RecordsImportForm(_Mapped):
+    COLUMNS = RECORD_FIELDS
     file = forms.FileField(help_text="a CSV export from the HR or internal-affairs system")
-
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        for name in RECORD_FIELDS:
-            self.fields[f"column_{name}"] = forms.CharField(
-                max_length=80,
-                required=False,
-                label=f"Column for {name.replace('_', ' ')}",
-                help_text=f"left blank: {name}",
-            )
-
-    def clean_file(self) -> object:
-        upload = self.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError("The file is over 20 MB: split it by year.")
-        return upload
-
-    def mapping(self) -> dict[str, str]:
-        return {name: self.cleaned_data.get(f"column_{name}") or "" for name in RECORD_FIELDS}
 
 
 class YearForm(forms.Form):
