@@ -29,7 +29,8 @@ def test_the_home_page_shows_ten_commitments_in_a_real_browser(live_server, page
     assert "Violations issued on non-owner-occupied units" in landlords
     assert "no baseline year is set" in landlords
     assert "Root causes" in cards.nth(6).inner_text()
-    assert cards.nth(6).get_by_test_id("status").inner_text().startswith("Not built yet")
+    root_causes = cards.nth(6).get_by_test_id("status").inner_text()
+    assert "module is running but has no figures yet" in root_causes  # every module is built
     assert page.get_by_test_id("homicide-target").inner_text() == "184 or fewer a year"
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "home.png"), full_page=True)
