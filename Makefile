@@ -66,6 +66,7 @@ bench: install
 	$(BIN)/python bench/load.py
 	$(BIN)/python bench/intelligence.py
 	$(BIN)/python bench/patrol.py
+	$(BIN)/python bench/directory.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

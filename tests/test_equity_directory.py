@@ -385,3 +385,22 @@ orgs = {{ values = ["{ORG}"] }}
     _schemathesis(
         f"{live_server.url}/api/hsds/openapi.json", config, tmp_path, "--max-examples", "40"
     )
+
+
+def test_a_changed_file_updates_what_it_nests_and_counts_the_service_updated():
+    hsds.hsds_import(actor=_rita(), data=_file(_shelter(), _detox()))
+    changed = _shelter()
+    changed["capacities"][0].update(available=3, updated="2026-12-02T08:00:00-06:00")
+    changed["schedules"] = []
+    changed["service_at_locations"][0]["location"]["name"] = "Market Street shelter"
+    changed["organization"]["name"] = "Gateway Housing"
+    detox = _detox()
+    conflict = hsds.hsds_import(actor=_rita(), data=_file(changed, detox))
+    assert conflict.rejected[0].where == "services[1].organization"
+    detox["organization"] = changed["organization"]
+    report = hsds.hsds_import(actor=_rita(), data=_file(changed, detox))
+    assert (report.created, report.updated, report.unchanged) == (0, 1, 1)
+    shelter = Service.objects.get(pk=SHELTER)
+    assert shelter.capacities.get().available == 3 and not shelter.schedules.exists()
+    assert shelter.locations.get().name == "Market Street shelter"
+    assert shelter.organization.name == "Gateway Housing"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from functools import cache
@@ -17,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from jsonschema import Draft202012Validator, FormatChecker
@@ -344,6 +346,7 @@ def _parse_all(found: list[Any]) -> tuple[list[_Parsed], list[Rejected]]:
     rejected: list[Rejected] = []
     parsed: list[_Parsed] = []
     seen: dict[str, int] = {}
+    organizations: dict[str, tuple[int, dict[str, Any]]] = {}
     validator = _validator()
     for index, record in enumerate(found):
         errors = sorted(validator.iter_errors(record), key=lambda e: list(e.absolute_path))
@@ -357,6 +360,12 @@ def _parse_all(found: list[Any]) -> tuple[list[_Parsed], list[Rejected]]:
             )
             continue
         seen[key] = index
+        org = record["organization"]
+        first = organizations.setdefault(org["id"].lower(), (index, org))
+        if first[1] != org:
+            differs = f"differs from services[{first[0]}].organization, which has the same id"
+            rejected.append(Rejected(_place(index, ["organization"]), differs))
+            continue
         try:
             parsed.append(_parse(record))
         except ValueError as problem:
@@ -374,8 +383,8 @@ def hsds_import(*, actor: Actor, data: bytes, name: str = "") -> ImportReport:
     if rejected:
         return report
     with transaction.atomic():
-        for item in parsed:
-            outcome = _store(item)
+        outcomes = _Store(parsed).run()
+        for outcome in outcomes:
             setattr(report, outcome, getattr(report, outcome) + 1)
         audit_write(
             actor=actor,
@@ -385,131 +394,240 @@ def hsds_import(*, actor: Actor, data: bytes, name: str = "") -> ImportReport:
     return report
 
 
-def _store(item: _Parsed) -> str:
-    """One service and what it nests; returns created, updated or unchanged."""
-    record = item.record
-    org_in = record["organization"]
-    org, _ = Organization.objects.get_or_create(
-        id=uuid.UUID(org_in["id"]),
-        defaults={"name": org_in["name"], "description": org_in["description"]},
-    )
-    _assign(
-        org,
-        name=org_in["name"],
-        alternate_name=org_in.get("alternate_name", ""),
-        description=org_in["description"],
-        email=org_in.get("email", ""),
-        website=org_in.get("website", ""),
-        phone=(org_in.get("phones") or [{}])[0].get("number", ""),
-    )
-    service = Service.objects.filter(id=uuid.UUID(record["id"])).first()
-    created = service is None
-    if service is None:
-        service = Service(id=uuid.UUID(record["id"]), organization=org)
-    changed = _assign(
-        service,
-        organization_id=org.id,
-        name=record["name"],
-        alternate_name=record.get("alternate_name", ""),
-        description=record.get("description", ""),
-        kind=item.kind,
-        status=record["status"],
-        url=record.get("url", ""),
-        email=record.get("email", ""),
-        phone=(record.get("phones") or [{}])[0].get("number", ""),
-        eligibility_description=record.get("eligibility_description", ""),
-        minimum_age=_age(record.get("minimum_age")),
-        maximum_age=_age(record.get("maximum_age")),
-        application_process=record.get("application_process", ""),
-        fees_description=record.get("fees_description", ""),
-        languages=",".join(
-            lang.get("code", "") for lang in record.get("languages") or [] if lang.get("code")
-        ),
-        assured_date=date.fromisoformat(record["assured_date"])
-        if record.get("assured_date")
-        else None,
-        save=created,
-    )
-    changed |= _store_relations(service, item)
-    return "created" if created else "updated" if changed else "unchanged"
-
-
 def _age(value: float | None) -> int | None:
     return None if value is None else int(value)
 
 
-def _assign(obj: Any, *, save: bool = False, **values: Any) -> bool:
-    """Set the fields that differ; save when any did (or when `save`). Returns whether any
-    changed."""
+def _differs(obj: Any, values: dict[str, Any]) -> list[str]:
+    """The fields whose value changes; sets them."""
     changed = [k for k, v in values.items() if getattr(obj, k) != v]
     for k in changed:
         setattr(obj, k, values[k])
-    if changed or save:
-        obj.save()
-    return bool(changed)
-
-
-def _store_relations(service: Service, item: _Parsed) -> bool:
-    changed = False
-    wanted_units = {unit for unit, *_ in item.capacities}
-    gone = service.capacities.exclude(unit__in=wanted_units)
-    changed |= bool(gone.delete()[0])
-    for unit, available, maximum, description, updated, cid in item.capacities:
-        current = service.capacities.filter(unit=unit).first()
-        if current is None:
-            Capacity.objects.filter(id=uuid.UUID(cid)).delete()  # its id moves with the unit
-            Capacity.objects.create(id=uuid.UUID(cid), service=service, unit=unit,
-                                    available=available,
-                                    maximum=maximum, description=description,
-                                    updated=updated)  # fmt: skip
-            changed = True
-        elif current.updated <= updated:  # an older figure never replaces a newer one
-            changed |= _assign(current, available=available, maximum=maximum,
-                               description=description, updated=updated)  # fmt: skip
-    wanted = {uuid.UUID(s[0]) for s in item.schedules}
-    changed |= bool(service.schedules.exclude(id__in=wanted).delete()[0])
-    for sid, byday, opens, closes, description in item.schedules:
-        schedule = Schedule.objects.filter(id=uuid.UUID(sid)).first()
-        if schedule is None:
-            Schedule.objects.create(id=uuid.UUID(sid), service=service, byday=byday,
-                                    opens_at=opens, closes_at=closes,
-                                    description=description)  # fmt: skip
-            changed = True
-        else:
-            changed |= _assign(schedule, service=service, byday=byday, opens_at=opens,
-                               closes_at=closes, description=description)  # fmt: skip
-    changed |= _store_locations(service, item.record.get("service_at_locations") or [])
     return changed
 
 
-def _store_locations(service: Service, links: list[dict[str, Any]]) -> bool:
-    changed = False
-    keep = set()
-    for link in links:
-        place = link["location"]
-        address = (place.get("addresses") or [{}])[0]
-        location = Location.objects.filter(id=uuid.UUID(place["id"])).first()
-        values = {
-            "organization_id": service.organization_id,
-            "location_type": place["location_type"],
-            "name": place.get("name", ""),
-            "description": place.get("description", ""),
-            "address_1": address.get("address_1", ""),
-            "city": address.get("city", ""),
-            "state_province": address.get("state_province", ""),
-            "postal_code": address.get("postal_code", ""),
-            "latitude": place.get("latitude"),
-            "longitude": place.get("longitude"),
+def _service_values(item: _Parsed, org_id: uuid.UUID) -> dict[str, Any]:
+    record = item.record
+    return {
+        "organization_id": org_id,
+        "name": record["name"],
+        "alternate_name": record.get("alternate_name", ""),
+        "description": record.get("description", ""),
+        "kind": item.kind,
+        "status": record["status"],
+        "url": record.get("url", ""),
+        "email": record.get("email", ""),
+        "phone": (record.get("phones") or [{}])[0].get("number", ""),
+        "eligibility_description": record.get("eligibility_description", ""),
+        "minimum_age": _age(record.get("minimum_age")),
+        "maximum_age": _age(record.get("maximum_age")),
+        "application_process": record.get("application_process", ""),
+        "fees_description": record.get("fees_description", ""),
+        "languages": ",".join(
+            lang.get("code", "") for lang in record.get("languages") or [] if lang.get("code")
+        ),
+        "assured_date": date.fromisoformat(record["assured_date"])
+        if record.get("assured_date")
+        else None,
+    }
+
+
+def _location_values(place: dict[str, Any], org_id: uuid.UUID) -> dict[str, Any]:
+    address = (place.get("addresses") or [{}])[0]
+    return {
+        "organization_id": org_id,
+        "location_type": place["location_type"],
+        "name": place.get("name", ""),
+        "description": place.get("description", ""),
+        "address_1": address.get("address_1", ""),
+        "city": address.get("city", ""),
+        "state_province": address.get("state_province", ""),
+        "postal_code": address.get("postal_code", ""),
+        "latitude": place.get("latitude"),
+        "longitude": place.get("longitude"),
+    }
+
+
+class _Store:
+    """Every service of a file and what it nests, read in a few queries and written in bulk
+    (a directory of thousands imports within a page's time)."""
+
+    def __init__(self, parsed: list[_Parsed]) -> None:
+        self.parsed = parsed
+        ids = [uuid.UUID(p.record["id"]) for p in parsed]
+        self.services = {s.id: s for s in Service.objects.filter(id__in=ids)}
+        org_ids = {uuid.UUID(p.record["organization"]["id"]) for p in parsed}
+        self.orgs = {o.id: o for o in Organization.objects.filter(id__in=org_ids)}
+        self.capacities: dict[uuid.UUID, dict[str, Capacity]] = defaultdict(dict)
+        for c in Capacity.objects.filter(service_id__in=ids):
+            self.capacities[c.service_id][c.unit] = c
+        schedule_ids = {uuid.UUID(s[0]) for p in parsed for s in p.schedules}
+        near = Schedule.objects.filter(Q(service_id__in=ids) | Q(id__in=schedule_ids))
+        self.schedules = {s.id: s for s in near}
+        self.hours_of: dict[uuid.UUID, list[uuid.UUID]] = defaultdict(list)
+        for s in self.schedules.values():
+            self.hours_of[s.service_id].append(s.id)
+        places = [
+            link["location"] for p in parsed for link in p.record.get("service_at_locations") or []
+        ]
+        self.locations = {
+            loc.id: loc
+            for loc in Location.objects.filter(id__in={uuid.UUID(pl["id"]) for pl in places})
         }
-        if location is None:
-            location = Location.objects.create(id=uuid.UUID(place["id"]), **values)
-            changed = True
-        else:
-            changed |= _assign(location, **values)
-        at, made = ServiceAtLocation.objects.get_or_create(
-            service=service, location=location, defaults={"id": uuid.UUID(link["id"])}
+        self.links: dict[uuid.UUID, dict[uuid.UUID, ServiceAtLocation]] = defaultdict(dict)
+        for at in ServiceAtLocation.objects.filter(service_id__in=ids):
+            self.links[at.service_id][at.location_id] = at
+        self.now = timezone.now()
+
+    def run(self) -> list[str]:
+        self._organizations()
+        outcomes, new, changed, fields = [], [], [], set()
+        for item in self.parsed:
+            sid = uuid.UUID(item.record["id"])
+            org_id = uuid.UUID(item.record["organization"]["id"])
+            values = _service_values(item, org_id)
+            service = self.services.get(sid)
+            if service is None:
+                new.append(Service(id=sid, modified_at=self.now, **values))
+                outcomes.append("created")
+                continue
+            moved = _differs(service, values)
+            fields.update(moved)
+            if moved:
+                changed.append(service)
+            outcomes.append("updated" if moved else "unchanged")
+        Service.objects.bulk_create(new)
+        touched = self._relations()
+        for n, item in enumerate(self.parsed):
+            sid = uuid.UUID(item.record["id"])
+            if sid in touched and outcomes[n] == "unchanged":
+                outcomes[n] = "updated"
+                changed.append(self.services[sid])
+        for service in changed:
+            service.modified_at = self.now
+        if changed:
+            Service.objects.bulk_update(changed, [*fields, "modified_at"], batch_size=500)
+        return outcomes
+
+    def _organizations(self) -> None:
+        wanted = {uuid.UUID(p.record["organization"]["id"]): p.record["organization"]
+                  for p in self.parsed}  # fmt: skip
+        new, changed, fields = [], [], set()
+        for oid, org_in in wanted.items():
+            values = {
+                "name": org_in["name"],
+                "alternate_name": org_in.get("alternate_name", ""),
+                "description": org_in["description"],
+                "email": org_in.get("email", ""),
+                "website": org_in.get("website", ""),
+                "phone": (org_in.get("phones") or [{}])[0].get("number", ""),
+            }
+            org = self.orgs.get(oid)
+            if org is None:
+                new.append(Organization(id=oid, **values))
+            elif moved := _differs(org, values):
+                fields.update(moved)
+                changed.append(org)
+        Organization.objects.bulk_create(new)
+        if changed:
+            Organization.objects.bulk_update(changed, sorted(fields), batch_size=500)
+
+    def _relations(self) -> set[uuid.UUID]:
+        """Capacities, hours and locations as the file has them; returns the services whose
+        nested records changed."""
+        touched: set[uuid.UUID] = set()
+        gone_caps: list[uuid.UUID] = []
+        new_caps: list[Capacity] = []
+        changed_caps: list[Capacity] = []
+        gone_hours: list[uuid.UUID] = []
+        new_hours: list[Schedule] = []
+        changed_hours: list[Schedule] = []
+        for item in self.parsed:
+            sid = uuid.UUID(item.record["id"])
+            mine = self.capacities.get(sid, {})
+            units = {c[0] for c in item.capacities}
+            gone = [c.pk for u, c in mine.items() if u not in units]
+            for unit, available, maximum, description, updated, cid in item.capacities:
+                current = mine.get(unit)
+                if current is None:
+                    new_caps.append(Capacity(id=uuid.UUID(cid), service_id=sid, unit=unit,
+                                             available=available, maximum=maximum,
+                                             description=description, updated=updated))  # fmt: skip
+                elif current.updated <= updated and _differs(
+                    current,
+                    {
+                        "available": available,
+                        "maximum": maximum,
+                        "description": description,
+                        "updated": updated,
+                    },
+                ):  # fmt: skip  (an older figure never replaces a newer one)
+                    changed_caps.append(current)
+            gone_caps += gone
+            wanted = {uuid.UUID(s[0]) for s in item.schedules}
+            hours_gone = [h for h in self.hours_of.get(sid, []) if h not in wanted]
+            gone_hours += hours_gone
+            before = len(new_caps) + len(changed_caps) + len(new_hours) + len(changed_hours)
+            for hid, byday, opens, closes, description in item.schedules:
+                values = {"service_id": sid, "byday": byday, "opens_at": opens,
+                          "closes_at": closes, "description": description}  # fmt: skip
+                hours = self.schedules.get(uuid.UUID(hid))
+                if hours is None:
+                    new_hours.append(Schedule(id=uuid.UUID(hid), **values))
+                elif _differs(hours, values):
+                    changed_hours.append(hours)
+            after = len(new_caps) + len(changed_caps) + len(new_hours) + len(changed_hours)
+            if gone or hours_gone or after > before:
+                touched.add(sid)
+        Capacity.objects.filter(pk__in=gone_caps).delete()
+        Capacity.objects.filter(id__in=[c.id for c in new_caps]).delete()  # ids move with units
+        Capacity.objects.bulk_create(new_caps)
+        Capacity.objects.bulk_update(changed_caps, ["available", "maximum", "description",
+                                                    "updated"], batch_size=500)  # fmt: skip
+        Schedule.objects.filter(pk__in=gone_hours).delete()
+        Schedule.objects.bulk_create(new_hours)
+        Schedule.objects.bulk_update(
+            changed_hours,
+            ["service_id", "byday", "opens_at", "closes_at", "description"],
+            batch_size=500,
         )
-        changed |= made
-        keep.add(at.pk)
-    changed |= bool(service.at_locations.exclude(pk__in=keep).delete()[0])
-    return changed
+        return touched | self._locations()
+
+    def _locations(self) -> set[uuid.UUID]:
+        touched: set[uuid.UUID] = set()
+        new_places: dict[uuid.UUID, Location] = {}
+        changed_places: list[Location] = []
+        fields: set[str] = set()
+        new_links: list[ServiceAtLocation] = []
+        gone_links: list[uuid.UUID] = []
+        for item in self.parsed:
+            sid = uuid.UUID(item.record["id"])
+            org_id = uuid.UUID(item.record["organization"]["id"])
+            keep = set()
+            for link in item.record.get("service_at_locations") or []:
+                place = link["location"]
+                lid = uuid.UUID(place["id"])
+                values = _location_values(place, org_id)
+                location = self.locations.get(lid) or new_places.get(lid)
+                if location is None:
+                    new_places[lid] = Location(id=lid, **values)
+                    touched.add(sid)
+                elif lid not in new_places and (moved := _differs(location, values)):
+                    fields.update(moved)
+                    changed_places.append(location)
+                    touched.add(sid)
+                keep.add(lid)
+                if lid not in self.links.get(sid, {}):
+                    new_links.append(ServiceAtLocation(id=uuid.UUID(link["id"]), service_id=sid,
+                                                       location_id=lid))  # fmt: skip
+                    touched.add(sid)
+            gone = [at.pk for lid, at in self.links.get(sid, {}).items() if lid not in keep]
+            if gone:
+                gone_links += gone
+                touched.add(sid)
+        Location.objects.bulk_create(new_places.values())
+        if changed_places:
+            Location.objects.bulk_update(changed_places, sorted(fields), batch_size=500)
+        ServiceAtLocation.objects.filter(pk__in=gone_links).delete()
+        ServiceAtLocation.objects.bulk_create(new_links)
+        return touched
