@@ -48,7 +48,7 @@ def complaints_page(request: HttpRequest) -> HttpResponse:
         alleged=Count("allegations"),
         open=Count("allegations", filter=Q(allegations__finding="open")),
         sustained=Count("allegations", filter=Q(allegations__finding="sustained")),
-    )
+    ).order_by("-received_at", "-pk")  # an aggregate drops Meta.ordering: pages stay stable
     shown = Paginator(listed, 50).get_page(request.GET.get("page"))
     return render(
         request,
