@@ -404,3 +404,16 @@ def test_a_changed_file_updates_what_it_nests_and_counts_the_service_updated():
     assert shelter.capacities.get().available == 3 and not shelter.schedules.exists()
     assert shelter.locations.get().name == "Market Street shelter"
     assert shelter.organization.name == "Gateway Housing"
+
+
+def test_text_no_database_column_can_hold_is_refused_not_a_server_error(client):
+    bad = _shelter() | {"description": "beds\u0000 and meals"}
+    report = hsds.hsds_import(actor=_rita(), data=_file(bad))
+    assert [(r.where, r.reason) for r in report.rejected] == [
+        ("services[0].description", "control characters or invalid Unicode")
+    ]
+    answer = client.get("/api/hsds/services", {"search": "bed\x00s"})
+    assert answer.status_code == 400 and "control characters" in answer.json()["detail"]
+    assert client.get("/api/hsds/organizations", {"search": "x" * 201}).status_code == 400
+    client.force_login(_rita())
+    assert client.get("/staff/services/", {"q": "a\x00b"}).status_code == 200

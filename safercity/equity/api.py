@@ -23,6 +23,7 @@ from django.utils import timezone
 from ninja import NinjaAPI, Query, Schema, Status
 from ninja.errors import ValidationError
 
+from safercity.core.inputs import InputRefused, clean_text
 from safercity.equity import hsds
 from safercity.equity.models import Organization, Service, ServiceAtLocation
 
@@ -41,6 +42,15 @@ def on_invalid(request: HttpRequest, error: ValidationError) -> object:
         f"{'.'.join(str(p) for p in e.get('loc', ())[1:])}: {e.get('msg')}" for e in error.errors
     )
     return api.create_response(request, {"detail": problems}, status=400)
+
+
+@api.exception_handler(InputRefused)
+def on_refused(request: HttpRequest, error: InputRefused) -> object:
+    return api.create_response(request, {"detail": str(error)}, status=400)
+
+
+def _search(text: str) -> str:
+    return clean_text(text, "search", 200)
 
 
 class Problem(Schema):
@@ -132,8 +142,8 @@ def about(request: HttpRequest) -> About:
 
 def _services(filters: ServiceFilters) -> QuerySet[Service] | None:
     found = Service.objects.select_related("organization").order_by("name", "id")
-    if filters.search.strip():
-        words = filters.search.strip()[:200]
+    words = _search(filters.search)
+    if words:
         found = found.filter(
             Q(name__icontains=words)
             | Q(description__icontains=words)
@@ -185,8 +195,8 @@ def service(request: HttpRequest, id: str) -> Status:  # type: ignore[type-arg]
 @api.get("/organizations", response={200: Page, 400: Problem})
 def organizations(request: HttpRequest, paging: Query[Paging]) -> Page | Status:  # type: ignore[type-arg]
     found = Organization.objects.order_by("name", "id")
-    if paging.search.strip():
-        found = found.filter(name__icontains=paging.search.strip()[:200])
+    if words := _search(paging.search):
+        found = found.filter(name__icontains=words)
     return _page(found, paging, hsds.organization_json)
 
 
@@ -216,8 +226,8 @@ def service_at_locations(request: HttpRequest, paging: Query[Paging]) -> Page | 
     found = ServiceAtLocation.objects.select_related("service", "location").order_by(
         "service__name", "id"
     )
-    if paging.search.strip():
-        found = found.filter(service__name__icontains=paging.search.strip()[:200])
+    if words := _search(paging.search):
+        found = found.filter(service__name__icontains=words)
     return _page(found, paging, _at_json)
 
 

@@ -25,7 +25,7 @@ from jsonschema import Draft202012Validator, FormatChecker
 
 from safercity.core.actors import Actor
 from safercity.core.audit import audit_write
-from safercity.core.inputs import InputRefused
+from safercity.core.inputs import InputRefused, clean_text
 from safercity.core.permissions import requires
 from safercity.core.roles import Role
 from safercity.equity.models import (
@@ -277,6 +277,27 @@ def _services_in(data: bytes) -> list[Any]:
     return found
 
 
+def _bad_text(value: Any, path: tuple[Any, ...] = ()) -> tuple[Any, ...] | None:
+    """The place of the first string no database column can hold (NUL, other control
+    characters, lone surrogates), if any."""
+    if isinstance(value, str):
+        try:
+            clean_text(value, "text", len(value) + 1, multiline=True)
+        except InputRefused:
+            return path
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            found = _bad_text(item, (*path, key))
+            if found is not None:
+                return found
+    elif isinstance(value, list):
+        for n, item in enumerate(value):
+            found = _bad_text(item, (*path, n))
+            if found is not None:
+                return found
+    return None
+
+
 def _place(index: int, path: Any) -> str:
     where = f"services[{index}]"
     for part in path:
@@ -349,6 +370,10 @@ def _parse_all(found: list[Any]) -> tuple[list[_Parsed], list[Rejected]]:
     organizations: dict[str, tuple[int, dict[str, Any]]] = {}
     validator = _validator()
     for index, record in enumerate(found):
+        bad = _bad_text(record)
+        if bad is not None:
+            rejected.append(Rejected(_place(index, bad), "control characters or invalid Unicode"))
+            continue
         errors = sorted(validator.iter_errors(record), key=lambda e: list(e.absolute_path))
         if errors:
             rejected += [Rejected(_place(index, e.absolute_path), e.message[:300]) for e in errors]

@@ -16,7 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from safercity.core.inputs import InputRefused
+from safercity.core.inputs import InputRefused, clean_text
 from safercity.core.roles import Role, has_role, role_required
 from safercity.equity import hsds, services
 from safercity.equity.forms import (
@@ -54,7 +54,10 @@ def directory_page(request: HttpRequest) -> HttpResponse:
     kind = request.GET.get("kind", "")
     if kind in Service.Kind.values:
         found = found.filter(kind=kind)
-    words = request.GET.get("q", "").strip()[:200]
+    try:
+        words = clean_text(request.GET.get("q", ""), "name", 200)
+    except InputRefused:
+        words = ""  # nothing a service could be named: search for nothing
     if words:
         found = found.filter(Q(name__icontains=words) | Q(organization__name__icontains=words))
     stale_before = timezone.now() - timedelta(days=STALE_DAYS)
