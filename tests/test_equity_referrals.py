@@ -227,3 +227,11 @@ def test_a_311_request_links_to_a_referral_that_names_it(detox, client):
     )
     assert made.source_reference == str(request.pk)
     assert ServiceRequest.objects.filter(pk=request.pk).exists()
+
+
+def test_the_service_bounds_what_it_stores(detox, cleo, call):
+    with pytest.raises(InputRefused, match="control characters"):
+        _send(cleo, detox, call, person_name="Sa\x00m")
+    with pytest.raises(InputRefused, match="longer than 200"):
+        _send(cleo, detox, call, contact="x" * 201)
+    assert not Referral.objects.exists()

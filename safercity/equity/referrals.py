@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from safercity.core.actors import Actor, SystemActor, actor_label
 from safercity.core.audit import audit_read, audit_write
-from safercity.core.inputs import InputRefused
+from safercity.core.inputs import InputRefused, clean_text
 from safercity.core.permissions import requires
 from safercity.core.roles import Role, has_role
 from safercity.core.rollups import rollups_stale
@@ -85,11 +85,13 @@ def referral_send(
         raise InputRefused(f"Unknown source {source!r}.")
     if service.status != Service.Status.ACTIVE:
         raise InputRefused(f"{service.name} is {service.status}: choose another service.")
-    person_name, contact = person_name.strip(), contact.strip()
+    person_name = clean_text(person_name, "The name", 120)
+    contact = clean_text(contact, "How to reach them", 200)
+    needs = clean_text(needs, "What the provider needs to know", 5000, multiline=True)
     if not person_name or not contact:
         raise InputRefused("The provider needs a name (a first name will do) and a way to "
                            "reach the person.")  # fmt: skip
-    reference = source_reference.strip()[:60]
+    reference = clean_text(source_reference, "The reference", 60)
     if source == Referral.Source.CRISIS_CALL:
         _check_call(reference)
     elif source == Referral.Source.ENCAMPMENT and reference:
@@ -98,7 +100,7 @@ def referral_send(
     with transaction.atomic():
         referral = Referral.objects.create(
             service=service, source=source, source_reference=reference,
-            person_name=person_name[:120], contact=contact[:200], needs=needs.strip()[:5000],
+            person_name=person_name, contact=contact, needs=needs,
             consent=consent, referred_by=actor_label(actor), referred_at=now, status_at=now,
         )  # fmt: skip
         ReferralEvent.objects.create(referral=referral, at=now, by=actor_label(actor),
@@ -146,7 +148,7 @@ def referral_update(*, actor: Actor, referral: Referral, status: str, note: str 
         said = ", ".join(str(S(s).label) for s in allowed) or "nothing more"
         raise InputRefused(f"This referral is {referral.get_status_display()}: you may record "
                            f"{said}.")  # fmt: skip
-    note = note.strip()[:300]
+    note = clean_text(note, "The note", 300)
     if status in NEEDS_REASON and not note:
         raise InputRefused("Say why, in a few words (no personal details).")
     now = timezone.now()
