@@ -31,8 +31,8 @@ def employment_page(request: HttpRequest) -> HttpResponse:
         year, dimension = form.cleaned_data["year"], form.cleaned_data["dimension"]
     on = min(date(year, 12, 31), timezone.localdate())
     shares, unstated, source = employment.representation(dimension, on)
-    rates = employment.rates(year, dimension)
     by_year = [employment.rates(y, dimension) for y in sorted(shown)]
+    rates = next(r for r in by_year if r.year == year)  # the year asked for is one shown
     return render(
         request,
         "workforce/employment.html",
