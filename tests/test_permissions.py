@@ -229,7 +229,7 @@ NOT_SERVICES = {
     "core.roles.require_role",
     "core.navigation.tools_for",
     "violence.services.kinds_recorded_by",
-    "equity.services.may_keep",
+    "equity.services.provider_organization",
     "equity.referrals.visible_to",
     "equity.referrals.steps_for",
 }

@@ -40,6 +40,12 @@ def form_done(
     return redirect(route, pk=target) if target is not None else redirect(route)
 
 
+def form_status(request: HttpRequest) -> int:
+    """A form page shown again after a POST was refused: 400, so clients and tests see the
+    refusal; a form page shown to be filled in: 200."""
+    return 400 if request.method == "POST" else 200
+
+
 def client_address(request: HttpRequest) -> str:
     """The caller's address. Behind N trusted proxies (SAFERCITY_TRUSTED_PROXIES) it is the
     N-th address from the right of X-Forwarded-For: the ones further left the client could

@@ -186,7 +186,7 @@ def services(request: HttpRequest, filters: Query[ServiceFilters]) -> Page | Sta
 @api.get("/services/{id}", response={200: dict[str, Any], 404: Problem})
 def service(request: HttpRequest, id: str) -> Status:  # type: ignore[type-arg]
     key = _uuid(id)
-    found = hsds.with_relations(Service.objects).filter(id=key).first() if key else None
+    found = hsds.with_relations(Service.objects.all()).filter(id=key).first() if key else None
     if found is None:
         return Status(404, {"detail": f"no service {id!r}"})
     return Status(200, hsds.service_json(found))
@@ -206,7 +206,7 @@ def organization(request: HttpRequest, id: str) -> Status:  # type: ignore[type-
     org = Organization.objects.filter(id=key).first() if key else None
     if org is None:
         return Status(404, {"detail": f"no organization {id!r}"})
-    services = hsds.with_relations(org.services.order_by("name"))
+    services = org.services.order_by("name")
     return Status(200, {**hsds.organization_json(org),
                         "services": [hsds.service_list_json(s) for s in services]})  # fmt: skip
 

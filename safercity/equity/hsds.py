@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from jsonschema import Draft202012Validator, FormatChecker
@@ -210,7 +210,7 @@ def service_json(service: Service) -> dict[str, Any]:
     )
 
 
-def with_relations(services: Any) -> Any:
+def with_relations(services: QuerySet[Service]) -> QuerySet[Service]:
     return services.select_related("organization").prefetch_related(
         "schedules", "capacities", "at_locations__location"
     )

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
+from safercity.core.http import form_status
 from safercity.core.inputs import InputRefused
 from safercity.core.roles import role_required
 from safercity.equity import referrals
@@ -58,7 +59,7 @@ def referral_new_page(request: HttpRequest) -> HttpResponse:
             return redirect("equity:referral", pk=made.pk)
     return render(request, "equity/form.html",
                   {"form": form, "title": "Send a referral", "button": "Send the referral"},
-                  status=400 if request.method == "POST" else 200)  # fmt: skip
+                  status=form_status(request))  # fmt: skip
 
 
 @role_required(*READERS)
@@ -80,4 +81,4 @@ def referral_page(request: HttpRequest, pk: int) -> HttpResponse:
     form.fields["status"].choices = steps  # type: ignore[attr-defined]
     return render(request, "equity/referral.html",
                   {"referral": shown, "form": form, "steps": steps},
-                  status=400 if request.method == "POST" else 200)  # fmt: skip
+                  status=form_status(request))  # fmt: skip

@@ -7,7 +7,6 @@ counts completed referrals by service type, small counts hidden."""
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -23,7 +22,8 @@ from safercity.core.inputs import InputRefused, clean_text
 from safercity.core.permissions import requires
 from safercity.core.roles import Role, has_role
 from safercity.core.rollups import rollups_stale
-from safercity.equity.models import ProviderAccount, Referral, ReferralEvent, Service
+from safercity.equity.models import Referral, ReferralEvent, Service
+from safercity.equity.services import provider_organization
 
 REFERRERS = (
     Role.REFERRAL_COORDINATOR,
@@ -47,13 +47,6 @@ REFERRER_STEPS = {s: (S.REFUSED, S.WITHDRAWN) for s in Referral.OPEN}
 NEEDS_REASON = (S.DECLINED, S.REFUSED, S.WITHDRAWN)
 
 
-def _provider_org(actor: Actor) -> uuid.UUID | None:
-    if not has_role(actor, Role.SERVICE_PROVIDER):
-        return None
-    account = ProviderAccount.objects.filter(user=actor).first()  # type: ignore[misc]
-    return account.organization_id if account else None
-
-
 def _oversees(actor: Actor) -> bool:
     """The coordinator, or an operator's command (which skips checks, and says so)."""
     if isinstance(actor, SystemActor):
@@ -67,7 +60,7 @@ def visible_to(actor: Actor) -> QuerySet[Referral]:
     found = Referral.objects.select_related("service", "service__organization")
     if _oversees(actor):
         return found
-    org = _provider_org(actor)
+    org = provider_organization(actor)
     mine = Q(referred_by=actor_label(actor))
     return found.filter(mine | Q(service__organization_id=org) if org else mine)
 
@@ -169,7 +162,7 @@ def referral_update(*, actor: Actor, referral: Referral, status: str, note: str 
 
 def _steps_for(actor: Actor, referral: Referral) -> tuple[str, ...]:
     steps: list[str] = []
-    if _provider_org(actor) == referral.service.organization_id or _oversees(actor):
+    if provider_organization(actor) == referral.service.organization_id or _oversees(actor):
         steps += PROVIDER_STEPS.get(S(referral.status), ())
     if referral.referred_by == actor_label(actor) or _oversees(actor):
         steps += REFERRER_STEPS.get(S(referral.status), ())

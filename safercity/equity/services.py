@@ -4,6 +4,7 @@ eligibility, hours, free beds or slots), and nobody else's. Every change is audi
 
 from __future__ import annotations
 
+import uuid
 from datetime import time
 from typing import Any
 
@@ -38,18 +39,20 @@ SERVICE_FIELDS = (
 )
 
 
-def may_keep(actor: Actor, service: Service) -> bool:
-    """The coordinator keeps every service; a provider, its own organization's."""
-    if has_role(actor, Role.REFERRAL_COORDINATOR):
-        return True
+def provider_organization(actor: Actor) -> uuid.UUID | None:
+    """The organization a provider's staff member speaks for (None for anyone else)."""
     if not has_role(actor, Role.SERVICE_PROVIDER):
-        return False
+        return None
     account = ProviderAccount.objects.filter(user=actor).first()  # type: ignore[misc]
-    return account is not None and account.organization_id == service.organization_id
+    return account.organization_id if account else None
 
 
 def _require_keeper(actor: Actor, service: Service) -> None:
-    if not may_keep(actor, service):
+    """The coordinator keeps every service; a provider, its own organization's."""
+    keeps = has_role(actor, Role.REFERRAL_COORDINATOR) or (
+        provider_organization(actor) == service.organization_id
+    )
+    if not keeps:
         raise PermissionDenied("Only the service's own provider or the coordinator may change it.")
 
 

@@ -9,13 +9,13 @@ from datetime import timedelta
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.forms.models import model_to_dict
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from safercity.core.http import form_status
 from safercity.core.inputs import InputRefused, clean_text
 from safercity.core.roles import Role, has_role, role_required
 from safercity.equity import hsds, services
@@ -35,17 +35,12 @@ STALE_DAYS = 7  # a count of free beds older than this is shown as out of date
 
 
 def _visible(request: HttpRequest) -> QuerySet[Service]:
-    found = Service.objects.select_related("organization").prefetch_related(
-        "capacities", "schedules"
-    )
+    """The services this person keeps, with what the pages and HSDS nest in them."""
+    found = hsds.with_relations(Service.objects.all())
     if has_role(request.user, Role.REFERRAL_COORDINATOR):
         return found
-    account = ProviderAccount.objects.filter(user=request.user).first()  # type: ignore[misc]
-    return found.filter(organization=account.organization) if account else found.none()
-
-
-def _status(request: HttpRequest) -> int:
-    return 400 if request.method == "POST" else 200
+    org = services.provider_organization(request.user)
+    return found.filter(organization_id=org) if org else found.none()
 
 
 @role_required(*DIRECTORY)
@@ -72,7 +67,7 @@ def directory_page(request: HttpRequest) -> HttpResponse:
             "stale_before": stale_before,
             "coordinator": has_role(request.user, Role.REFERRAL_COORDINATOR),
             "no_organization": not has_role(request.user, Role.REFERRAL_COORDINATOR)
-            and not ProviderAccount.objects.filter(user=request.user).exists(),  # type: ignore[misc]
+            and services.provider_organization(request.user) is None,
         },
     )
 
@@ -112,9 +107,9 @@ def service_page(request: HttpRequest, pk: str) -> HttpResponse:
             "details": details,
             "capacity": capacity,
             "hours": hours,
-            "hsds": hsds.service_json(hsds.with_relations(Service.objects).get(pk=service.pk)),
+            "hsds": hsds.service_json(service),
         },
-        status=_status(request),
+        status=form_status(request),
     )
 
 
@@ -172,7 +167,7 @@ def service_new_page(request: HttpRequest) -> HttpResponse:
             return redirect("equity:service", pk=made.pk)
     return render(request, "equity/form.html", {"form": form, "title": "A new service",
                                                 "button": "Add the service"},
-                  status=_status(request))  # fmt: skip
+                  status=form_status(request))  # fmt: skip
 
 
 @role_required(Role.REFERRAL_COORDINATOR)
@@ -188,7 +183,7 @@ def organization_new_page(request: HttpRequest) -> HttpResponse:
             return redirect("equity:service_new")
     return render(request, "equity/form.html", {"form": form, "title": "A new organization",
                                                 "button": "Add the organization"},
-                  status=_status(request))  # fmt: skip
+                  status=form_status(request))  # fmt: skip
 
 
 @role_required(Role.REFERRAL_COORDINATOR)
@@ -207,7 +202,7 @@ def providers_page(request: HttpRequest) -> HttpResponse:
         "organization__name"
     )
     return render(request, "equity/providers.html", {"form": form, "accounts": accounts},
-                  status=_status(request))  # fmt: skip
+                  status=form_status(request))  # fmt: skip
 
 
 @role_required(Role.REFERRAL_COORDINATOR)
@@ -222,8 +217,6 @@ def import_page(request: HttpRequest) -> HttpResponse:
                                           name=upload.name)  # fmt: skip
             except InputRefused as refused:
                 form.add_error(None, str(refused))
-            except PermissionDenied:
-                raise
             else:
                 if report.saved:
                     messages.success(request, f"{report.services} services: {report.created} "
@@ -231,4 +224,4 @@ def import_page(request: HttpRequest) -> HttpResponse:
                                      "unchanged.")  # fmt: skip
                     return redirect("equity:directory")
     return render(request, "equity/import.html", {"form": form, "report": report},
-                  status=_status(request))  # fmt: skip
+                  status=form_status(request))  # fmt: skip
