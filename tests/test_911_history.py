@@ -144,6 +144,23 @@ def test_bad_rows_are_each_reported_and_the_good_ones_kept():
     assert "fields where the header has" in reasons[8]
 
 
+def test_where_the_network_placed_the_caller_is_kept_when_the_export_has_it():
+    mapping = (SHIPPED / "demo-calls.toml").read_text().replace(
+        'ani = "ANI"', 'ani = "ANI"\nlat = "Y"\nlon = "X"'
+    )
+    data = (
+        b"Call ID,Seized,Answered,Abandoned,Released,Trunk,Position,ANI,X,Y\n"
+        b"here,11/02/2026 10:00:00,11/02/2026 10:00:08,,,WIRELESS,P1,314,-90.2,38.62\n"
+        b"nowhere,11/02/2026 10:01:00,11/02/2026 10:01:09,,,WIRELESS,P1,314,0,0\n"
+        b"unknown,11/02/2026 10:02:00,11/02/2026 10:02:09,,,WIRELESS,P1,314,,\n"
+    )
+    report = history_import(actor=IMPORTER, data=data, mapping=mapping_read(mapping), source="x")
+    assert report.created == 3 and not report.rejected
+    placed = {c.call_id.split(":")[1]: (c.lon, c.lat) for c in Call.objects.all()}
+    assert placed == {"here": (-90.2, 38.62), "nowhere": (None, None), "unknown": (None, None)}
+    assert report.emptied[("lat/lon", "not a place on Earth")] == 1
+
+
 def test_a_live_call_is_never_replaced_by_history():
     Call.objects.create(call_id="demo-history:c1", arrived_at=timezone.now(), state="waiting")
     data = b"Call ID,Seized,Answered,Abandoned,Released,Trunk,Position,ANI\n" \

@@ -284,6 +284,21 @@ def test_the_demo_has_911_history_for_the_answer_time_report(settings, tmp_path,
     }
     week = client.get("/staff/911/nena/", {"by": "day", **asked}).content.decode()
     assert "No 911 calls in this span" not in week and week.count("<tr>") >= 7
+    # Issue 21: the year's calls carry where the caller was, and the Equity Indicators computed
+    # from the demo's records (last year and this) come out of them, its 311 requests and its
+    # use of force, each with its source, on the public page.
+    from safercity.core.rollups import rollup_refresh
+    from safercity.equity.models import IndicatorValue
+
+    year_calls = Call.objects.filter(imported_from__startswith="demo history (a year")
+    assert year_calls.exists() and not year_calls.filter(lat=None).exists()
+    made = IndicatorValue.objects.exclude(computed_at=None)
+    assert set(made.values_list("indicator__name", flat=True)) == {
+        "Use of Force", "911 Answer Times", "311 Time to Close"
+    }  # fmt: skip
+    assert all("Computed by SaferCity" in v.source for v in made)
+    rollup_refresh("equity:indicators")
+    assert "computed by SaferCity" in client.get("/equity-indicators/").content.decode()
 
 
 @pytest.mark.django_db

@@ -9,6 +9,7 @@ from collections import Counter
 import pytest
 
 from safercity.core.actors import command_actor
+from safercity.core.models import Neighborhood
 from safercity.core.roles import Role
 from safercity.demo.engine import load_calibration
 from safercity.demo.referrals import SERVICES, load_referrals
@@ -38,10 +39,21 @@ def test_the_demo_directory_and_referrals_are_calibrated_and_shown(client):
     assert "completed" in listed
 
 
-def test_the_demo_loads_the_policing_topic_as_the_city_published_it():
+def test_the_demo_loads_the_policing_topic_as_the_city_published_it(demo_city):
     from safercity.demo.indicators import load_indicators
     from safercity.equity.indicators import indicators_report
+    from safercity.equity.residents import majorities
 
-    assert load_indicators(actor=command_actor("tests")) == 8
+    # A city with no history: the computed indicators have nothing to compare yet.
+    assert load_indicators(actor=command_actor("tests"), calibration=load_calibration(),
+                           seed=3) == 8  # fmt: skip
     report = indicators_report()
     assert report["themes"][0]["topics"][0]["scores"]["2018"] == 53.75
+    # As many majority-Black and majority-white neighborhoods as St. Louis has (2020 Census),
+    # the majority-Black ones to the north.
+    found = majorities(2025)
+    assert (len(found.neighborhoods["B"]), len(found.neighborhoods["W"])) == (38, 30)
+    north = {n.number: n.shape.centroid.y for n in Neighborhood.objects.filter(is_park=False)}
+    assert min(north[n] for n in found.neighborhoods["B"]) > max(
+        north[n] for n in found.neighborhoods["W"]
+    )

@@ -4,17 +4,33 @@ published, through the analysts' importers. Rates where the city's indicator pag
 published score alone where they do not (municipal arrests, crisis intervention training).
 Source: City of St. Louis, Equity Indicators Baseline Report (2018) and its indicator pages
 (stlouis-mo.gov, Justice for All > Policing). The other 64 indicators are not loaded: their
-figures were not at hand, and none is invented."""
+figures were not at hand, and none is invented.
+
+Three indicators are computed from the demo's own records by the neighborhoods' majority:
+use of force (the city's Use of Force indicator, from 2025 on), and two SaferCity adds in a
+theme of their own, 911 calls not answered within 15 seconds and 311 requests' median days to
+close. They need residents by neighborhood and race: the demo city's neighborhoods are
+invented, so their make-up is an ASSUMPTION. Calibration rows `residents_*`: as many
+majority-Black and majority-white neighborhoods as the 2020 Census finds in St. Louis (38 and 30
+of 79), the majority-Black ones in the north of the demo city (as St. Louis's lie mostly north
+of Delmar Boulevard), each neighborhood's shares drawn."""
 
 from __future__ import annotations
 
 import csv
 import io
+import random
 
+import shapely
+from django.utils import timezone
+
+from safercity.core import geo
 from safercity.core.actors import Actor
+from safercity.core.models import Neighborhood
 from safercity.core.permissions import requires
 from safercity.core.roles import Role
-from safercity.equity import indicators
+from safercity.demo.engine import Calibration
+from safercity.equity import computed, indicators, residents
 
 SOURCE = "City of St. Louis, Equity Indicators Baseline Report (2018)"
 THEME, TOPIC = "Justice for All", "Policing"
@@ -32,11 +48,27 @@ POLICING = (
     ("Traffic Stops", "B-W", "Drivers stopped per driving-age resident",
      "Missouri Attorney General", "32356/114872", "17762/121093", 44),
     ("Municipal Arrests", "B-W", "Arrests for municipal violations", SOURCE, "", "", 39),
-    ("Use of Force", "B-W", "Use-of-force incidents by neighborhood majority", "SLMPD",
-     "442/125018", "182/149929", 34),
+    ("Use of Force", "B-W", "Use-of-force incidents per resident of majority-Black and of "
+     "majority-white neighborhoods", "SLMPD", "442/125018", "182/149929", 34),
     ("Crisis Intervention Training", "W-B", "Patrol officers with crisis intervention training",
      SOURCE, "", "", 74),
 )  # fmt: skip
+
+
+# Computed from SaferCity's records: (theme, topic, indicator, direction, definition, source,
+# computed_from). Use of Force is the city's own; the two services are SaferCity's additions.
+ADDED_THEME, ADDED_TOPIC = "City Services (added by SaferCity)", "911 and 311"
+COMPUTED = {"Use of Force": "use_of_force"}
+ADDED = (
+    ("911 Answer Times", "B-W", "Share of 911 calls not answered within 15 seconds (abandoned "
+     "calls counting as late), from majority-Black and from majority-white neighborhoods",
+     "SaferCity's 911 call records", "answer_911"),
+    ("311 Time to Close", "B-W", "Median days from a 311 request to its closing, in "
+     "majority-Black and in majority-white neighborhoods", "SaferCity's 311 requests",
+     "close_311"),
+)  # fmt: skip
+RESIDENTS_SOURCE = ("Demo city: neighborhoods' make-up ASSUMED, with as many majority-Black and "
+                    "majority-white neighborhoods as St. Louis has (2020 Census)")  # fmt: skip
 
 
 def _csv(rows: list[tuple[object, ...]]) -> bytes:
@@ -46,12 +78,15 @@ def _csv(rows: list[tuple[object, ...]]) -> bytes:
 
 
 @requires(Role.ADMINISTRATOR)
-def load_indicators(*, actor: Actor) -> int:
-    """The Policing topic as published; returns how many values."""
+def load_indicators(*, actor: Actor, calibration: Calibration, seed: int) -> int:
+    """The Policing topic as published, the residents by neighborhood, and the indicators
+    computed from the demo's records for last year and this year; returns how many values."""
     framework: list[tuple[object, ...]] = [
-        ("theme", "topic", "indicator", "direction", "definition", "source")
+        ("theme", "topic", "indicator", "direction", "definition", "source", "computed_from")
     ]
-    framework += [(THEME, TOPIC, name, way, what, where) for name, way, what, where, *_ in POLICING]
+    framework += [(THEME, TOPIC, name, way, what, where, COMPUTED.get(name, ""))
+                  for name, way, what, where, *_ in POLICING]  # fmt: skip
+    framework += [(ADDED_THEME, ADDED_TOPIC, *row) for row in ADDED]
     values: list[tuple[object, ...]] = [
         ("indicator", "year", "first_rate", "second_rate", "published_score")
     ]
@@ -59,7 +94,36 @@ def load_indicators(*, actor: Actor) -> int:
     for report in (
         indicators.framework_import(actor=actor, data=_csv(framework)),
         indicators.values_import(actor=actor, data=_csv(values), source=SOURCE),
+        residents.residents_import(
+            actor=actor, data=_residents(calibration, seed), year=2020, source=RESIDENTS_SOURCE
+        ),
     ):
         if not report.ok:
             raise ValueError(f"the demo's indicators were refused: {report.rejected}")
-    return len(values) - 1
+    this_year = timezone.localdate().year
+    made = sum(computed.indicators_compute(actor=actor, year=year).saved
+               for year in (this_year - 1, this_year))  # fmt: skip
+    return len(values) - 1 + made
+
+
+def _residents(calibration: Calibration, seed: int) -> bytes:
+    """Each residential neighborhood's residents by race: north to south, the first ones with
+    a Black majority, the last ones with a white majority, those between with neither."""
+    rng = random.Random(seed + 21)  # noqa: S311 - demo data, not security
+    hoods = list(Neighborhood.objects.filter(is_park=False, population__gt=0))
+    hoods.sort(key=lambda n: -shapely.centroid(geo.from_geojson(n.geometry)).y)
+    black_led = round(calibration["residents_neighborhoods_majority_black_2020"] / 79 * len(hoods))
+    white_led = round(calibration["residents_neighborhoods_majority_white_2020"] / 79 * len(hoods))
+    rows: list[tuple[object, ...]] = [("neighborhood", "total", "white", "black")]
+    for place, hood in enumerate(hoods):
+        total = hood.population or 0
+        if place < black_led:
+            black = rng.uniform(0.55, 0.97)
+            white = (1 - black) * rng.uniform(0.4, 0.8)
+        elif place >= len(hoods) - white_led:
+            white = rng.uniform(0.52, 0.9)
+            black = (1 - white) * rng.uniform(0.2, 0.6)
+        else:
+            black, white = rng.uniform(0.25, 0.49), rng.uniform(0.25, 0.49)
+        rows.append((hood.number, total, int(total * white), int(total * black)))
+    return _csv(rows)

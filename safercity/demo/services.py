@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -117,8 +118,6 @@ def _load_addresses(actor: Actor, city: DemoCity, batch_size: int = 5000) -> int
 def _load_911(actor: Actor, seed: int) -> None:
     """Six call-taker positions (one Spanish-speaking, one backup) and a unit of each
     discipline per police district, parked at addresses of the demo city."""
-    import random
-
     from safercity.emergency.models import Unit
     from safercity.emergency.services import positions_on_duty
 
@@ -210,6 +209,9 @@ def _load_911_year(actor: Actor, seed: int, scale: float) -> int:
     last = timezone.localdate() - timedelta(days=HISTORY_DAYS_911)
     first = timezone.localdate() - timedelta(days=HISTORY_YEAR_911)
     zone, written, day = timezone.get_current_timezone(), 0, first
+    # Where the network placed each caller: an address, drawn (addresses follow population).
+    places = list(Address.objects.order_by("pk").values_list("lat", "lon"))
+    spot = random.Random(seed + 911)  # noqa: S311 - synthetic demo data
     while day < last:
         days = min(28, (last - day).days)
         start = datetime.combine(day, time(), zone)
@@ -230,6 +232,13 @@ def _load_911_year(actor: Actor, seed: int, scale: float) -> int:
                     "abandoned_at": None if answered else times.get("abandoned", times["offered"]),
                     "released_at": times.get("released") if answered else None,
                     "ani": f"314555{n % 10_000:04d}",
+                    **dict(
+                        zip(
+                            ("lat", "lon"),
+                            spot.choice(places) if places else (None, None),
+                            strict=True,
+                        )
+                    ),
                     "imported_from": "demo history (a year of the phone system's calls)",
                 }
             )
@@ -250,7 +259,6 @@ def _load_violence(actor: Actor, calibration: Calibration, seed: int) -> int:
     call-ins and notifications, one enforcement action that follows the prior-notice rule, and
     four weekly shooting reviews with decisions and action items. Through the services, as
     program staff would enter it. Returns the incidents reviewed."""
-    import random
     from datetime import timedelta
 
     from safercity.violence import services as gvi
@@ -388,7 +396,6 @@ def _load_311(actor: Actor, calibration: Calibration, seed: int, scale: float) -
     export would be: most closed in about their service's deadline, some still open; then some
     reported twice and merged, and some with a public note, through the agents' own services."""
     import math
-    import random
     from datetime import datetime, time, timedelta
 
     from safercity.service311.models import Service, ServiceRequest
@@ -564,7 +571,7 @@ def demo_load(
         load_workforce(actor=actor, calibration=calibration, seed=seed, scale=scale)
         progress("root causes: the service directory (HSDS) and a year of referrals")
         load_referrals(actor=actor, calibration=calibration, seed=seed, scale=scale)
-        load_indicators(actor=actor)
+        load_indicators(actor=actor, calibration=calibration, seed=seed)
         if with_staff:  # the unit's work is done by its (demo) staff, who sign what they do
             progress("the intelligence unit: partners, records, requests, tips, operations")
             streets = Address.objects.values_list("street", flat=True).distinct()

@@ -10,6 +10,8 @@ Calibration (rows `uof_*` and `population_*` in calibration.csv), and what is as
   600 incidents a year is an ASSUMPTION, most at the lowest level; subjects' race is drawn
   72% Black, also an assumption, of the size of the disparity that reporting found.
 - The population by race is the 2020 Census (alone or in combination, as KSDK reported it).
+- Each incident is placed at an address of its district (districts weighted as before, an
+  ASSUMPTION), so the Equity Indicators can count force by the neighborhood's majority.
 - Stage times are drawn around the policy's deadlines, some late: the board shows overdue
   stages and the scorecard's share closed within 90 days is below its 90% target.
 - Complaints: about one for every four incidents, ASSUMED; findings drawn with about one
@@ -26,6 +28,7 @@ from django.utils import timezone
 
 from safercity.core.actors import Actor
 from safercity.core.audit import audit_write
+from safercity.core.models import Address
 from safercity.core.permissions import requires
 from safercity.core.roles import Role
 from safercity.demo.engine import Calibration
@@ -63,6 +66,17 @@ MIDDLE = (
     "less-lethal projectile",
 )
 HIGH = ("canine bite", "neck restraint", "vehicle")
+
+
+def _places_by_district() -> dict[str, list[tuple[float, float, int]]]:
+    """Where in each district force is used: its addresses (lat, lon, neighborhood number)."""
+    places: dict[str, list[tuple[float, float, int]]] = {}
+    rows = Address.objects.filter(district__isnull=False, neighborhood__isnull=False)
+    for lat, lon, district, hood in rows.order_by("pk").values_list(
+        "lat", "lon", "district__number", "neighborhood__number"
+    ):
+        places.setdefault(str(district), []).append((lat, lon, hood))
+    return places
 
 
 def _force(rng: random.Random, shooting: bool) -> tuple[list[str], str, bool]:
@@ -218,6 +232,7 @@ def load_useofforce(
     shootings_per_day = calibration["uof_shootings_2018_2023"] / 5 / 365 * max(scale, 0.5)
     black = calibration["uof_black_subject_share"]
     undetermined = calibration["uof_cao_undetermined"] / calibration["uof_shootings_2018_2023"]
+    places = _places_by_district()
     incidents: list[tuple[ForceIncident, list[Subject], list[OfficerInvolved]]] = []
     for offset in range(730):
         day = start + timedelta(days=offset)
@@ -239,10 +254,15 @@ def load_useofforce(
             officers = _officers(rng, subjects)
             level = engine.level(applied)
             reported = occurred + timedelta(hours=rng.uniform(1, 10))
+            district = rng.choices(DISTRICTS, [0.12, 0.11, 0.15, 0.2, 0.21, 0.21])[0]
+            lat, lon, hood = rng.choice(places.get(district) or [(None, None, None)])
             incident = ForceIncident(
                 case_number=f"{occurred:%y}-{len(incidents) + 1:06d}",
                 occurred_at=occurred,
-                district=rng.choices(DISTRICTS, [0.12, 0.11, 0.15, 0.2, 0.21, 0.21])[0],
+                district=district,
+                lat=lat,
+                lon=lon,
+                neighborhood=hood,
                 location_type=rng.choices(LOCATION_TYPES[:4], [0.3, 0.55, 0.05, 0.1])[0],
                 contact_reason=rng.choices(CONTACT_REASONS[:4], [0.6, 0.15, 0.2, 0.05])[0],
                 officers_applying_force=len(officers),

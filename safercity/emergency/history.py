@@ -34,7 +34,7 @@ from safercity.emergency.models import AnswerInterval, Assignment, Call, Inciden
 KINDS = ("calls", "intervals", "cad")
 FIELDS = {
     "calls": ("call_id", "arrived", "answered", "abandoned", "released", "outcome", "line",
-              "position", "ani", "date", "answer_seconds"),
+              "position", "ani", "date", "answer_seconds", "lat", "lon"),
     "intervals": ("start", "date", "abandoned", "line", "answered_total"),
     "cad": ("incident", "call_type", "priority", "received", "entered", "dispatched",
             "en_route", "on_scene", "cleared", "unit", "discipline", "disposition", "address",
@@ -349,6 +349,8 @@ def _call_values(r: _Reader) -> dict[str, Any] | None:
         "abandoned_at": abandoned or (None if answered else arrived),
         "released_at": released if answered else None,
         "ani": r.text("ani")[:32],
+        # Where the network placed the caller (ALI's X/Y), when the export has it.
+        **dict(zip(("lat", "lon"), _place(r), strict=True)),
     }
 
 

@@ -14,7 +14,7 @@ class EquityConfig(AppConfig):
         from safercity.core.rollups import refresh_rollup
         from safercity.core.tasks import periodic
         from safercity.equity import indicators, measures  # noqa: F401 (its rollup)
-        from safercity.equity.tasks import referrals_on_the_clock
+        from safercity.equity.tasks import indicators_recompute, referrals_on_the_clock
 
         register(7, measures.figures)
         register_page(7, "equity_indicators:report")
@@ -27,6 +27,7 @@ class EquityConfig(AppConfig):
             "the framework, each year's values, the ratio-to-score table",
         )
         periodic("equity:referrals", timedelta(hours=1), referrals_on_the_clock)
+        periodic("equity:computed-indicators", timedelta(days=1), indicators_recompute)
         register_tool(
             "Services and referrals",
             "Referrals",

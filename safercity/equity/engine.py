@@ -127,3 +127,25 @@ def check_table(table: ScoreTable, published: Iterable[tuple[float, int]]) -> li
         for ratio, score in published
         if table.score(ratio) != score
     ]
+
+
+def majority(total: int, by_group: dict[str, int | None]) -> str | None:
+    """The group that is more than half of an area's residents, if any (None for an area with
+    no majority, or no residents)."""
+    if total <= 0:
+        return None
+    for group, count in by_group.items():
+        if count is not None and count * 2 > total:
+            return group
+    return None
+
+
+def median(values: Sequence[float]) -> float | None:
+    """The middle value (the mean of the two middle ones for an even count); None for none."""
+    ordered = sorted(values)
+    if not ordered:
+        return None
+    middle = len(ordered) // 2
+    if len(ordered) % 2:
+        return ordered[middle]
+    return (ordered[middle - 1] + ordered[middle]) / 2

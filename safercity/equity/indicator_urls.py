@@ -8,6 +8,9 @@ urlpatterns = [
     path("indicators.csv", indicator_views.report_csv, name="csv"),
 ]
 staff = (
-    [path("", indicator_views.import_page, name="import")],
+    [
+        path("", indicator_views.import_page, name="import"),
+        path("compute/", indicator_views.compute_page, name="compute"),
+    ],
     "equity_indicators_staff",
 )

@@ -6,26 +6,34 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from safercity.core.charts import svg
 from safercity.core.inputs import InputRefused
 from safercity.core.roles import role_required
 from safercity.core.rollups import rollup_read
-from safercity.equity import indicators
+from safercity.equity import computed, indicators, residents
 from safercity.equity.indicators import KEEPERS
+from safercity.equity.models import Indicator
 
-KINDS = {
+KINDS: dict[str, tuple[str, Callable[..., Any], str]] = {
     "framework": ("The framework", indicators.framework_import,
                   "theme, topic, indicator, direction (B-W), definition, source"),
     "values": ("A year's values", indicators.values_import,
                "indicator, year, first_rate, second_rate, published_score, source"),
     "table": ("The ratio-to-score table", indicators.table_import, "low, score"),
+    "residents": ("Residents by neighborhood and race (a census table)",
+                  residents.residents_import,
+                  "neighborhood (number or name), total, white, black, hispanic (optional); "
+                  "a CSV, or a GeoJSON file whose features carry them (the Census Bureau's "
+                  "and the geocrime-stl package's column names are understood)"),
 }  # fmt: skip
 
 
@@ -56,6 +64,12 @@ def _for_page(report: dict[str, Any], latest: str | None) -> list[dict[str, Any]
                         {**ind, "cells": [ind["years"].get(y) for y in years]}
                         for ind in topic["indicators"]
                     ],
+                    "computed": [
+                        (ind["name"], y, ind["years"][y]["source"])
+                        for ind in topic["indicators"]
+                        for y in years
+                        if ind["years"].get(y, {}).get("computed")
+                    ],
                 }
                 for topic in theme["topics"]
             ],
@@ -67,7 +81,10 @@ def _for_page(report: dict[str, Any], latest: str | None) -> list[dict[str, Any]
 def report_page(request: HttpRequest) -> HttpResponse:
     snapshot = rollup_read("equity:indicators")
     report = snapshot.data
-    latest = str(report["years"][-1]) if report["years"] else None
+    # The headline is the latest year with a city score (a year computed from SaferCity's
+    # records has ratios, and scores only once the ratio-to-score table is loaded).
+    scored = [str(y) for y in report["years"] if report["city"].get(str(y)) is not None]
+    latest = scored[-1] if scored else (str(report["years"][-1]) if report["years"] else None)
     moved = report["change"].get(latest) if latest and latest != report["baseline"] else None
     return render(
         request,
@@ -107,10 +124,46 @@ def report_csv(request: HttpRequest) -> HttpResponse:
 
 class ImportForm(forms.Form):
     kind = forms.ChoiceField(choices=[(k, v[0]) for k, v in KINDS.items()])
-    file = forms.FileField(help_text="a CSV file")
+    file = forms.FileField(help_text="a CSV file (residents: CSV or GeoJSON)")
     source = forms.CharField(max_length=300, required=False,
-                             help_text="for values: where the figures come from, when the "
-                             "file has no source column")  # fmt: skip
+                             help_text="for values and residents: where the figures come from "
+                             "(values: when the file has no source column)")  # fmt: skip
+    year = forms.IntegerField(min_value=1990, max_value=2100, required=False,
+                              help_text="for residents: the census year")  # fmt: skip
+    leave_out_unmapped = forms.BooleanField(
+        required=False,
+        label="Leave out areas not on the city's map",
+        help_text="for residents: list them instead of refusing the file",
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("kind") == "residents":
+            if data.get("year") is None:
+                self.add_error("year", "Give the census year of the residents' table.")
+            if not (data.get("source") or "").strip():
+                self.add_error("source", "Say where the residents' figures come from.")
+        return data
+
+
+class ComputeForm(forms.Form):
+    year = forms.IntegerField(min_value=1990, max_value=2100,
+                              help_text="a past year, or this one (the year so far)")  # fmt: skip
+
+
+def _page(request: HttpRequest, **context: Any) -> HttpResponse:
+    context.setdefault("form", ImportForm())
+    context.setdefault("compute_form", ComputeForm(initial={"year": _last_year()}))
+    context.setdefault("status", 200)
+    status = context.pop("status")
+    return render(request, "equity/indicators_import.html",
+                  {"kinds": KINDS, "residents": residents.residents_summary(),
+                   "computed": Indicator.objects.exclude(computed_from="").select_related(
+                       "topic"), **context}, status=status)  # fmt: skip
+
+
+def _last_year() -> int:
+    return timezone.localdate().year - 1
 
 
 @role_required(*KEEPERS)
@@ -121,12 +174,34 @@ def import_page(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             kind = form.cleaned_data["kind"]
             data = form.cleaned_data["file"].read()
-            extra = {"source": form.cleaned_data["source"]} if kind == "values" else {}
+            extra: dict[str, Any] = {}
+            if kind == "values":
+                extra = {"source": form.cleaned_data["source"]}
+            elif kind == "residents":
+                extra = {"source": form.cleaned_data["source"],
+                         "year": form.cleaned_data["year"],
+                         "leave_out_unmapped": form.cleaned_data["leave_out_unmapped"]}  # fmt: skip
             try:
                 report = KINDS[kind][1](actor=request.user, data=data, **extra)
             except InputRefused as refused:
                 form.add_error(None, str(refused))
     failed = request.method == "POST" and (report is None or not report.ok)
-    return render(request, "equity/indicators_import.html",
-                  {"form": form, "report": report, "kind": kind, "kinds": KINDS},
-                  status=400 if failed else 200)  # fmt: skip
+    return _page(request, form=form, report=report, kind=kind, status=400 if failed else 200)
+
+
+@role_required(*KEEPERS)
+def compute_page(request: HttpRequest) -> HttpResponse:
+    """Compute a year's indicators from SaferCity's own records (POST), and show what came of
+    each."""
+    if request.method != "POST":
+        return _page(request)
+    form, outcome = ComputeForm(request.POST), None
+    if form.is_valid():
+        try:
+            outcome = computed.indicators_compute(actor=request.user,
+                                                  year=form.cleaned_data["year"])  # fmt: skip
+        except InputRefused as refused:
+            form.add_error(None, str(refused))
+    return _page(
+        request, compute_form=form, outcome=outcome, status=200 if outcome is not None else 400
+    )

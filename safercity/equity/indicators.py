@@ -51,6 +51,14 @@ def _table(data: bytes, required: tuple[str, ...]) -> Table:
     return table
 
 
+def _computed(text: str) -> str:
+    key = text.strip().lower().replace("-", "_").replace(" ", "_")
+    if key and key not in Indicator.Computed.values:
+        known = ", ".join(v for v in Indicator.Computed.values if v)
+        raise ValueError(f"computed_from {text!r} is not one of {known} (or blank)")
+    return key
+
+
 def _direction(text: str) -> str:
     parts = text.upper().replace(" ", "").split("-")
     if len(parts) != 2 or any(p not in DIRECTION_GROUPS for p in parts) or parts[0] == parts[1]:
@@ -61,7 +69,9 @@ def _direction(text: str) -> str:
 @requires(*KEEPERS)
 def framework_import(*, actor: Actor, data: bytes) -> ImportReport:
     """Themes, topics and indicators: theme, topic, indicator, direction[, definition,
-    source]. Existing indicators are updated by name."""
+    source, computed_from]. Existing indicators are updated by name. `computed_from` names
+    SaferCity's records an indicator is computed from (use_of_force, answer_911, close_311),
+    blank for one whose values are entered."""
     table = _table(data, ("theme", "topic", "indicator", "direction"))
     report = ImportReport(rows=len(table.rows), rejected=list(table.rejected))
     parsed = []
@@ -71,24 +81,30 @@ def framework_import(*, actor: Actor, data: bytes) -> ImportReport:
             if not all(names):
                 raise ValueError("a theme, a topic and an indicator name are needed")
             parsed.append((*names, _direction(row.get("direction")), row.get("definition"),
-                           row.get("source")[:300]))  # fmt: skip
+                           row.get("source")[:300],
+                           _computed(row.get("computed_from"))))  # fmt: skip
         except ValueError as problem:
             report.rejected.append(Rejected(row.line, str(problem)))
     if report.rejected:
         return report
     with transaction.atomic():
-        for order, (theme_name, topic_name, name, direction, definition, source) in enumerate(
-            parsed
-        ):
+        for order, (theme_name, topic_name, name, direction, definition, source,
+                    computed) in enumerate(parsed):  # fmt: skip
             theme, _ = Theme.objects.get_or_create(name=theme_name[:100],
                                                    defaults={"order": order})  # fmt: skip
             topic, _ = Topic.objects.get_or_create(theme=theme, name=topic_name[:100],
                                                    defaults={"order": order})  # fmt: skip
-            Indicator.objects.update_or_create(
-                name=name,
-                defaults={"topic": topic, "direction": direction, "definition": definition,
-                          "source": source, "order": order},
-            )  # fmt: skip
+            defaults = {
+                "topic": topic,
+                "direction": direction,
+                "definition": definition,
+                "source": source,
+                "order": order,
+                "computed_from": computed,
+            }
+            if "computed_from" not in table.names:  # a file without the column leaves it be
+                del defaults["computed_from"]
+            Indicator.objects.update_or_create(name=name, defaults=defaults)  # fmt: skip
         report.saved = len(parsed)
         audit_write(actor=actor, action="equity.indicators.framework", detail={"rows": len(parsed)})
         rollups_stale("equity:indicators")
@@ -214,6 +230,8 @@ def _score(value: IndicatorValue, table: engine.ScoreTable | None) -> tuple[int 
         return table.score(ratio), "table"
     if value.published_score is not None:
         return value.published_score, "published"
+    if ratio is not None and ratio <= 1:
+        return engine.EQUITY, "equity"  # whatever the table: a ratio at or below 1 is equity
     return None, ""
 
 
@@ -246,10 +264,12 @@ def indicators_report() -> dict[str, Any]:
                                        "second_rate": found.second_rate,
                                        "ratio": None if ratio is None else round(ratio, 3),
                                        "score": score, "basis": basis,
-                                       "source": found.source}  # fmt: skip
+                                       "source": found.source,
+                                       "computed": found.computed_at is not None}  # fmt: skip
                     topic_scores[year].append(score)
                 indicators.append({"name": indicator.name, "direction": indicator.direction,
                                    "definition": indicator.definition,
+                                   "computed_from": indicator.computed_from,
                                    "source": indicator.source, "years": rows})  # fmt: skip
             scores = {str(y): engine.mean(topic_scores[y]) for y in years}
             for y in years:

@@ -265,6 +265,12 @@ class Topic(models.Model):
 
 
 class Indicator(models.Model):
+    class Computed(models.TextChoices):
+        NONE = "", "entered or imported"
+        USE_OF_FORCE = "use_of_force", "use-of-force incidents per resident"
+        ANSWER_911 = "answer_911", "911 calls not answered within 15 seconds"
+        CLOSE_311 = "close_311", "311 requests' median days to close"
+
     topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="indicators")
     name = models.CharField(max_length=120, unique=True)
     definition = models.TextField(blank=True)
@@ -273,6 +279,13 @@ class Indicator(models.Model):
     )
     source = models.CharField(max_length=300, blank=True)
     order = models.PositiveSmallIntegerField(default=0)
+    computed_from = models.CharField(
+        max_length=20,
+        choices=Computed.choices,
+        blank=True,
+        default="",
+        help_text="computed from SaferCity's own records, by the neighborhoods' majority",
+    )
 
     class Meta:
         ordering = ["order", "name"]
@@ -293,6 +306,9 @@ class IndicatorValue(models.Model):
     source = models.CharField(max_length=300)
     entered_by = models.CharField(max_length=150)
     entered_at = models.DateTimeField()
+    computed_at = models.DateTimeField(
+        null=True, blank=True, help_text="set when SaferCity computed it from its own records"
+    )
 
     class Meta:
         ordering = ["indicator", "year"]
@@ -315,3 +331,30 @@ class ScoreBand(models.Model):
 
     def __str__(self) -> str:
         return f"{self.low}+: {self.score}"
+
+
+class NeighborhoodResidents(models.Model):
+    """A census count of one neighborhood's residents, all and by race, for the indicators that
+    compare neighborhoods by their majority (majority-Black with majority-white)."""
+
+    neighborhood = models.ForeignKey(
+        "core.Neighborhood", on_delete=models.CASCADE, related_name="residents_by_race"
+    )
+    year = models.PositiveSmallIntegerField(help_text="the census or survey year")
+    total = models.PositiveIntegerField()
+    white = models.PositiveIntegerField()
+    black = models.PositiveIntegerField()
+    hispanic = models.PositiveIntegerField(null=True, blank=True)
+    source = models.CharField(max_length=300)
+    entered_by = models.CharField(max_length=150)
+    entered_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["year", "neighborhood"]
+        verbose_name_plural = "neighborhood residents"
+        constraints = [
+            models.UniqueConstraint(fields=["neighborhood", "year"], name="equity_residents_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.neighborhood} {self.year}: {self.total}"

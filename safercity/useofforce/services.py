@@ -14,9 +14,11 @@ from django.utils import timezone
 from safercity.core.actors import Actor, actor_label
 from safercity.core.audit import audit_read, audit_write
 from safercity.core.inputs import InputRefused
+from safercity.core.models import Neighborhood
 from safercity.core.permissions import requires
 from safercity.core.roles import Role
 from safercity.core.rollups import rollups_stale
+from safercity.core.selectors import city_index
 from safercity.emergency.models import Incident
 from safercity.useofforce import engine
 from safercity.useofforce.models import (
@@ -179,6 +181,7 @@ def incident_report(*, actor: Actor, entered: IncidentIn) -> ForceIncident:
         incident = ForceIncident.objects.create(
             case_number=entered.case_number.strip()[:20], occurred_at=entered.occurred_at,
             address=entered.address[:300], lat=entered.lat, lon=entered.lon,
+            neighborhood=_neighborhood_at(entered.lat, entered.lon),
             location_type=entered.location_type, contact_reason=entered.contact_reason,
             officers_applying_force=entered.officers_applying_force or len(entered.officers),
             ambush=entered.ambush, supervisor_present=entered.supervisor_present,
@@ -212,6 +215,16 @@ def incident_report(*, actor: Actor, entered: IncidentIn) -> ForceIncident:
                     detail={"level": level, "path": incident.path,
                             "fbi": incident.fbi_reportable})  # fmt: skip
     return incident
+
+
+def _neighborhood_at(lat: float | None, lon: float | None) -> int | None:
+    """The number of the neighborhood holding the place (None off the map or with no place)."""
+    if lat is None or lon is None:
+        return None
+    found = city_index().locate_one(lon, lat).neighborhood_id
+    if found is None:
+        return None
+    return Neighborhood.objects.filter(pk=found).values_list("number", flat=True).first()
 
 
 @requires(*READERS)
