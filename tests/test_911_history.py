@@ -145,8 +145,10 @@ def test_bad_rows_are_each_reported_and_the_good_ones_kept():
 
 
 def test_where_the_network_placed_the_caller_is_kept_when_the_export_has_it():
-    mapping = (SHIPPED / "demo-calls.toml").read_text().replace(
-        'ani = "ANI"', 'ani = "ANI"\nlat = "Y"\nlon = "X"'
+    mapping = (
+        (SHIPPED / "demo-calls.toml")
+        .read_text()
+        .replace('ani = "ANI"', 'ani = "ANI"\nlat = "Y"\nlon = "X"')
     )
     data = (
         b"Call ID,Seized,Answered,Abandoned,Released,Trunk,Position,ANI,X,Y\n"

@@ -220,39 +220,38 @@ def test_an_officers_report_with_a_place_is_counted_in_its_neighborhood(city):
         assert "(the year so far)" not in value.source and "1 January to" in value.source
 
 
-def test_911_calls_not_answered_in_15_seconds_by_where_the_caller_was(city):
+def test_911_callers_mean_wait_by_where_the_caller_was(city, monkeypatch):
+    monkeypatch.setattr(computed, "CHUNK", 3)  # placed a few calls at a time, as a year is
     _load(city)
     year = timezone.localdate().year - 1
     start = _at(year)
-    calls = [  # (neighborhood, seconds to answer or None for abandoned)
-        (1, 5),
-        (1, 30),
-        (2, None),
-        (2, 10),
-        (3, 8),
-        (3, 14),
-        (3, 20),
-        (3, 3),
-        (4, 60),
-    ]
-    for n, (hood, seconds) in enumerate(calls):
+    calls = [  # (neighborhood, seconds to answer, or to hanging up when abandoned)
+        (1, 5, True), (1, 30, True), (2, 13, False), (2, 12, True), (3, 8, True), (3, 14, True),
+        (3, 20, True), (3, 2, True), (4, 60, True),
+    ]  # fmt: skip
+    for n, (hood, seconds, answered) in enumerate(calls):
         lon, lat = _centre(hood)
+        ended = start + timedelta(minutes=n, seconds=seconds)
         Call.objects.create(call_id=f"c{n}", arrived_at=start + timedelta(minutes=n), lat=lat,
-                            lon=lon, state="released" if seconds else "abandoned",
-                            answered_at=start + timedelta(minutes=n, seconds=seconds)
-                            if seconds else None)  # fmt: skip
+                            lon=lon, state="released" if answered else "abandoned",
+                            answered_at=ended if answered else None,
+                            abandoned_at=None if answered else ended)  # fmt: skip
     # Placed by its CAD incident; an exercise and an administrative call are left out.
     placed = Call.objects.create(call_id="by-cad", arrived_at=start, state="released",
-                                 answered_at=start + timedelta(seconds=40))  # fmt: skip
+                                 answered_at=start + timedelta(seconds=16))  # fmt: skip
     lon, lat = _centre(3)
     Incident.objects.create(call=placed, call_type="x", priority=1, lat=lat, lon=lon,
                             received_at=start, entered_at=start)  # fmt: skip
-    Call.objects.create(call_id="drill", arrived_at=start, lat=lat, lon=lon, exercise="drill")
-    Call.objects.create(call_id="admin", arrived_at=start, lat=lat, lon=lon, line="admin")
+    for name, extra in (("drill", {"exercise": "drill"}), ("admin", {"line": "admin"})):
+        Call.objects.create(call_id=name, arrived_at=start, lat=lat, lon=lon,
+                            answered_at=start + timedelta(seconds=300), **extra)  # fmt: skip
     computed.indicators_compute(actor=city, year=year)
     value = IndicatorValue.objects.get(indicator__name="911 Answer Times", year=year)
-    assert (value.first_rate, value.second_rate) == ("2/4", "2/5")
-    assert "2 of 4 911 calls from majority-Black neighborhoods" in value.source
+    # Majority-Black: (5 + 30 + 13 + 12) / 4 = 15.0 s; majority-white: (8+14+20+2+16) / 5 = 12.
+    assert (value.first_rate, value.second_rate) == ("15.0", "12.0")
+    assert "15.0 s waited on average by 4 911 calls from majority-Black neighborhoods" in (
+        value.source
+    )
 
 
 def test_311_median_days_to_close_by_the_neighborhoods_majority(city):
@@ -297,7 +296,7 @@ def test_an_analysts_figure_is_kept_and_what_cannot_be_computed_says_why(city):
         "9/5000")  # fmt: skip
     # No 911 calls and no 311 requests: nothing to compare, said plainly.
     assert outcome["911 Answer Times"].status == "not computed"
-    assert "no ratio: 0 of 0 911 calls" in outcome["911 Answer Times"].detail
+    assert "no 911 calls from majority-Black" in outcome["911 Answer Times"].detail
     assert "no 311 requests closed in majority-Black" in outcome["311 Time to Close"].detail
     bad = indicators.framework_import(
         actor=city, data=b"theme,topic,indicator,direction,computed_from\nA,B,C,B-W,crime\n"

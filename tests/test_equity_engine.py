@@ -43,6 +43,13 @@ def test_a_ratio_at_or_below_one_is_equity_whatever_the_table():
     assert ratio < 1 and table.score(ratio) == int(equal["published_score"]) == 100
 
 
+def test_two_rates_of_zero_are_equity_and_one_zero_has_no_ratio():
+    assert engine.disparity_ratio(0.0, 0.0) == 1.0
+    assert engine.disparity_ratio(0.0, 0.5) == 0.0
+    with pytest.raises(ValueError, match="second group's rate is zero"):
+        engine.disparity_ratio(0.2, 0.0)
+
+
 def test_the_policing_topic_scores_the_mean_of_its_eight_indicators():
     # St. Louis Equity Indicators 2018, Policing: representation 40, applicants 78, academy
     # retention 30, promotions 91, traffic stops 44, municipal arrests 39, use of force 34,

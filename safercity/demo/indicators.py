@@ -8,7 +8,7 @@ figures were not at hand, and none is invented.
 
 Three indicators are computed from the demo's own records by the neighborhoods' majority:
 use of force (the city's Use of Force indicator, from 2025 on), and two SaferCity adds in a
-theme of their own, 911 calls not answered within 15 seconds and 311 requests' median days to
+theme of their own, the mean seconds 911 callers waited and 311 requests' median days to
 close. They need residents by neighborhood and race: the demo city's neighborhoods are
 invented, so their make-up is an ASSUMPTION. Calibration rows `residents_*`: as many
 majority-Black and majority-white neighborhoods as the 2020 Census finds in St. Louis (38 and 30
@@ -60,8 +60,8 @@ POLICING = (
 ADDED_THEME, ADDED_TOPIC = "City Services (added by SaferCity)", "911 and 311"
 COMPUTED = {"Use of Force": "use_of_force"}
 ADDED = (
-    ("911 Answer Times", "B-W", "Share of 911 calls not answered within 15 seconds (abandoned "
-     "calls counting as late), from majority-Black and from majority-white neighborhoods",
+    ("911 Answer Times", "B-W", "Mean seconds a 911 caller waited (until answered, or until "
+     "they hung up), from majority-Black and from majority-white neighborhoods",
      "SaferCity's 911 call records", "answer_911"),
     ("311 Time to Close", "B-W", "Median days from a 311 request to its closing, in "
      "majority-Black and in majority-white neighborhoods", "SaferCity's 311 requests",

@@ -52,7 +52,10 @@ def _number(text: str) -> float:
 
 def disparity_ratio(first_rate: float, second_rate: float) -> float:
     """The first group's rate over the second's (the indicator's direction says which is
-    which). Raises ValueError when the second rate is zero."""
+    which). Two rates of zero are the same outcome: 1, equity. Raises ValueError when only the
+    second rate is zero (the ratio has no value)."""
+    if first_rate == 0 and second_rate == 0:
+        return 1.0
     if second_rate <= 0:
         raise ValueError("the second group's rate is zero: the ratio has no value")
     return first_rate / second_rate

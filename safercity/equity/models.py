@@ -268,7 +268,7 @@ class Indicator(models.Model):
     class Computed(models.TextChoices):
         NONE = "", "entered or imported"
         USE_OF_FORCE = "use_of_force", "use-of-force incidents per resident"
-        ANSWER_911 = "answer_911", "911 calls not answered within 15 seconds"
+        ANSWER_911 = "answer_911", "911 callers' mean seconds waited"
         CLOSE_311 = "close_311", "311 requests' median days to close"
 
     topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="indicators")

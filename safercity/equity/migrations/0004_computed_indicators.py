@@ -19,7 +19,7 @@ class Migration(migrations.Migration):
                 choices=[
                     ("", "entered or imported"),
                     ("use_of_force", "use-of-force incidents per resident"),
-                    ("answer_911", "911 calls not answered within 15 seconds"),
+                    ("answer_911", "911 callers' mean seconds waited"),
                     ("close_311", "311 requests' median days to close"),
                 ],
                 default="",
