@@ -343,6 +343,13 @@ def test_recomputing_replaces_the_computed_value_and_a_framework_without_the_col
     value = IndicatorValue.objects.get(indicator__name="Use of Force", year=year)
     assert value.first_rate == "2/5000"
     assert IndicatorValue.objects.filter(indicator__name="Use of Force").count() == 1
+    # The analyst's own figure over a computed one is theirs from then on.
+    own = f"indicator,year,first_rate,second_rate\nUse of Force,{year},7/5000,1/4000\n"
+    indicators.values_import(actor=city, source="SLMPD", data=own.encode())
+    computed.indicators_compute(actor=city, year=year)
+    assert IndicatorValue.objects.get(indicator__name="Use of Force", year=year).first_rate == (
+        "7/5000"
+    )
 
 
 def test_the_task_worker_keeps_last_year_and_this_year_current(city):

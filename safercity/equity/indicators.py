@@ -134,7 +134,8 @@ def values_import(*, actor: Actor, data: bytes, source: str = "") -> ImportRepor
                 indicator=indicator, year=year,
                 defaults={"first_rate": first, "second_rate": second,
                           "published_score": published, "source": where,
-                          "entered_by": actor_label(actor), "entered_at": now},
+                          "entered_by": actor_label(actor), "entered_at": now,
+                          "computed_at": None},
             )  # fmt: skip
         report.saved = len(parsed)
         audit_write(actor=actor, action="equity.indicators.values", detail={"rows": len(parsed)})
