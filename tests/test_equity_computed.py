@@ -343,6 +343,14 @@ def test_recomputing_replaces_the_computed_value_and_a_framework_without_the_col
     value = IndicatorValue.objects.get(indicator__name="Use of Force", year=year)
     assert value.first_rate == "2/5000"
     assert IndicatorValue.objects.filter(indicator__name="Use of Force").count() == 1
+    # Nothing to compute from now: the computed value stays, and the report says so.
+    NeighborhoodResidents.objects.all().delete()
+    [*_, uof] = [o for o in computed.indicators_compute(actor=city, year=year).outcomes
+                 if o.indicator == "Use of Force"]  # fmt: skip
+    assert uof.status == "not computed" and "stays" in uof.detail
+    assert IndicatorValue.objects.get(indicator__name="Use of Force", year=year).first_rate == (
+        "2/5000"
+    )
     # The analyst's own figure over a computed one is theirs from then on.
     own = f"indicator,year,first_rate,second_rate\nUse of Force,{year},7/5000,1/4000\n"
     indicators.values_import(actor=city, source="SLMPD", data=own.encode())

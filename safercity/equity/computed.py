@@ -208,7 +208,8 @@ MEASURES: dict[str, tuple[str, Callable[..., dict[str, GroupFigure]]]] = {
 def _compute_one(
     indicator: Indicator, year: int, found: Majorities | None, now: datetime
 ) -> tuple[str, str, str, str]:
-    """(first rate, second rate, source) for an indicator's year; ValueError saying why not."""
+    """(first rate, second rate, source, span) for an indicator's year; ValueError saying why
+    not."""
     groups = tuple(indicator.direction.split("-"))
     if len(groups) != 2 or any(g not in ("B", "W", "H") for g in groups):
         raise ValueError(f"neighborhoods have a majority only of Black, white or Hispanic "
@@ -234,7 +235,7 @@ def _compute_one(
         raise ValueError(f"no ratio: {second.note}") from None
     today = timezone.localdate(now)
     span = f"1 January to {today.day} {today:%B} {year}" if partial else str(year)
-    source = (f"Computed by SaferCity on {timezone.localdate(now):%Y-%m-%d} from {records}, "
+    source = (f"Computed by SaferCity on {today:%Y-%m-%d} from {records}, "
               f"{span}: {first.note}; {second.note}. Residents: {found.census_year}, "
               f"{found.source}")  # fmt: skip
     return first.rate, second.rate, source[:300], span
@@ -271,8 +272,10 @@ def indicators_compute(*, actor: Actor, year: int) -> ComputeReport:
             try:
                 first, second, source, span = _compute_one(indicator, year, found, now)
             except ValueError as problem:
-                report.outcomes.append(Outcome(indicator.name, year, "not computed",
-                                               str(problem)))  # fmt: skip
+                why = str(problem)
+                if kept is not None:
+                    why += f" (the value computed on {timezone.localdate(kept.computed_at)} stays)"
+                report.outcomes.append(Outcome(indicator.name, year, "not computed", why))
                 continue
             IndicatorValue.objects.update_or_create(
                 indicator=indicator, year=year,
