@@ -114,6 +114,9 @@ def test_the_public_page_and_csv_show_every_indicator_with_its_source(client):
     page = client.get("/equity-indicators/").content.decode()
     assert "53.8" in page and "Police Department Promotions" in page and "SLMPD" in page
     assert "ratio 1.048 (W-B)" in page
+    # Each theme's trend, and each topic's score year by year under its indicators.
+    assert "Theme score by year: 2018: 53.8; 2019: 53.8" in page
+    assert page.count('<td class="num">53.75</td>') == 2
     rows = client.get("/equity-indicators/indicators.csv").content.decode().splitlines()
     assert rows[0].startswith("year,theme,topic,indicator")
     assert any(r.startswith("2019,Justice for All,Policing,Use of Force") for r in rows)

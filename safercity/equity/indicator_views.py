@@ -56,10 +56,12 @@ def _for_page(report: dict[str, Any], latest: str | None) -> list[dict[str, Any]
         {
             "name": theme["name"],
             "score": theme["scores"].get(latest) if latest else None,
+            "by_year": [(y, theme["scores"].get(y)) for y in years],
             "topics": [
                 {
                     "name": topic["name"],
                     "score": topic["scores"].get(latest) if latest else None,
+                    "by_year": [topic["scores"].get(y) for y in years],
                     "indicators": [
                         {**ind, "cells": [ind["years"].get(y) for y in years]}
                         for ind in topic["indicators"]
