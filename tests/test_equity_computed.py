@@ -44,22 +44,21 @@ def _centre(number: int) -> tuple[float, float]:
     return WEST + (number - 0.5) * SIZE, SOUTH + SIZE / 2
 
 
-@pytest.fixture
-def city():
-    features = [
+def city_features() -> list[geo.Feature]:
+    return [
         geo.Feature({"number": n, "name": name},
                     shapely.box(WEST + (n - 1) * SIZE, SOUTH, WEST + n * SIZE, SOUTH + SIZE))
         for n, name in HOODS.items()
     ]  # fmt: skip
-    boundaries_import(actor=command_actor("tests"), layer="neighborhoods", features=features,
-                      park_numbers=[5])  # fmt: skip
+
+
+@pytest.fixture
+def city():
+    boundaries_import(actor=command_actor("tests"), layer="neighborhoods",
+                      features=city_features(), park_numbers=[5])  # fmt: skip
     return make_user("ana", Role.ANALYST)
 
 
-RESIDENTS = b"""neighborhood,total,white,black,hispanic
-1,2000,300,1600,50
-north-point,1,1,1,1
-"""
 GOOD = b"""neighborhood,total,white,black
 1,2000,300,1600
 Fair Hill,3000,500,2400
@@ -406,17 +405,23 @@ def test_the_analyst_imports_residents_and_computes_a_year_on_the_staff_page(cli
         reported_at=_at(year),
         public_id="b",
     )
-    done = client.post("/staff/equity-indicators/compute/", {"year": str(year)})
+    done = client.post("/staff/equity-indicators/compute/", {"compute-year": str(year)})
     text = done.content.decode()
     assert done.status_code == 200 and "1 indicator computed" in text
     assert "Use of Force</strong>: saved — 1/5000 and 1/4000" in text
-    assert client.post("/staff/equity-indicators/compute/", {"year": "1066"}).status_code == 400
+    assert (
+        client.post("/staff/equity-indicators/compute/", {"compute-year": "1066"}).status_code
+        == 400
+    )
     rollup_refresh("equity:indicators")
     public = client.get("/equity-indicators/").content.decode()
     assert "computed by SaferCity" in public and "ratio 0.8 (B-W)" in public
     assert "1 incident in majority-Black neighborhoods (5,000 residents)" in public
     client.force_login(make_user("carl", Role.CALL_TAKER))
-    assert client.post("/staff/equity-indicators/compute/", {"year": str(year)}).status_code == 403
+    assert (
+        client.post("/staff/equity-indicators/compute/", {"compute-year": str(year)}).status_code
+        == 403
+    )
 
 
 def test_the_command_imports_residents_and_computes(city, tmp_path, capsys):

@@ -148,6 +148,9 @@ class ImportForm(forms.Form):
         return data
 
 
+COMPUTE = "compute"  # the form's prefix: its fields' ids differ from the import form's
+
+
 class ComputeForm(forms.Form):
     year = forms.IntegerField(min_value=1990, max_value=2100,
                               help_text="a past year, or this one (the year so far)")  # fmt: skip
@@ -155,7 +158,7 @@ class ComputeForm(forms.Form):
 
 def _page(request: HttpRequest, **context: Any) -> HttpResponse:
     context.setdefault("form", ImportForm())
-    context.setdefault("compute_form", ComputeForm(initial={"year": _last_year()}))
+    context.setdefault("compute_form", ComputeForm(initial={"year": _last_year()}, prefix=COMPUTE))
     context.setdefault("status", 200)
     status = context.pop("status")
     return render(request, "equity/indicators_import.html",
@@ -197,7 +200,7 @@ def compute_page(request: HttpRequest) -> HttpResponse:
     each."""
     if request.method != "POST":
         return _page(request)
-    form, outcome = ComputeForm(request.POST), None
+    form, outcome = ComputeForm(request.POST, prefix=COMPUTE), None
     if form.is_valid():
         try:
             outcome = computed.indicators_compute(actor=request.user,
