@@ -44,7 +44,8 @@ def test_the_demo_loads_the_policing_topic_as_the_city_published_it(demo_city):
     from safercity.equity.indicators import indicators_report
     from safercity.equity.residents import majorities
 
-    # A city with no history: the computed indicators have nothing to compare yet.
+    # A city with no history: the computed indicators have nothing to compare yet (no
+    # incidents, calls or requests is no comparison, not equity).
     assert load_indicators(actor=command_actor("tests"), calibration=load_calibration(),
                            seed=3) == 8  # fmt: skip
     report = indicators_report()

@@ -43,6 +43,20 @@ def test_a_ratio_at_or_below_one_is_equity_whatever_the_table():
     assert ratio < 1 and table.score(ratio) == int(equal["published_score"]) == 100
 
 
+def test_a_topic_is_scored_only_when_every_indicator_is():
+    assert engine.topic_score([40, 78, 30, 91, 44, 39, 34, 74], 8) == 53.75
+    assert engine.topic_score([100], 3) is None  # one equal ratio does not score the topic
+    assert engine.topic_score([100, None, 50], 3) is None
+    assert engine.topic_score([], 0) is None
+
+
+def test_a_theme_or_the_city_is_scored_only_when_every_part_with_figures_is():
+    assert engine.level_score([(53.75, True), (None, False)]) == 53.75  # a theme added since
+    assert engine.level_score([(None, True), (100, True)]) is None  # part figured, unscored
+    assert engine.level_score([(40, True), (60, True)]) == 50
+    assert engine.level_score([(None, False)]) is None
+
+
 def test_two_rates_of_zero_are_equity_and_one_zero_has_no_ratio():
     assert engine.disparity_ratio(0.0, 0.0) == 1.0
     assert engine.disparity_ratio(0.0, 0.5) == 0.0

@@ -107,6 +107,12 @@ def _use_of_force(
         group = _group_of(number, found, groups)
         if group is not None:
             counts[group] += 1
+    if not any(counts.values()):  # no records is no comparison (not equity)
+        return {
+            g: GroupFigure("", f"no use-of-force incidents in majority-{DIRECTION_GROUPS[g]} "
+                               "neighborhoods")
+            for g in groups
+        }  # fmt: skip
     return {g: GroupFigure(f"{counts[g]}/{found.residents[g]}",
                            f"{_many(counts[g], 'incident')} in majority-{DIRECTION_GROUPS[g]} "
                            f"neighborhoods ({found.residents[g]:,} residents)")

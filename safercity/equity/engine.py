@@ -7,7 +7,9 @@ white officers' promotion rate over Black officers'). A ratio at or below 1 is e
 100). Otherwise the ratio is turned into a score from 1 to 100 by CUNY ISLG's ratio-to-score
 conversion table, which the city loads (the table is data, not code: see `ScoreTable`). A topic
 scores the mean of its indicators, a theme the mean of its topics, the city the mean of its
-themes; a change score is this year's score less the baseline year's.
+themes: a topic only when all its indicators are scored that year, a theme or the city only
+when every part with figures that year is scored (`topic_score`, `level_score`); a change score
+is this year's score less the baseline year's.
 
 Pure Python: no Django."""
 
@@ -106,6 +108,27 @@ def mean(scores: Sequence[float | None]) -> float | None:
     none has a score)."""
     present = [s for s in scores if s is not None]
     return sum(present) / len(present) if present else None
+
+
+def topic_score(scores: Sequence[float | None], indicators: int) -> float | None:
+    """A topic's score for a year: the mean of its indicators' scores, only when every one of
+    its indicators has a score that year (a topic is not scored from some of its indicators:
+    one computed ratio that shows equity would otherwise score the whole topic 100)."""
+    if indicators == 0 or len(scores) < indicators or any(s is None for s in scores):
+        return None
+    return mean(scores)
+
+
+def level_score(children: Sequence[tuple[float | None, bool]]) -> float | None:
+    """A theme's score (of its topics) or the city's (of its themes) for a year, from each
+    child's (score, whether it has any figure that year): the mean of the children with
+    figures, only when every one of them is scored. A child with no figures that year (a
+    topic added since) is left out; one with figures but no score leaves the level unscored,
+    so a year where only some of the framework is scored has no theme or city score."""
+    present = [score for score, has_figures in children if has_figures]
+    if not present or any(score is None for score in present):
+        return None
+    return mean(present)
 
 
 def change(current: float | None, baseline: float | None) -> float | None:

@@ -246,10 +246,10 @@ def indicators_report() -> dict[str, Any]:
         values[value.indicator_id][value.year] = value
     years = sorted({y for by_year in values.values() for y in by_year})
     themes = []
-    city: dict[int, list[float | None]] = defaultdict(list)
+    city: dict[int, list[tuple[float | None, bool]]] = defaultdict(list)
     for theme in Theme.objects.prefetch_related("topics__indicators"):
         topics = []
-        theme_scores: dict[int, list[float | None]] = defaultdict(list)
+        theme_scores: dict[int, list[tuple[float | None, bool]]] = defaultdict(list)
         for topic in theme.topics.all():
             indicators = []
             topic_scores: dict[int, list[float | None]] = defaultdict(list)
@@ -272,15 +272,16 @@ def indicators_report() -> dict[str, Any]:
                                    "definition": indicator.definition,
                                    "computed_from": indicator.computed_from,
                                    "source": indicator.source, "years": rows})  # fmt: skip
-            scores = {str(y): engine.mean(topic_scores[y]) for y in years}
-            for y in years:
-                theme_scores[y].append(scores[str(y)])
+            scores = {str(y): engine.topic_score(topic_scores[y], len(indicators))
+                      for y in years}  # fmt: skip
+            for y in years:  # (the topic's score, whether it has any figure that year)
+                theme_scores[y].append((scores[str(y)], bool(topic_scores[y])))
             topics.append({"name": topic.name, "scores": scores, "indicators": indicators})
-        scores = {str(y): engine.mean(theme_scores[y]) for y in years}
+        scores = {str(y): engine.level_score(theme_scores[y]) for y in years}
         for y in years:
-            city[y].append(scores[str(y)])
+            city[y].append((scores[str(y)], any(has for _, has in theme_scores[y])))
         themes.append({"name": theme.name, "scores": scores, "topics": topics})
-    city_scores = {str(y): engine.mean(city[y]) for y in years}
+    city_scores = {str(y): engine.level_score(city[y]) for y in years}
     baseline = str(years[0]) if years else None
     return {
         "years": years,
