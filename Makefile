@@ -67,6 +67,7 @@ bench: install
 	$(BIN)/python bench/intelligence.py
 	$(BIN)/python bench/patrol.py
 	$(BIN)/python bench/directory.py
+	$(BIN)/python bench/indicators.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
