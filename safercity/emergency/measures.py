@@ -18,6 +18,7 @@ from safercity.core.publication import is_small
 from safercity.core.rollups import rollup
 from safercity.emergency.engine.crisis import Contact, percentile, repeats
 from safercity.emergency.engine.nena import answer_times
+from safercity.emergency.exercises import exercise_call_ids
 from safercity.emergency.models import Assignment, Call, Callback, CrisisResponse
 
 
@@ -149,7 +150,7 @@ def crisis_month(start: datetime, now: datetime) -> CrisisMonth:
         incident__received_at__gte=begin,
         incident__received_at__lt=end,
         on_scene_at__isnull=False,
-    ).exclude(incident__call__exercise__gt="")  # an exercise's call: not a published figure
+    ).exclude(incident__call_id__in=exercise_call_ids())  # an exercise's: not published
     on_scene = assignments.values_list("dispatched_at", "on_scene_at")
     minutes = [(arrived - sent).total_seconds() / 60 for sent, arrived in on_scene if arrived]
     index = [Contact(c.arrived_at, c.ani, c.ali) for c in calls if c.arrived_at]

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -27,7 +27,7 @@ from safercity.core.models import Neighborhood
 from safercity.core.permissions import requires
 from safercity.core.rollups import rollups_stale
 from safercity.core.selectors import city_index
-from safercity.emergency.models import Call
+from safercity.emergency.models import Call, Incident
 from safercity.equity import engine
 from safercity.equity.indicators import DIRECTION_GROUPS, KEEPERS
 from safercity.equity.models import Indicator, IndicatorValue
@@ -140,12 +140,20 @@ def _answer_911(
                 count[group] += 1
         chunk.clear()
 
-    for arrived, answered, abandoned, lat, lon, i_lat, i_lon in calls.values_list(
-        "arrived_at", "answered_at", "abandoned_at", "lat", "lon", "incident__lat",
-        "incident__lon",
-    ).iterator(chunk_size=CHUNK):  # fmt: skip
+    # Where a call has no point of its own, its CAD incident's (read apart: no join, see
+    # emergency.exercises), the incidents of the year and a day either side.
+    incident_at = {
+        call: (lat, lon)
+        for call, lat, lon in Incident.objects.filter(
+            call_id__isnull=False, lat__isnull=False, lon__isnull=False,
+            received_at__gte=start - timedelta(days=1), received_at__lt=end + timedelta(days=1),
+        ).values_list("call_id", "lat", "lon")
+    }  # fmt: skip
+    for pk, arrived, answered, abandoned, lat, lon in calls.values_list(
+        "pk", "arrived_at", "answered_at", "abandoned_at", "lat", "lon"
+    ).iterator(chunk_size=CHUNK):
         if lat is None or lon is None:
-            lat, lon = i_lat, i_lon
+            lat, lon = incident_at.get(pk, (None, None))
         ended = answered or abandoned
         if lat is None or lon is None or arrived is None or ended is None:
             continue

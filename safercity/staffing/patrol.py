@@ -123,13 +123,14 @@ def cad_incidents(
     with its police units' times, and how many had no district (none in the CAD and no place
     inside one): those are left out of the cube, and counted."""
     from safercity.core.selectors import city_index
+    from safercity.emergency.exercises import exercise_call_ids
 
     begin, finish = _bounds(start, end)
     # No joins: PostgreSQL, without statistics after a bulk load, planned the join with the
     # calls (and `IN (subquery)` for the units) as nested loops, minutes for a year. The few
     # exercises are found apart, and units by their dispatch time, and matched here.
     exercises = set(
-        Incident.objects.filter(call__exercise__gt="", received_at__gte=begin,
+        Incident.objects.filter(call_id__in=exercise_call_ids(), received_at__gte=begin,
                                 received_at__lt=finish).values_list("pk", flat=True)
     )  # fmt: skip
     chosen = Incident.objects.filter(received_at__gte=begin, received_at__lt=finish).order_by()

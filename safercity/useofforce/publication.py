@@ -23,6 +23,7 @@ from django.utils.translation import gettext_noop
 from safercity.core.months import month_after, month_before
 from safercity.core.publication import is_small, suppress_series, suppress_table
 from safercity.core.rollups import rollup
+from safercity.emergency.exercises import exercise_call_ids
 from safercity.emergency.models import Incident
 from safercity.useofforce import engine
 from safercity.useofforce.models import (
@@ -158,7 +159,7 @@ def _share(part: int, whole: int) -> float | None:
 def _police_calls(start: datetime, end: datetime) -> int:
     """CAD incidents received in [start, end), exercises left out (counted apart: no join)."""
     period = Incident.objects.filter(received_at__gte=start, received_at__lt=end)
-    return period.count() - period.filter(call__exercise__gt="").count()
+    return period.count() - period.filter(call_id__in=exercise_call_ids()).count()
 
 
 def _months(now: datetime) -> list[dict[str, Any]]:
