@@ -221,3 +221,16 @@ def test_a_race_share_is_never_shown_beside_a_hidden_count(officer):
     assert race["Asian"]["value"] is None and race["Asian"]["share"] is None  # small
     assert race["White"]["value"] is None and race["White"]["share"] is None  # complementary
     assert race["Black or African American"]["share"] == pytest.approx(14 / 29)
+
+
+def test_the_police_calls_beside_the_force_leave_out_an_exercises_incidents():
+    from safercity.emergency.models import Call, Incident
+    from safercity.useofforce.publication import _police_calls
+
+    now = timezone.now()
+    drill = Call.objects.create(call_id="drill-1", arrived_at=now, exercise="tabletop")
+    real = Call.objects.create(call_id="real-1", arrived_at=now)
+    for call in (drill, real, None):
+        Incident.objects.create(call=call, call_type="x", priority=2, received_at=now,
+                                entered_at=now)  # fmt: skip
+    assert _police_calls(now - timedelta(hours=1), now + timedelta(hours=1)) == 2
