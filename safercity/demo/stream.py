@@ -28,13 +28,16 @@ def demo_events(
     seed: int = 1,
     speed: float = 1.0,
     run: str = "demo",
+    played: datetime | None = None,
 ) -> list[StreamEvent]:
     """Events for `minutes` of calls from `start`; `speed` > 1 compresses time (and waits).
     Every call is marked as the exercise `run`, played at `speed`, so the server shrinks its
-    deadlines to match and leaves the calls out of published figures."""
-    local_midnight = start.replace(hour=0, minute=0, second=0, microsecond=0)
-    offset = (start - local_midnight).total_seconds()
-    arrival, handle, patience = calls_911(seed=seed, first_day=start.date(), days=1, scale=scale)
+    deadlines to match and leaves the calls out of published figures. `played` chooses the day
+    and hour whose calls are played (default `start`: a stream begun at midnight is quiet)."""
+    played = played or start
+    local_midnight = played.replace(hour=0, minute=0, second=0, microsecond=0)
+    offset = (played - local_midnight).total_seconds()
+    arrival, handle, patience = calls_911(seed=seed, first_day=played.date(), days=1, scale=scale)
     window = (arrival >= offset) & (arrival < offset + minutes * 60)
     calls = CallStream(arrival[window] - offset, handle[window], patience[window])
     result = simulate(calls, Staffing.constant(positions), CallbackPolicy())

@@ -39,6 +39,11 @@ class Command(BaseCommand):
             default=None,
             help="the exercise's name and prefix of ids (default: the time now)",
         )
+        parser.add_argument(
+            "--hour",
+            default=None,
+            help="play today's calls of this time of day, HH:MM (default: now)",
+        )
         parser.add_argument("--dry-run", action="store_true")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -46,6 +51,15 @@ class Command(BaseCommand):
         if not key and not options["dry_run"]:
             raise CommandError("set SAFERCITY_CTI_KEY (or --key) to the key the API expects")
         start = timezone.localtime()
+        played = start
+        if options["hour"]:
+            try:
+                hour, minute = (int(part) for part in options["hour"].split(":"))
+                played = start.replace(hour=hour, minute=minute, second=0, microsecond=0)
+            except ValueError:
+                raise CommandError(
+                    f"--hour {options['hour']!r} is not a time of day, HH:MM"
+                ) from None
         run = options["run"] or f"demo{start:%H%M%S}"
         events = demo_events(
             start=start,
@@ -55,6 +69,7 @@ class Command(BaseCommand):
             seed=options["seed"],
             speed=options["speed"],
             run=run,
+            played=played,
         )
         kinds = Counter(str(e.body["kind"]) for e in events)
         self.stdout.write(
