@@ -8,8 +8,8 @@ Black majority, a third with a white one); last year's `calls` 911 calls (St. Lo
 700,000 a year) at random places with waits of 0-60 s, `requests` closed 311 requests (about
 110,000 a year) and 600 use-of-force incidents. Measured: `indicators_compute` for the year
 (all three indicators: every call and request placed in its neighborhood), its peak Python
-memory (tracemalloc, in a second run: tracing slows it), and the baseline in the same run: reading the same calls' and requests'
-columns once, with nothing placed or summed.
+memory (tracemalloc, in a second run: tracing slows it), and the baseline in the same run:
+reading the same calls' and requests' columns once, with nothing placed or summed.
 """
 
 from __future__ import annotations
@@ -89,8 +89,8 @@ def run(backend: str, calls: int, requests: int) -> None:
             insert_rows(Call, batch)
             batch = []
     insert_rows(Call, batch)
-    service = Service.objects.create(service_code="B", service_name="Bench",
-                                     department=Department.objects.create(name="Bench"))  # fmt: skip
+    department = Department.objects.create(name="Bench")
+    service = Service.objects.create(service_code="B", service_name="Bench", department=department)
     batch = []
     for _ in range(requests):
         asked, (lon, lat) = moment(), place()
@@ -115,8 +115,13 @@ def run(backend: str, calls: int, requests: int) -> None:
     started = time.perf_counter()
     read = len(list(Call.objects.values_list("arrived_at", "answered_at", "lat", "lon")
                     .iterator(chunk_size=5000)))  # fmt: skip
-    read += len(list(ServiceRequest.objects.values_list("requested_datetime", "closed_datetime",
-                                                        "lat", "long").iterator(chunk_size=5000)))
+    read += len(
+        list(
+            ServiceRequest.objects.values_list(
+                "requested_datetime", "closed_datetime", "lat", "long"
+            ).iterator(chunk_size=5000)
+        )
+    )
     baseline = time.perf_counter() - started
     started = time.perf_counter()
     report = computed.indicators_compute(actor=actor, year=year)
@@ -126,9 +131,11 @@ def run(backend: str, calls: int, requests: int) -> None:
     computed.indicators_compute(actor=actor, year=year)
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
-    print(f"| {backend} | compute a year: {calls:,} calls, {requests:,} requests, 600 "
-          f"incidents | {took:.1f} s, peak {peak / 1e6:.0f} MB | reading them once "
-          f"{baseline:.1f} s | {took / baseline:.1f}x |")
+    print(
+        f"| {backend} | compute a year: {calls:,} calls, {requests:,} requests, 600 "
+        f"incidents | {took:.1f} s, peak {peak / 1e6:.0f} MB | reading them once "
+        f"{baseline:.1f} s | {took / baseline:.1f}x |"
+    )
 
 
 def main() -> None:
