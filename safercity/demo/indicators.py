@@ -21,10 +21,8 @@ import csv
 import io
 import random
 
-import shapely
 from django.utils import timezone
 
-from safercity.core import geo
 from safercity.core.actors import Actor
 from safercity.core.models import Neighborhood
 from safercity.core.permissions import requires
@@ -111,9 +109,10 @@ def _residents(calibration: Calibration, seed: int) -> bytes:
     a Black majority, the last ones with a white majority, those between with neither."""
     rng = random.Random(seed + 21)  # noqa: S311 - demo data, not security
     hoods = list(Neighborhood.objects.filter(is_park=False, population__gt=0))
-    hoods.sort(key=lambda n: -shapely.centroid(geo.from_geojson(n.geometry)).y)
-    black_led = round(calibration["residents_neighborhoods_majority_black_2020"] / 79 * len(hoods))
-    white_led = round(calibration["residents_neighborhoods_majority_white_2020"] / 79 * len(hoods))
+    hoods.sort(key=lambda n: -n.shape.centroid.y)
+    share = len(hoods) / calibration["neighborhoods_residential"]
+    black_led = round(calibration["residents_neighborhoods_majority_black_2020"] * share)
+    white_led = round(calibration["residents_neighborhoods_majority_white_2020"] * share)
     rows: list[tuple[object, ...]] = [("neighborhood", "total", "white", "black")]
     for place, hood in enumerate(hoods):
         total = hood.population or 0
