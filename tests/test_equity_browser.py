@@ -102,17 +102,14 @@ def a_small_city_with_force_reported():
     from safercity.core.actors import command_actor
     from safercity.core.roles import Role
     from safercity.core.services import boundaries_import
-    from safercity.useofforce.models import ForceIncident
-    from tests.test_equity_computed import _at, _policy, city_features
+    from tests.test_equity_computed import _at, city_features, force_at
 
     boundaries_import(actor=command_actor("tests"), layer="neighborhoods",
                       features=city_features(), park_numbers=[5])  # fmt: skip
     make_user("ana", Role.ANALYST)
     year = timezone.localdate().year - 1
-    for n, hood in enumerate((1, 2, 3)):
-        ForceIncident.objects.create(case_number=f"b{n}", occurred_at=_at(year), neighborhood=hood,
-                                     level=1, policy_id=_policy().pk, reported_at=_at(year),
-                                     public_id=f"b{n}")  # fmt: skip
+    for hood in (1, 2, 3):
+        force_at(f"b{hood}", _at(year), neighborhood=hood)
     return year
 
 

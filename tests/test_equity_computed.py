@@ -159,14 +159,8 @@ def test_use_of_force_is_counted_per_resident_by_the_neighborhoods_majority(city
     for n, (hood, lon_lat) in enumerate([(1, None), (2, None), (2, None), (3, None),
                                          (None, _centre(1)), (4, None)]):  # fmt: skip
         lon, lat = lon_lat or (None, None)
-        ForceIncident.objects.create(
-            case_number=f"C{n}", occurred_at=_at(year), neighborhood=hood, lon=lon, lat=lat,
-            level=1, path="supervisor review", policy_id=_policy().pk, reported_by="x",
-            reported_at=_at(year), public_id=f"p{n}",
-        )  # fmt: skip
-    ForceIncident.objects.create(case_number="other-year", occurred_at=_at(year - 1),
-                                 neighborhood=3, level=1, policy_id=_policy().pk,
-                                 reported_at=_at(year - 1), public_id="q")  # fmt: skip
+        force_at(f"C{n}", _at(year), neighborhood=hood, lon=lon, lat=lat)
+    force_at("other-year", _at(year - 1), neighborhood=3)
     report = computed.indicators_compute(actor=city, year=year)
     outcome = {o.indicator: o for o in report.outcomes}
     assert outcome["Use of Force"].status == "saved"
@@ -186,6 +180,14 @@ def _policy():
     return PolicyVersion.objects.get_or_create(
         version="SO 1-01", defaults={"effective_from": date(2000, 1, 1)}
     )[0]
+
+
+def force_at(case: str, when: datetime, **place: object) -> ForceIncident:
+    """A use-of-force incident with what the indicators read: when, and where (a neighborhood
+    number, or a point)."""
+    return ForceIncident.objects.create(case_number=case, occurred_at=when, level=1,
+                                        policy=_policy(), reported_at=when, public_id=case,
+                                        **place)  # fmt: skip
 
 
 def test_an_officers_report_with_a_place_is_counted_in_its_neighborhood(city):
@@ -209,9 +211,7 @@ def test_an_officers_report_with_a_place_is_counted_in_its_neighborhood(city):
     )  # fmt: skip
     assert incident.neighborhood == 3
     year = timezone.localtime(when).year
-    ForceIncident.objects.create(case_number="B1", occurred_at=when, neighborhood=1, level=1,
-                                 policy_id=_policy().pk, reported_at=when,
-                                 public_id="b1")  # fmt: skip
+    force_at("B1", when, neighborhood=1)
     computed.indicators_compute(actor=city, year=year)
     value = IndicatorValue.objects.get(indicator__name="Use of Force", year=year)
     assert (value.first_rate, value.second_rate) == ("1/5000", "1/4000")
@@ -308,34 +308,10 @@ def test_recomputing_replaces_the_computed_value_and_a_framework_without_the_col
 ):
     _load(city)
     year = timezone.localdate().year - 1
-    ForceIncident.objects.create(
-        case_number="a",
-        occurred_at=_at(year),
-        neighborhood=1,
-        level=1,
-        policy_id=_policy().pk,
-        reported_at=_at(year),
-        public_id="a",
-    )
-    ForceIncident.objects.create(
-        case_number="b",
-        occurred_at=_at(year),
-        neighborhood=3,
-        level=1,
-        policy_id=_policy().pk,
-        reported_at=_at(year),
-        public_id="b",
-    )
+    force_at("a", _at(year), neighborhood=1)
+    force_at("b", _at(year), neighborhood=3)
     computed.indicators_compute(actor=city, year=year)
-    ForceIncident.objects.create(
-        case_number="c",
-        occurred_at=_at(year),
-        neighborhood=2,
-        level=1,
-        policy_id=_policy().pk,
-        reported_at=_at(year),
-        public_id="c",
-    )
+    force_at("c", _at(year), neighborhood=2)
     indicators.framework_import(actor=city, data=b"theme,topic,indicator,direction\n"
                                 b"Justice for All,Policing,Use of Force,B-W\n")  # fmt: skip
     computed.indicators_compute(actor=city, year=year)
@@ -363,12 +339,9 @@ def test_the_task_worker_keeps_last_year_and_this_year_current(city):
     assert indicators_recompute.call() == {}  # nothing marked computed: nothing done
     _load(city)
     this = timezone.localdate().year
-    for n, year in enumerate((this - 1, this)):
+    for year in (this - 1, this):
         for hood in (1, 3):
-            ForceIncident.objects.create(case_number=f"{year}-{hood}", neighborhood=hood,
-                                         occurred_at=_at(year, 1, 1, 1), level=1,
-                                         policy_id=_policy().pk, reported_at=_at(year, 1, 1, 1),
-                                         public_id=f"{n}{hood}")  # fmt: skip
+            force_at(f"{year}-{hood}", _at(year, 1, 1, 1), neighborhood=hood)
     assert indicators_recompute.call() == {str(this - 1): 1, str(this): 1}
     assert set(IndicatorValue.objects.values_list("year", flat=True)) == {this - 1, this}
 
@@ -387,24 +360,8 @@ def test_the_analyst_imports_residents_and_computes_a_year_on_the_staff_page(cli
     assert sent.status_code == 200 and "Imported 5 rows" in page
     assert "2 (5000)" in page  # two majority-Black neighborhoods, their residents
     year = timezone.localdate().year - 1
-    ForceIncident.objects.create(
-        case_number="a",
-        occurred_at=_at(year),
-        neighborhood=1,
-        level=1,
-        policy_id=_policy().pk,
-        reported_at=_at(year),
-        public_id="a",
-    )
-    ForceIncident.objects.create(
-        case_number="b",
-        occurred_at=_at(year),
-        neighborhood=3,
-        level=1,
-        policy_id=_policy().pk,
-        reported_at=_at(year),
-        public_id="b",
-    )
+    force_at("a", _at(year), neighborhood=1)
+    force_at("b", _at(year), neighborhood=3)
     done = client.post("/staff/equity-indicators/compute/", {"compute-year": str(year)})
     text = done.content.decode()
     assert done.status_code == 200 and "1 indicator computed" in text

@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 
 import pytest
-import shapely
 from django.core.management import call_command
 from django.utils import timezone
 
@@ -18,8 +17,8 @@ from safercity.core.roles import Role
 from safercity.core.services import city_current
 from safercity.equity import computed, indicators, residents
 from safercity.equity.models import IndicatorValue, NeighborhoodResidents
-from safercity.useofforce.models import ForceIncident, PolicyVersion
 from tests.conftest import make_user, shared_data
+from tests.test_equity_computed import force_at
 
 pytestmark = [pytest.mark.realdata, pytest.mark.django_db]
 
@@ -70,19 +69,15 @@ def test_use_of_force_at_real_places_lands_on_the_right_side(census):
     found = residents.majorities(2025)
 
     def inside(number: int) -> tuple[float, float]:
-        shape = shapely.geometry.shape(Neighborhood.objects.get(number=number).geometry)
-        point = shape.representative_point()
+        point = Neighborhood.objects.get(number=number).shape.representative_point()
         return point.x, point.y
 
-    policy = PolicyVersion.objects.create(version="x", effective_from="2000-01-01")
     year = timezone.localdate().year - 1
     when = timezone.now().replace(year=year, month=6, day=1)
     black, white = sorted(found.neighborhoods["B"])[:3], sorted(found.neighborhoods["W"])[:1]
     for n, number in enumerate(black + white):
         lon, lat = inside(number)
-        ForceIncident.objects.create(case_number=str(n), occurred_at=when, lon=lon, lat=lat,
-                                     level=1, policy=policy, reported_at=when,
-                                     public_id=str(n))  # fmt: skip
+        force_at(str(n), when, lon=lon, lat=lat)
     assert city_current().geography_version > 0
     computed.indicators_compute(actor=ana, year=year)
     value = IndicatorValue.objects.get(indicator__name="Use of Force", year=year)

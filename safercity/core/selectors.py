@@ -34,7 +34,9 @@ class CityIndex:
     """Which neighborhood, ward (current plan) and police district (current plan) hold a point."""
 
     def __init__(self, ward_plan: str, district_plan: str) -> None:
-        self.neighborhoods = self._layer(Neighborhood.objects.all())
+        hoods = list(Neighborhood.objects.all())
+        self.neighborhoods = self._layer(hoods)
+        self._numbers = {hood.pk: hood.number for hood in hoods}
         self.wards = self._layer(Ward.objects.filter(plan=ward_plan))
         self.districts = self._layer(PoliceDistrict.objects.filter(plan=district_plan))
 
@@ -51,6 +53,14 @@ class CityIndex:
 
     def locate_one(self, lon: float, lat: float) -> Location:
         return self.locate([lon], [lat])[0]
+
+    def neighborhood_numbers(
+        self, lons: Sequence[float], lats: Sequence[float]
+    ) -> list[int | None]:
+        """The number of the neighborhood holding each point (None off the map); records that
+        keep a neighborhood by its number (use of force) are matched on it."""
+        return [None if pk is None else self._numbers[pk]
+                for pk in self.neighborhoods.locate(lons, lats)]  # fmt: skip
 
 
 _cache: dict[tuple[int, int, str, str], CityIndex] = {}

@@ -23,7 +23,6 @@ from django.utils import timezone
 from safercity.core.actors import Actor, actor_label
 from safercity.core.audit import audit_write
 from safercity.core.inputs import InputRefused
-from safercity.core.models import Neighborhood
 from safercity.core.permissions import requires
 from safercity.core.rollups import rollups_stale
 from safercity.core.selectors import city_index
@@ -73,14 +72,11 @@ def _year_window(year: int) -> tuple[datetime, datetime, bool]:
     return start, min(end, now), now < end
 
 
-def _numbers_at(points: list[tuple[float, float]]) -> list[int | None]:
-    """The neighborhood number holding each (lon, lat)."""
-    if not points:
-        return []
-    numbers = dict(Neighborhood.objects.values_list("pk", "number"))
-    located = city_index().locate([p[0] for p in points], [p[1] for p in points])
-    return [None if where.neighborhood_id is None else numbers.get(where.neighborhood_id)
-            for where in located]  # fmt: skip
+def _placer() -> Callable[[list[tuple[float, float]]], list[int | None]]:
+    """A function giving the neighborhood number holding each (lon, lat)."""
+    index = city_index()
+    return lambda points: index.neighborhood_numbers([p[0] for p in points],
+                                                     [p[1] for p in points])  # fmt: skip
 
 
 def _group_of(number: int | None, found: Majorities, groups: tuple[str, str]) -> str | None:
@@ -99,7 +95,7 @@ def _use_of_force(
                      .values_list("neighborhood", "lon", "lat"))  # fmt: skip
     unplaced = [(lon, lat) for hood, lon, lat in incidents
                 if hood is None and lon is not None and lat is not None]  # fmt: skip
-    placed = iter(_numbers_at(unplaced))
+    placed = iter(_placer()(unplaced))
     counts = dict.fromkeys(groups, 0)
     for hood, lon, lat in incidents:
         number = hood if hood is not None else (
@@ -132,8 +128,10 @@ def _answer_911(
     total, count = dict.fromkeys(groups, 0.0), dict.fromkeys(groups, 0)
     chunk: list[tuple[tuple[float, float], float]] = []
 
+    numbers_at = _placer()
+
     def place_chunk() -> None:
-        for (_, waited), number in zip(chunk, _numbers_at([w for w, _ in chunk]), strict=True):
+        for (_, waited), number in zip(chunk, numbers_at([w for w, _ in chunk]), strict=True):
             group = _group_of(number, found, groups)
             if group is not None:
                 total[group] += waited
@@ -191,7 +189,7 @@ def _close_311(
         rows.append((days, hood))
         if hood is None and lon is not None and lat is not None:
             unplaced.append((len(rows) - 1, (lon, lat)))
-    for (index, _), found_at in zip(unplaced, _numbers_at([p for _, p in unplaced]), strict=True):
+    for (index, _), found_at in zip(unplaced, _placer()([p for _, p in unplaced]), strict=True):
         rows[index] = (rows[index][0], found_at)
     days_by: dict[str, list[float]] = {g: [] for g in groups}
     for days, number in rows:

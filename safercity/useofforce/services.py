@@ -14,7 +14,6 @@ from django.utils import timezone
 from safercity.core.actors import Actor, actor_label
 from safercity.core.audit import audit_read, audit_write
 from safercity.core.inputs import InputRefused
-from safercity.core.models import Neighborhood
 from safercity.core.permissions import requires
 from safercity.core.roles import Role
 from safercity.core.rollups import rollups_stale
@@ -221,10 +220,7 @@ def _neighborhood_at(lat: float | None, lon: float | None) -> int | None:
     """The number of the neighborhood holding the place (None off the map or with no place)."""
     if lat is None or lon is None:
         return None
-    found = city_index().locate_one(lon, lat).neighborhood_id
-    if found is None:
-        return None
-    return Neighborhood.objects.filter(pk=found).values_list("number", flat=True).first()
+    return city_index().neighborhood_numbers([lon], [lat])[0]
 
 
 @requires(*READERS)
