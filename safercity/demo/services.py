@@ -221,6 +221,7 @@ def _load_911_year(actor: Actor, seed: int, scale: float) -> int:
         rows = []
         for n, (call_id, times) in enumerate(sorted(calls.items()), start=written):
             answered = times.get("answered")
+            lat, lon = spot.choice(places) if places else (None, None)
             rows.append(
                 {
                     "call_id": f"demo-history:{call_id}",
@@ -232,13 +233,8 @@ def _load_911_year(actor: Actor, seed: int, scale: float) -> int:
                     "abandoned_at": None if answered else times.get("abandoned", times["offered"]),
                     "released_at": times.get("released") if answered else None,
                     "ani": f"314555{n % 10_000:04d}",
-                    **dict(
-                        zip(
-                            ("lat", "lon"),
-                            spot.choice(places) if places else (None, None),
-                            strict=True,
-                        )
-                    ),
+                    "lat": lat,
+                    "lon": lon,
                     "imported_from": "demo history (a year of the phone system's calls)",
                 }
             )

@@ -338,6 +338,7 @@ def _call_values(r: _Reader) -> dict[str, Any] | None:
     abandoned = _later(r.report, "abandoned", abandoned, arrived, "arrived")
     released = _later(r.report, "released", r.moment("released", after=answered or arrived),
                       answered or arrived, "the answer")  # fmt: skip
+    lat, lon = _place(r)  # where the network placed the caller (ALI's X/Y), if exported
     return {
         "_line": r.row.line,
         "call_id": f"{r.mapping.id_prefix}{call_id}"[:64],
@@ -349,8 +350,8 @@ def _call_values(r: _Reader) -> dict[str, Any] | None:
         "abandoned_at": abandoned or (None if answered else arrived),
         "released_at": released if answered else None,
         "ani": r.text("ani")[:32],
-        # Where the network placed the caller (ALI's X/Y), when the export has it.
-        **dict(zip(("lat", "lon"), _place(r), strict=True)),
+        "lat": lat,
+        "lon": lon,
     }
 
 
